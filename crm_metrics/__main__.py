@@ -1,0 +1,3 @@
+from crm_metrics.cli import main
+
+main()

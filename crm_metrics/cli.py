@@ -1,0 +1,49 @@
+"""The command line: the typer app and its commands, one module each under crm_metrics/commands/.
+
+Commands import pandas and the pipeline inside their bodies, so `crm-metrics --help` starts fast.
+Personal data from CRM rows never appears in a traceback (pretty_exceptions_show_locals=False).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_metrics.commands import report as report_command
+
+app = typer.Typer(
+    name="crm-metrics",
+    help="CRM and help-desk metrics (CAC, CLV, close rate, renewal rate, support times) from any export.",
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from crm_metrics import __version__
+
+        typer.echo(f"crm-metrics {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """CRM and help-desk metrics from any CRM export. Exit codes: 0 ok, 1 runtime error,
+    2 usage or config error."""
+
+
+app.command("report")(report_command.report)
+
+
+def main() -> None:
+    app(prog_name="crm-metrics")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

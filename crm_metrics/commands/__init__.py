@@ -1,0 +1,1 @@
+"""One module per crm-metrics command; cli.py registers them."""

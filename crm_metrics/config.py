@@ -1,0 +1,233 @@
+"""The YAML config: parsed with the safe loader into frozen, validated objects.
+
+Every problem is reported at once, one line each, naming the file and the key, with a "did you mean"
+for misspelt keys, because a cron job's author fixes configs from the error message alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from crm_metrics.errors import ConfigError
+from crm_metrics.periods import PeriodKind
+from crm_metrics.schema import TABLES
+
+DEFAULT_CONFIG_NAME = "crm-metrics.yaml"
+DEFAULT_METRICS = (
+    "cac", "clv", "cac_payback_months", "close_rate", "renewal_rate", "resolution_time_hours",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SourceConfig(_Strict):
+    path: str | list[str]
+    sheet: str | int | None = None
+    preset: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    dayfirst: bool | None = None  # None: decided per column from the values
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.path] if isinstance(self.path, str) else list(self.path)
+
+
+class SourcesConfig(_Strict):
+    deals: SourceConfig | None = None
+    spend: SourceConfig | None = None
+    customers: SourceConfig | None = None
+    tickets: SourceConfig | None = None
+    surveys: SourceConfig | None = None
+    calls: SourceConfig | None = None
+
+    def items(self) -> list[tuple[str, SourceConfig]]:
+        return [(name, src) for name in TABLES if (src := getattr(self, name)) is not None]
+
+
+class RangeConfig(_Strict):
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RangeConfig:
+        if self.from_ and self.to and self.from_ > self.to:
+            raise ValueError(f"'from' ({self.from_}) is after 'to' ({self.to})")
+        return self
+
+
+class DealTypesConfig(_Strict):
+    renewal: list[str] = Field(default_factory=list)
+    expansion: list[str] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)
+
+
+class CategoriesConfig(_Strict):
+    categories: list[str] | None = None
+
+
+class ClvConfig(_Strict):
+    lifetime_years: Annotated[float, Field(gt=0)] | None = None
+    max_lifetime_years: Annotated[float, Field(gt=0)] = 10.0
+
+
+class RevenueConfig(_Strict):
+    months_per_deal: Annotated[float, Field(gt=0)] = 12.0
+    recurring: bool = True
+
+
+class SupportConfig(_Strict):
+    sla_hours: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=lambda: {"urgent": 4.0, "high": 8.0, "normal": 24.0, "low": 72.0}
+    )
+
+
+class Config(_Strict):
+    period: PeriodKind = PeriodKind.QUARTER
+    fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
+    timezone: str = "UTC"
+    currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
+    fx: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    range: RangeConfig = Field(default_factory=RangeConfig)
+    gross_margin: Annotated[float, Field(gt=0, le=1)] | None = None
+    metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS))
+    marketing_sources: list[str] = Field(default_factory=list)
+    won_stages: list[str] = Field(default_factory=list)
+    lost_stages: list[str] = Field(default_factory=list)
+    deal_types: DealTypesConfig = Field(default_factory=DealTypesConfig)
+    cac: CategoriesConfig = Field(default_factory=CategoriesConfig)
+    retention: CategoriesConfig = Field(
+        default_factory=lambda: CategoriesConfig(categories=["retention"])
+    )
+    clv: ClvConfig = Field(default_factory=ClvConfig)
+    revenue: RevenueConfig = Field(default_factory=RevenueConfig)
+    support: SupportConfig = Field(default_factory=SupportConfig)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+
+    # Not YAML keys: where the config came from, for relative paths and messages.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    origin: str = Field(default="<built-in>", exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("fx")
+    @classmethod
+    def _upper_fx(cls, value: dict[str, float]) -> dict[str, float]:
+        return {k.upper(): v for k, v in value.items()}
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, value: list[str]) -> list[str]:
+        from crm_metrics.metrics.registry import check_metric_ids
+
+        check_metric_ids(value)
+        return value
+
+    @property
+    def gross_margin_value(self) -> float:
+        return 1.0 if self.gross_margin is None else self.gross_margin
+
+    def resolve(self, path: str) -> Path:
+        candidate = Path(path).expanduser()
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file; every problem is in the ConfigError's `problems`."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config ({exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}: YAML syntax error{where}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: the config must be a mapping of keys (period:, sources:, ...), "
+            f"not a {type(data).__name__}"
+        )
+    return parse_config(data, origin=str(path), base_dir=path.resolve().parent)
+
+
+def parse_config(data: dict[str, Any], origin: str, base_dir: Path) -> Config:
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{origin}: {_describe(err)}" for err in exc.errors()]
+        raise ConfigError(problems[0] if len(problems) == 1 else "\n".join(problems), problems) from None
+    return config.model_copy(update={"base_dir": base_dir, "origin": origin})
+
+
+def _describe(err: Any) -> str:
+    loc = tuple(err["loc"])
+    key = ".".join(str(part) for part in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(sorted(known))}"
+        return f"unknown key '{key}'{suggestion}"
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if err["type"] == "enum":
+        message = "must be one of " + ", ".join(kind.value for kind in PeriodKind)
+    return f"{key}: {message}"
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys a config mapping at `loc` accepts, found by walking the models' annotations."""
+    model: Any = Config
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+

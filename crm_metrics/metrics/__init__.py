@@ -1,0 +1,1 @@
+"""The metric catalogue: registry.py holds the definitions, one module per group computes them."""

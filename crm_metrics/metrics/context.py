@@ -1,0 +1,99 @@
+"""What a metric's compute function gets: the normalised tables, the periods, the config, and the
+derived views several metrics share (period ordinals per date column, the customer ledger), each
+computed once per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from crm_metrics.config import Config
+from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.periods import Calendar, Period
+
+
+@dataclass
+class MetricContext:
+    config: Config
+    calendar: Calendar
+    periods: list[Period]
+    tables: dict[str, pd.DataFrame]
+    _ordinals: dict[tuple[str, str], pd.Series] = field(default_factory=dict, repr=False)
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def ordinals_shown(self) -> list[int]:
+        return [p.ordinal for p in self.periods]
+
+    def ordinal(self, table: str, column: str) -> pd.Series:
+        """The period ordinal of each row's date in `column` (<NA> where the date is missing)."""
+        key = (table, column)
+        if key not in self._ordinals:
+            self._ordinals[key] = self.calendar.ordinals(self.tables[table][column])
+        return self._ordinals[key]
+
+    def in_periods(self, table: str, column: str) -> pd.Series:
+        """Mask of rows whose `column` date falls in one of the periods shown."""
+        return self.ordinal(table, column).isin(self.ordinals_shown).fillna(False).to_numpy(dtype=bool)
+
+    # --- building cells -------------------------------------------------------------------------
+
+    def per_period(self, values: pd.Series, empty: float | None = 0.0, note: str = "") -> PeriodCells:
+        """Cells from a Series indexed by ordinal; periods it lacks get `empty` (or n/a with note)."""
+        cells: PeriodCells = {}
+        for ordinal in self.ordinals_shown:
+            value = values.get(ordinal)
+            if value is None or pd.isna(value):
+                cells[ordinal] = Cell(empty) if empty is not None else Cell.na(note)
+            else:
+                cells[ordinal] = Cell(float(value))
+        return cells
+
+    def ratio(self, numerator: pd.Series, denominator: pd.Series, zero_note: str) -> PeriodCells:
+        cells: PeriodCells = {}
+        for ordinal in self.ordinals_shown:
+            den = float(denominator.get(ordinal, 0) or 0)
+            num = float(numerator.get(ordinal, 0) or 0)
+            cells[ordinal] = Cell(num / den) if den else Cell.na(zero_note)
+        return cells
+
+    # --- the customer ledger --------------------------------------------------------------------
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        """One row per customer key: acquired_at, active_from, churned_at, source, first_amount.
+
+        acquired_at is the customers table's date, else the close date of the first won deal of
+        type new; active_from also covers customers whose first won deal is a renewal or expansion
+        (customers from before the export began), so they count as active without being new.
+        """
+        from crm_metrics.metrics.ledger import customer_ledger
+
+        return customer_ledger(self.tables.get("deals"), self.tables.get("customers"))
+
+    def active_on(self, day: pd.Timestamp) -> pd.Series:
+        """Customers active on `day`: acquired before it and not churned before it."""
+        c = self.customers
+        return (c["active_from"] < day) & ~(c["churned_at"] < day)
+
+    def active_at_end(self, last_day: pd.Timestamp) -> pd.Series:
+        """Customers active at the end of a day: acquired on or before it, not churned on or before."""
+        c = self.customers
+        end = last_day + pd.Timedelta(days=1)
+        return (c["active_from"] < end) & ~(c["churned_at"] < end)
+
+
+def day_start(day: object) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def next_day(day: object) -> pd.Timestamp:
+    return pd.Timestamp(day) + pd.Timedelta(days=1)

@@ -1,0 +1,145 @@
+"""Unit economics: CAC, ARPA, churn-based lifetime, CLV (net of CAC), LTV:CAC and CAC payback.
+
+Metrics built from other metrics call those functions, so a CLV can always be audited against the
+CAC and ARPA printed beside it; an n/a input carries its reason into the result.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crm_metrics.metrics.context import MetricContext
+from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.sales import new_customers
+from crm_metrics.metrics.spend import spend_in
+
+
+def _trailing_year(end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day of the 12 months ending on `end`, and the day after `end`."""
+    after = pd.Timestamp(end) + pd.Timedelta(days=1)
+    return after - pd.DateOffset(months=12), after
+
+
+def cac(ctx: MetricContext) -> PeriodCells:
+    spend = spend_in(ctx, retention=False)
+    customers = new_customers(ctx)
+    cells: PeriodCells = {}
+    for ordinal in ctx.ordinals_shown:
+        count = customers[ordinal].value or 0.0
+        if ordinal not in spend.index:
+            cells[ordinal] = Cell.na("no acquisition spend recorded")
+        elif not count:
+            cells[ordinal] = Cell.na("no new customers")
+        else:
+            cells[ordinal] = Cell(float(spend[ordinal]) / count)
+    return cells
+
+
+def arpa_annual(ctx: MetricContext) -> PeriodCells:
+    deals = ctx.table("deals")
+    won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
+    cells: PeriodCells = {}
+    for period in ctx.periods:
+        first, after = _trailing_year(period.end)
+        window = won[(won["closed_at"] >= first) & (won["closed_at"] < after)]
+        customers = window["account_key"].nunique()
+        cells[period.ordinal] = (
+            Cell(float(window["amount"].sum()) / customers) if customers
+            else Cell.na("no won deals in the 12 months to the period's end")
+        )
+    return cells
+
+
+def annual_churn_rate(ctx: MetricContext) -> PeriodCells:
+    churned_at = ctx.customers["churned_at"]
+    cells: PeriodCells = {}
+    for period in ctx.periods:
+        first, after = _trailing_year(period.end)
+        active = ctx.active_on(first)
+        churned = active & (churned_at >= first) & (churned_at < after)
+        cells[period.ordinal] = (
+            Cell(float(churned.sum()) / float(active.sum())) if active.sum()
+            else Cell.na("no customer active 12 months before the period's end; set clv.lifetime_years")
+        )
+    return cells
+
+
+def customer_lifetime_years(ctx: MetricContext) -> PeriodCells:
+    clv = ctx.config.clv
+    if clv.lifetime_years is not None:
+        return {o: Cell(clv.lifetime_years) for o in ctx.ordinals_shown}
+    cells: PeriodCells = {}
+    for ordinal, churn in annual_churn_rate(ctx).items():
+        if churn.value is None:
+            cells[ordinal] = churn
+        elif churn.value == 0:
+            cells[ordinal] = Cell(clv.max_lifetime_years, "no churn: capped at clv.max_lifetime_years")
+        else:
+            cells[ordinal] = Cell(min(1 / churn.value, clv.max_lifetime_years))
+    return cells
+
+
+def _gross_value(ctx: MetricContext) -> PeriodCells:
+    """ARPA x gross margin x lifetime: the lifetime value before CAC."""
+    arpa, lifetime = arpa_annual(ctx), customer_lifetime_years(ctx)
+    margin = ctx.config.gross_margin_value
+    cells: PeriodCells = {}
+    for ordinal in ctx.ordinals_shown:
+        a, life = arpa[ordinal], lifetime[ordinal]
+        if a.value is None or life.value is None:
+            cells[ordinal] = Cell.na(a.note if a.value is None else f"lifetime: {life.note}")
+        else:
+            cells[ordinal] = Cell(a.value * margin * life.value)
+    return cells
+
+
+def clv(ctx: MetricContext) -> PeriodCells:
+    gross, acquisition = _gross_value(ctx), cac(ctx)
+    cells: PeriodCells = {}
+    for ordinal in ctx.ordinals_shown:
+        g, c = gross[ordinal], acquisition[ordinal]
+        if g.value is None:
+            cells[ordinal] = g
+        elif c.value is None:
+            cells[ordinal] = Cell.na(f"CAC: {c.note}")
+        else:
+            cells[ordinal] = Cell(g.value - c.value)
+    return cells
+
+
+def ltv_cac_ratio(ctx: MetricContext) -> PeriodCells:
+    gross, acquisition = _gross_value(ctx), cac(ctx)
+    cells: PeriodCells = {}
+    for ordinal in ctx.ordinals_shown:
+        g, c = gross[ordinal], acquisition[ordinal]
+        if g.value is None:
+            cells[ordinal] = g
+        elif c.value is None:
+            cells[ordinal] = Cell.na(f"CAC: {c.note}")
+        elif c.value == 0:
+            cells[ordinal] = Cell.na("CAC is zero")
+        else:
+            cells[ordinal] = Cell(g.value / c.value)
+    return cells
+
+
+def cac_payback_months(ctx: MetricContext) -> PeriodCells:
+    revenue = ctx.config.revenue
+    if not revenue.recurring:
+        return {o: Cell.na("revenue.recurring is false: one-off sales have no payback")
+                for o in ctx.ordinals_shown}
+    ledger = ctx.customers
+    acquired = ledger[ledger["acquired_at"].notna() & ledger["first_amount"].notna()]
+    monthly = acquired["first_amount"].astype("float64") / revenue.months_per_deal
+    average_monthly = monthly.groupby(ctx.calendar.ordinals(acquired["acquired_at"])).mean()
+    margin = ctx.config.gross_margin_value
+    cells: PeriodCells = {}
+    for ordinal, c in cac(ctx).items():
+        per_month = float(average_monthly.get(ordinal, 0.0)) * margin
+        if c.value is None:
+            cells[ordinal] = Cell.na(f"CAC: {c.note}")
+        elif not per_month:
+            cells[ordinal] = Cell.na("no revenue from customers acquired in the period")
+        else:
+            cells[ordinal] = Cell(c.value / per_month)
+    return cells

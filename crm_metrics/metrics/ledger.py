@@ -1,0 +1,49 @@
+"""The customer ledger: who became a customer when, from where, for how much, and when they left.
+
+Built from the deals table and, where present, the customers table, whose dates and source win.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+_COLUMNS = ["acquired_at", "active_from", "churned_at", "source", "first_amount"]
+
+
+def customer_ledger(deals: pd.DataFrame | None, customers: pd.DataFrame | None) -> pd.DataFrame:
+    ledger = _from_deals(deals) if deals is not None else pd.DataFrame(columns=_COLUMNS)
+    if customers is not None:
+        ledger = _merge_customers(ledger, customers, deals)
+    ledger["active_from"] = ledger["acquired_at"].fillna(ledger["active_from"])
+    return ledger[_COLUMNS]
+
+
+def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
+    won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
+    won = won.sort_values(["closed_at", "deal_id"], kind="stable")
+    first_won = won.groupby("account_key", sort=False).first()
+    first_new = won[won["deal_type"] == "new"].groupby("account_key", sort=False)["closed_at"].min()
+    lost_renewal = deals[(deals["outcome"] == "lost") & (deals["deal_type"] == "renewal")]
+    churn = lost_renewal.groupby("account_key")["closed_at"].min()
+    ledger = pd.DataFrame(index=first_won.index)
+    ledger["acquired_at"] = first_new.reindex(ledger.index)
+    ledger["active_from"] = first_won["closed_at"]
+    ledger["churned_at"] = churn.reindex(ledger.index)
+    ledger["source"] = first_won["source"]
+    ledger["first_amount"] = first_won["amount"]
+    ledger.index.name = "customer"
+    return ledger
+
+
+def _merge_customers(ledger: pd.DataFrame, customers: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame:
+    joins_by_name = deals is not None and "account_id" not in deals.columns and "name_key" in customers.columns
+    key = customers["name_key"] if joins_by_name else customers["customer_key"]
+    own = pd.DataFrame(index=pd.Index(key, name="customer"))
+    for column in ("acquired_at", "churned_at", "source"):
+        if column in customers.columns:
+            own[column] = customers[column].to_numpy()
+    own = own[~own.index.duplicated(keep="last")]
+    merged = ledger.reindex(ledger.index.union(own.index))
+    for column in own.columns:
+        merged[column] = own[column].reindex(merged.index).combine_first(merged[column])
+    return merged

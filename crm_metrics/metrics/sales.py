@@ -1,0 +1,121 @@
+"""Sales and acquisition metrics (../shared/metrics.md section 3, first group).
+
+Each function takes the run's MetricContext and returns a cell per period ordinal; the deal
+selections they share (closed new and expansion deals, won ones) are small helpers here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crm_metrics.metrics.context import MetricContext
+from crm_metrics.metrics.registry import Cell, PeriodCells
+
+SALES_TYPES = ("new", "expansion")
+
+
+def closed_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
+    """Won and lost deals of `types` closed in the periods shown, and their period ordinals."""
+    deals = ctx.table("deals")
+    mask = ctx.in_periods("deals", "closed_at") & deals["outcome"].isin(["won", "lost"]).to_numpy(
+        dtype=bool
+    ) & deals["deal_type"].isin(types).to_numpy(dtype=bool)
+    return deals[mask], ctx.ordinal("deals", "closed_at")[mask]
+
+
+def won_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
+    closed, ordinals = closed_deals(ctx, types)
+    won = (closed["outcome"] == "won").to_numpy(dtype=bool)
+    return closed[won], ordinals[won]
+
+
+def new_customers(ctx: MetricContext) -> PeriodCells:
+    acquired = ctx.customers["acquired_at"].dropna()
+    ordinals = ctx.calendar.ordinals(acquired)
+    return ctx.per_period(ordinals.value_counts())
+
+
+def new_revenue(ctx: MetricContext) -> PeriodCells:
+    won, ordinals = won_deals(ctx, ("new",))
+    return ctx.per_period(won["amount"].groupby(ordinals).sum())
+
+
+def close_rate(ctx: MetricContext) -> PeriodCells:
+    closed, ordinals = closed_deals(ctx, SALES_TYPES)
+    won = (closed["outcome"] == "won").astype(int)
+    return ctx.ratio(won.groupby(ordinals).sum(), won.groupby(ordinals).count(), "no deals closed")
+
+
+def close_rate_value(ctx: MetricContext) -> PeriodCells:
+    closed, ordinals = closed_deals(ctx, SALES_TYPES)
+    amount = closed["amount"].fillna(0.0)
+    won_amount = amount.where(closed["outcome"] == "won", 0.0)
+    return ctx.ratio(won_amount.groupby(ordinals).sum(), amount.groupby(ordinals).sum(),
+                     "no closed deal amount")
+
+
+def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    won, ordinals = won_deals(ctx, SALES_TYPES)
+    days = (won["closed_at"] - won["created_at"]).dt.total_seconds() / 86400
+    valid = days.notna().to_numpy(dtype=bool)
+    return days[valid], ordinals[valid]
+
+
+def sales_cycle_days(ctx: MetricContext) -> PeriodCells:
+    days, ordinals = _cycle_days(ctx)
+    return ctx.per_period(days.groupby(ordinals).median(), None, "no deals won")
+
+
+def sales_cycle_days_mean(ctx: MetricContext) -> PeriodCells:
+    days, ordinals = _cycle_days(ctx)
+    return ctx.per_period(days.groupby(ordinals).mean(), None, "no deals won")
+
+
+def _open_at_end(ctx: MetricContext) -> list[tuple[int, pd.Series]]:
+    deals = ctx.table("deals")
+    result = []
+    for period in ctx.periods:
+        end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+        open_then = (deals["created_at"] < end) & ~(deals["closed_at"] < end)
+        result.append((period.ordinal, open_then.fillna(False).to_numpy(dtype=bool)))
+    return result
+
+
+def open_pipeline_count(ctx: MetricContext) -> PeriodCells:
+    return {ordinal: Cell(float(mask.sum())) for ordinal, mask in _open_at_end(ctx)}
+
+
+def open_pipeline_value(ctx: MetricContext) -> PeriodCells:
+    amount = ctx.table("deals")["amount"]
+    return {ordinal: Cell(float(amount[mask].sum())) for ordinal, mask in _open_at_end(ctx)}
+
+
+def _new_customers_with_source(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series] | PeriodCells:
+    sources = {s.casefold().strip() for s in ctx.config.marketing_sources}
+    if not sources:
+        return {o: Cell.na("set marketing_sources in the config") for o in ctx.ordinals_shown}
+    ledger = ctx.customers[ctx.customers["acquired_at"].notna()]
+    marketing = ledger["source"].astype("string").str.casefold().str.strip().isin(sources)
+    return ledger.assign(marketing=marketing.fillna(False).to_numpy(dtype=bool)), ctx.calendar.ordinals(
+        ledger["acquired_at"]
+    )
+
+
+def marketing_sourced_pct(ctx: MetricContext) -> PeriodCells:
+    found = _new_customers_with_source(ctx)
+    if isinstance(found, dict):
+        return found
+    ledger, ordinals = found
+    flags = ledger["marketing"].astype(int)
+    return ctx.ratio(flags.groupby(ordinals).sum(), flags.groupby(ordinals).count(), "no new customers")
+
+
+def marketing_sourced_revenue_pct(ctx: MetricContext) -> PeriodCells:
+    found = _new_customers_with_source(ctx)
+    if isinstance(found, dict):
+        return found
+    ledger, ordinals = found
+    amount = ledger["first_amount"].astype("float64").fillna(0.0)
+    marketing_amount = amount.where(ledger["marketing"], 0.0)
+    return ctx.ratio(marketing_amount.groupby(ordinals).sum(), amount.groupby(ordinals).sum(),
+                     "no new-customer revenue")

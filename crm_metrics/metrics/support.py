@@ -1,0 +1,120 @@
+"""Support metrics: ticket counts, resolution and first-response times, same-day resolution, SLA
+compliance and CSAT. Hours are calendar hours."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crm_metrics.metrics.context import MetricContext
+from crm_metrics.metrics.registry import Cell, PeriodCells
+
+_HOUR = 3600.0
+
+
+def tickets_created(ctx: MetricContext) -> PeriodCells:
+    return ctx.per_period(ctx.ordinal("tickets", "created_at").value_counts())
+
+
+def tickets_resolved(ctx: MetricContext) -> PeriodCells:
+    if "resolved_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "resolved_at")
+    return ctx.per_period(ctx.ordinal("tickets", "resolved_at").value_counts())
+
+
+def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
+    return {o: Cell.na(f"needs tickets.{column}") for o in ctx.ordinals_shown}
+
+
+def _resolved(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
+    """Tickets resolved in the periods shown, with a sane (non-negative) resolution time."""
+    tickets = ctx.table("tickets")
+    hours = (tickets["resolved_at"] - tickets["created_at"]).dt.total_seconds() / _HOUR
+    mask = ctx.in_periods("tickets", "resolved_at") & (hours >= 0).fillna(False).to_numpy(dtype=bool)
+    return tickets[mask].assign(hours=hours[mask]), ctx.ordinal("tickets", "resolved_at")[mask]
+
+
+def _resolution_stat(ctx: MetricContext, stat: str) -> PeriodCells:
+    if "resolved_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "resolved_at")
+    resolved, ordinals = _resolved(ctx)
+    grouped = resolved["hours"].groupby(ordinals)
+    values = grouped.quantile(0.9) if stat == "p90" else grouped.agg(stat)
+    return ctx.per_period(values, None, "no tickets resolved")
+
+
+def resolution_time_hours(ctx: MetricContext) -> PeriodCells:
+    return _resolution_stat(ctx, "median")
+
+
+def resolution_time_hours_mean(ctx: MetricContext) -> PeriodCells:
+    return _resolution_stat(ctx, "mean")
+
+
+def resolution_time_hours_p90(ctx: MetricContext) -> PeriodCells:
+    return _resolution_stat(ctx, "p90")
+
+
+def first_response_hours(ctx: MetricContext) -> PeriodCells:
+    tickets = ctx.table("tickets")
+    if "first_response_at" not in tickets:
+        return _no_column(ctx, "first_response_at")
+    hours = (tickets["first_response_at"] - tickets["created_at"]).dt.total_seconds() / _HOUR
+    mask = ctx.in_periods("tickets", "created_at") & (hours >= 0).fillna(False).to_numpy(dtype=bool)
+    values = hours[mask].groupby(ctx.ordinal("tickets", "created_at")[mask]).median()
+    return ctx.per_period(values, None, "no first responses to tickets created")
+
+
+def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
+    if "resolved_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "resolved_at")
+    resolved, ordinals = _resolved(ctx)
+    same_day = (resolved["resolved_at"].dt.normalize() == resolved["created_at"].dt.normalize()).astype(int)
+    return ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
+                     "no tickets resolved")
+
+
+def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
+    """sla_due_at, else created_at + the config's hours for the ticket's priority."""
+    deadline = pd.Series(pd.NaT, index=tickets.index, dtype="datetime64[ns]")
+    if "priority_key" in tickets:
+        hours = tickets["priority_key"].map(ctx.config.support.sla_hours).astype("float64")
+        deadline = tickets["created_at"] + pd.to_timedelta(hours, unit="h")
+    if "sla_due_at" in tickets:
+        deadline = tickets["sla_due_at"].fillna(deadline)
+    return deadline
+
+
+def sla_compliance_pct(ctx: MetricContext) -> PeriodCells:
+    if "resolved_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "resolved_at")
+    resolved, ordinals = _resolved(ctx)
+    deadline = _deadlines(ctx, resolved)
+    has = deadline.notna().to_numpy(dtype=bool)
+    met = (resolved["resolved_at"][has] <= deadline[has]).astype(int)
+    return ctx.ratio(met.groupby(ordinals[has]).sum(), met.groupby(ordinals[has]).count(),
+                     "no resolved tickets with an SLA deadline")
+
+
+def _ratings(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """CSAT answers (1-5) and their period ordinals, from tickets and surveys together."""
+    scores, ordinals = [], []
+    if ctx.has("tickets") and {"csat", "resolved_at"} <= set(ctx.table("tickets").columns):
+        mask = ctx.in_periods("tickets", "resolved_at")
+        scores.append(ctx.table("tickets")["csat"][mask])
+        ordinals.append(ctx.ordinal("tickets", "resolved_at")[mask])
+    if ctx.has("surveys") and "csat" in ctx.table("surveys").columns:
+        mask = ctx.in_periods("surveys", "answered_at")
+        scores.append(ctx.table("surveys")["csat"][mask])
+        ordinals.append(ctx.ordinal("surveys", "answered_at")[mask])
+    if not scores:
+        return pd.Series(dtype="float64"), pd.Series(dtype="Int64")
+    score, ordinal = pd.concat(scores, ignore_index=True), pd.concat(ordinals, ignore_index=True)
+    valid = score.between(1, 5).fillna(False).to_numpy(dtype=bool)
+    return score[valid], ordinal[valid]
+
+
+def csat_pct(ctx: MetricContext) -> PeriodCells:
+    score, ordinals = _ratings(ctx)
+    satisfied = (score >= 4).astype(int)
+    return ctx.ratio(satisfied.groupby(ordinals).sum(), satisfied.groupby(ordinals).count(),
+                     "no satisfaction ratings")

@@ -1,0 +1,209 @@
+"""Parsing the text cells of real exports: amounts with symbols and separators, dates in any of the
+formats CRMs write, booleans. Each parser returns the parsed column and how many non-blank cells it
+could not read, so normalise.py can report them instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB",
+            "R$": "BRL", "CHF": "CHF", "kr": "SEK", "zł": "PLN"}
+_CURRENCY_RE = re.compile(r"R\$|[$€£¥₹₩₽]|\b[A-Z]{3}\b|\bkr\b|zł")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pd.Series
+    bad: int  # non-blank cells that could not be parsed
+    bad_mask: pd.Series
+
+
+def _flag(mask: pd.Series) -> pd.Series:
+    """A plain numpy-backed boolean mask (string methods return nullable or arrow booleans)."""
+    return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    text = values.astype("string")
+    return _flag(values.isna() | (text.str.strip() == "").fillna(True))
+
+
+def currency_in_text(values: pd.Series) -> pd.Series:
+    """The currency named inside amount cells ("$1,200", "EUR 1.200,50"), or <NA>."""
+    found = values.astype("string").str.extract(f"({_CURRENCY_RE.pattern})", expand=False)
+    return found.map(lambda s: _SYMBOLS.get(s, s) if isinstance(s, str) else pd.NA).astype("string")
+
+
+def parse_amounts(values: pd.Series) -> Parsed:
+    """Amounts such as 1234.5, "$1,234.50", "1.234,50 €", "EUR 1.200,50", "(300)", "1'234"."""
+    blank = _blank(values)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        out = pd.to_numeric(values, errors="coerce").astype("float64")
+        return Parsed(out, 0, pd.Series(False, index=values.index))
+    text = values.astype("string").str.strip()
+    negative = _flag(text.str.startswith("(") & text.str.endswith(")"))
+    text = text.str.replace(_CURRENCY_RE.pattern, "", regex=True)
+    text = text.str.replace(r"[\s\u00a0\u202f'’()]", "", regex=True)
+    trailing_minus = _flag(text.str.endswith("-") & ~text.str.startswith("-"))
+    negative |= trailing_minus
+    text = text.str.replace(r"(?<=\d)-$", "", regex=True)
+    if _decimal_comma(text):
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    valid = _flag(text.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)"))
+    out = pd.Series(pd.to_numeric(text.where(valid), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
+                    index=values.index)
+    out = out.where(~negative, -out.abs())
+    bad_mask = ~blank & out.isna()
+    return Parsed(out, int(bad_mask.sum()), bad_mask)
+
+
+def _decimal_comma(text: pd.Series) -> bool:
+    """Whether a column writes decimals with a comma, judged from all its values at once.
+
+    "1,234" alone is ambiguous; a column is decimal-comma when some value ends in ",d" or ",dd" or
+    has a dot before a comma ("1.234,50"), and no value ends in ".d" or ".dd".
+    """
+    comma = _flag(text.str.contains(r",\d{1,2}$|\.\d{3},", regex=True)).any()
+    dot = _flag(text.str.contains(r"\.\d{1,2}$|,\d{3}\.", regex=True)).any()
+    return bool(comma and not dot)
+
+
+_ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
+_TZ_RE = r"(?:Z|[+-]\d{2}:?\d{2}|UTC)$"
+_NUMERIC_DATE_RE = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})"
+    r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+_SERIAL_RE = r"\d{5}(?:\.\d+)?"
+
+
+def parse_dates(values: pd.Series, timezone: str, dayfirst: bool | None = None) -> Parsed:
+    """Dates and timestamps to naive wall time in `timezone` (datetime64[ns]).
+
+    ISO, US (M/D/Y) and day-first (D.M.Y, D-M-Y) text, Excel serial numbers, datetime cells from
+    xlsx, and offsets/UTC: aware values are converted to `timezone`; naive ones are taken as
+    already in it. Whether D/M/Y or M/D/Y is decided per column from the values (a first part over
+    12 means day-first), unless the source config says `dayfirst`.
+    """
+    index = values.index
+    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return Parsed(_to_local(values, timezone), 0, pd.Series(False, index=index))
+    blank = _blank(values)
+    is_datetime = _flag(values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64))
+                                   or hasattr(v, "isoformat")).astype(bool))
+    if is_datetime.any():
+        out[is_datetime] = _to_local(pd.to_datetime(values[is_datetime], utc=False), timezone)
+    is_number = _flag(values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+                      .astype(bool)) & ~blank
+    text = values.astype("string").str.strip().where(~is_datetime & ~is_number)
+    serial = _flag(text.str.fullmatch(_SERIAL_RE)) | is_number
+    if serial.any():
+        days = pd.to_numeric(values.where(is_number, text)[serial].astype(object), errors="coerce")
+        days = days.where((days > 0) & (days < 2_958_465))
+        out[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    iso = _flag(text.str.fullmatch(_ISO_RE)) & ~serial
+    if iso.any():
+        out[iso] = _parse_iso(text[iso], timezone)
+    rest = ~blank & ~is_datetime & ~serial & ~iso
+    if rest.any():
+        out[rest] = _parse_numeric_or_free(text[rest], timezone, dayfirst)
+    bad_mask = ~blank & out.isna()
+    return Parsed(out, int(bad_mask.sum()), bad_mask)
+
+
+def _to_local(values: pd.Series, timezone: str) -> pd.Series:
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_convert(timezone).dt.tz_localize(None)
+    return values.astype("datetime64[ns]")
+
+
+def _parse_iso(text: pd.Series, timezone: str) -> pd.Series:
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    aware = _flag(text.str.contains(_TZ_RE, regex=True))
+    if (~aware).any():
+        naive = pd.to_datetime(text[~aware].str.replace("T", " ", regex=False), format="ISO8601",
+                               errors="coerce")
+        out[~aware] = naive.astype("datetime64[ns]")
+    if aware.any():
+        cleaned = text[aware].str.replace(r"\s*UTC$", "Z", regex=True)
+        parsed = pd.to_datetime(cleaned, format="ISO8601", utc=True, errors="coerce")
+        out[aware] = _to_local(parsed, timezone)
+    return out
+
+
+def _parse_numeric_or_free(text: pd.Series, timezone: str, dayfirst: bool | None) -> pd.Series:
+    parts = text.str.extract(_NUMERIC_DATE_RE.pattern)
+    numeric = _flag(parts[0].notna())
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if numeric.any():
+        p = parts[numeric]
+        first, second = p[0].astype(int), p[1].astype(int)
+        if dayfirst is None:
+            if (first > 12).any():
+                dayfirst = True
+            elif (second > 12).any():
+                dayfirst = False
+            else:
+                # No value tells: dotted dates are European, slashes American (the usual exports).
+                dayfirst = bool(_flag(text[numeric].str.contains(".", regex=False)).all())
+        day, month = (first, second) if dayfirst else (second, first)
+        year = p[2].astype(int)
+        year = year.where(year >= 100, year + 2000)
+        hour = p[3].fillna("0").astype(int)
+        ampm = p[6].fillna("").str.lower()
+        hour = hour.where(~((ampm == "pm") & (hour < 12)), hour + 12)
+        hour = hour.where(~((ampm == "am") & (hour == 12)), 0)
+        stamp = pd.to_datetime(
+            pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
+                          "minute": p[4].fillna("0").astype(int),
+                          "second": p[5].fillna("0").astype(int)}),
+            errors="coerce",
+        )
+        out[numeric] = stamp.astype("datetime64[ns]")
+    free = ~numeric
+    if free.any():
+        parsed = [_parse_free(str(v), timezone, bool(dayfirst)) for v in text[free]]
+        out[free] = pd.to_datetime(pd.Series(parsed, index=text[free].index, dtype=object)).astype(
+            "datetime64[ns]"
+        )
+    return out
+
+
+def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp:
+    """Last resort for text such as "Mar 7, 2025" or "7 March 2025 14:00 +01:00"."""
+    if not re.search(r"\d", value) or not re.search(r"[A-Za-z]{3}", value):
+        return pd.NaT
+    try:
+        stamp = pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
+    except (ValueError, OverflowError):
+        return pd.NaT
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(timezone).tz_localize(None)
+    return stamp
+
+
+_TRUE = {"true", "yes", "y", "1", "answered", "t", "x"}
+_FALSE = {"false", "no", "n", "0", "abandoned", "unanswered", "missed", "f"}
+
+
+def parse_bools(values: pd.Series) -> Parsed:
+    blank = _blank(values)
+    text = values.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[_flag(text.isin(_TRUE))] = True
+    out[_flag(text.isin(_FALSE))] = False
+    bad_mask = ~blank & out.isna()
+    return Parsed(out, int(bad_mask.sum()), bad_mask)
+
+
+def parse_numbers(values: pd.Series) -> Parsed:
+    return parse_amounts(values)

@@ -1,0 +1,63 @@
+"""The plain result objects that flow from the pipeline to the renderers.
+
+Renderers read only these: one Report feeds the table, JSON, CSV and every later format, so a number
+is formatted in one place per format and never recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from crm_metrics.metrics.registry import Cell, MetricDef
+from crm_metrics.periods import Period, PeriodKind
+
+
+@dataclass
+class TableQuality:
+    """What loading and normalising one table did to its rows."""
+
+    table: str
+    files: list[str] = field(default_factory=list)
+    rows: int = 0
+    duplicates_dropped: int = 0
+    unparseable: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
+
+    def leave_out(self, reason: str, count: int) -> None:
+        if count:
+            self.left_out[reason] = self.left_out.get(reason, 0) + int(count)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "rows": self.rows,
+            "duplicates_dropped": self.duplicates_dropped,
+            "unparseable": dict(self.unparseable),
+            "left_out": dict(self.left_out),
+        }
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    metric: MetricDef
+    cells: dict[str, Cell]  # period label -> cell
+
+
+@dataclass(frozen=True)
+class Report:
+    period: PeriodKind
+    fiscal_year_start: int
+    currency: str
+    periods: list[Period]
+    metrics: list[MetricResult]
+    quality: dict[str, TableQuality]
+    notices: list[str]  # report-wide remarks (gross margin defaulted, sample data shown, ...)
+    config_origin: str
+    generated_on: date
+
+    @property
+    def labels(self) -> list[str]:
+        return [p.label for p in self.periods]

@@ -1,0 +1,50 @@
+"""The demo config runs end to end in every format through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from crm_metrics.cli import app
+from tests.conftest import ROOT
+
+runner = CliRunner()
+EXAMPLE = str(ROOT / "configs" / "example.yaml")
+
+
+def test_table_has_every_period_and_the_quality_footer() -> None:
+    result = runner.invoke(app, ["report", "--config", EXAMPLE, "--period", "quarter"])
+    assert result.exit_code == 0, result.output
+    for label in ("2025-Q1", "2025-Q4", "2026-Q2"):
+        assert label in result.output
+    assert "Close rate" in result.output
+    assert "Data quality, deals" in result.output
+
+
+def test_json_shape_matches_the_contract() -> None:
+    result = runner.invoke(app, ["report", "--config", EXAMPLE, "--format", "json", "--metrics", "close_rate"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["period"] == "quarter"
+    assert data["periods"][0] == "2025-Q1"
+    assert [m["id"] for m in data["metrics"]] == ["close_rate"]
+    assert 0 < data["metrics"][0]["values"]["2025-Q1"] < 1
+    assert data["data_quality"]["deals"]["duplicates_dropped"] > 0
+
+
+def test_csv_has_the_contract_columns() -> None:
+    result = runner.invoke(app, ["report", "--config", EXAMPLE, "--format", "csv", "--metrics", "cac,clv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["metric", "period", "group", "value", "unit", "note"]
+    assert {r["metric"] for r in rows} == {"cac", "clv"}
+    assert len(rows) == 12
+
+
+def test_unknown_metric_is_one_line_with_a_suggestion() -> None:
+    result = runner.invoke(app, ["report", "--config", EXAMPLE, "--metrics", "close_rat"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "crm-metrics: error: unknown metric 'close_rat': did you mean 'close_rate'?"
