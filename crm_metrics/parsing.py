@@ -53,10 +53,15 @@ def parse_amounts(values: pd.Series) -> Parsed:
     trailing_minus = _flag(text.str.endswith("-") & ~text.str.startswith("-"))
     negative |= trailing_minus
     text = text.str.replace(r"(?<=\d)-$", "", regex=True)
-    if _decimal_comma(text):
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        text = text.str.replace(",", "", regex=False)
+    # A value with both separators says itself which is the decimal one ("1.234,50" vs "1,234.50"),
+    # so a column mixing "$1,234.50" and "1.234,50 €" reads both right; only the ambiguous values
+    # ("1,234", "12,5") follow the column's majority style.
+    comma_decimal = _flag(text.str.contains(r"\.\d{3},\d*$", regex=True))
+    dot_decimal = _flag(text.str.contains(r",\d{3}\.\d*$", regex=True))
+    use_comma = comma_decimal | (~dot_decimal & _decimal_comma(text))
+    as_comma = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    as_dot = text.str.replace(",", "", regex=False)
+    text = as_comma.where(use_comma, as_dot)
     valid = _flag(text.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)"))
     out = pd.Series(pd.to_numeric(text.where(valid), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
                     index=values.index)
