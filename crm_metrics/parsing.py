@@ -183,14 +183,14 @@ def _parse_numeric_or_free(text: pd.Series, timezone: str, dayfirst: bool | None
     return out
 
 
-def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp:
+def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp | None:
     """Last resort for text such as "Mar 7, 2025" or "7 March 2025 14:00 +01:00"."""
     if not re.search(r"\d", value) or not re.search(r"[A-Za-z]{3}", value):
-        return pd.NaT
+        return None
     try:
         stamp = pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
     except (ValueError, OverflowError):
-        return pd.NaT
+        return None
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(timezone).tz_localize(None)
     return stamp

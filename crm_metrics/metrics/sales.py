@@ -6,6 +6,8 @@ selections they share (closed new and expansion deals, won ones) are small helpe
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
@@ -71,7 +73,7 @@ def sales_cycle_days_mean(ctx: MetricContext) -> PeriodCells:
     return ctx.per_period(days.groupby(ordinals).mean(), None, "no deals won")
 
 
-def _open_at_end(ctx: MetricContext) -> list[tuple[int, pd.Series]]:
+def _open_at_end(ctx: MetricContext) -> list[tuple[int, npt.NDArray[np.bool_]]]:
     deals = ctx.table("deals")
     result = []
     for period in ctx.periods:
