@@ -78,7 +78,9 @@ def _open_at_end(ctx: MetricContext) -> list[tuple[int, npt.NDArray[np.bool_]]]:
     result = []
     for period in ctx.periods:
         end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-        open_then = (deals["created_at"] < end) & ~(deals["closed_at"] < end)
+        # Won/lost deals without a close date are left out (and reported), never open forever.
+        still_open = (deals["outcome"] == "open") | (deals["closed_at"] >= end)
+        open_then = (deals["created_at"] < end) & still_open
         result.append((period.ordinal, open_then.fillna(False).to_numpy(dtype=bool)))
     return result
 
