@@ -134,3 +134,13 @@ def test_missing_deals_table_is_na_with_reason(tmp_path: Path) -> None:
     assert got["close_rate"][Q1].value is None
     assert got["close_rate"][Q1].note == "needs: deals"
     assert got["new_customers"][Q1].note == "needs: deals or customers"
+
+
+def test_won_deal_without_close_date_is_not_open_pipeline(tmp_path: Path) -> None:
+    deals = [deal("O1", "Negotiation", 100, "2025-01-05", None, "A"),
+             deal("W1", "Closed Won", 900, "2025-01-05", None, "B")]
+    got = values(tmp_path, {"deals": deals}, ["open_pipeline_count", "open_pipeline_value"],
+                 date(2025, 1, 1), date(2025, 3, 31))
+    # W1 is won (its missing close date is reported as left out), so only O1 is open: 1 deal, 100.
+    assert got["open_pipeline_count"][Q1].value == 1
+    assert got["open_pipeline_value"][Q1].value == 100
