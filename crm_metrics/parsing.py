@@ -81,7 +81,7 @@ def _decimal_comma(text: pd.Series) -> bool:
     return bool(comma and not dot)
 
 
-_ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
+_ISO_RE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
 _TZ_RE = r"(?:Z|[+-]\d{2}:?\d{2}|UTC)$"
 _NUMERIC_DATE_RE = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})"
@@ -133,6 +133,8 @@ def _to_local(values: pd.Series, timezone: str) -> pd.Series:
 
 def _parse_iso(text: pd.Series, timezone: str) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # Year-first with slashes or dots (2025/03/07, 2025.03.07) is ISO order with other separators.
+    text = text.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
     aware = _flag(text.str.contains(_TZ_RE, regex=True))
     if (~aware).any():
         naive = pd.to_datetime(text[~aware].str.replace("T", " ", regex=False), format="ISO8601",
