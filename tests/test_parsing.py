@@ -55,6 +55,8 @@ def _dates(*cells: object, timezone: str = "UTC") -> list[pd.Timestamp]:
     (45000, "2023-03-15"),                 # Excel serial number: 1899-12-30 + 45,000 days
     ("45000", "2023-03-15"),
     ("Mar 7, 2025", "2025-03-07"),
+    ("2025/03/07", "2025-03-07"),          # year first with slashes
+    ("17-7-2018", "2018-07-17"),           # Salesforce D-M-YYYY
 ])
 def test_date_formats(cell: object, expected: str) -> None:
     assert _dates(cell) == [pd.Timestamp(expected)]
