@@ -92,3 +92,21 @@ def test_retention_cost_needs_spend(tmp_path: Path) -> None:
     got = values(tmp_path, {"deals": DEALS}, ["retention_cost_per_customer"], date(2025, 1, 1), date(2025, 3, 31))
     assert got["retention_cost_per_customer"][Q1].value is None
     assert got["retention_cost_per_customer"][Q1].note == "needs: spend"
+
+
+def test_customers_table_alone(tmp_path: Path) -> None:
+    customers = [
+        {"customer_id": "A", "acquired_at": "2024-01-05", "churned_at": "2025-02-01", "source": "Web"},
+        {"customer_id": "B", "acquired_at": "2025-02-05", "churned_at": None, "source": "Referral"},
+        {"customer_id": "C", "acquired_at": "2024-06-05", "churned_at": None, "source": "web"},
+    ]
+    got = values(tmp_path, {"customers": customers},
+                 ["new_customers", "churn_rate", "annual_churn_rate", "marketing_sourced_pct"],
+                 date(2025, 1, 1), date(2025, 3, 31), marketing_sources=["Web"])
+    # Q1 acquisitions: B only -> 1; B's source Referral is not marketing -> 0 / 1.
+    assert got["new_customers"][Q1].value == 1
+    assert got["marketing_sourced_pct"][Q1].value == 0.0
+    # Active on 2025-01-01: A, C; A churns on 2025-02-01 -> 1 / 2.
+    assert got["churn_rate"][Q1].value == pytest.approx(0.5)
+    # Active on 2024-04-01 (12 months before 2025-03-31's end): A only, who churns -> 1 / 1.
+    assert got["annual_churn_rate"][Q1].value == pytest.approx(1.0)
