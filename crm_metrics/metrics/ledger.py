@@ -11,7 +11,7 @@ _COLUMNS = ["acquired_at", "active_from", "churned_at", "source", "first_amount"
 
 
 def customer_ledger(deals: pd.DataFrame | None, customers: pd.DataFrame | None) -> pd.DataFrame:
-    ledger = _from_deals(deals) if deals is not None else pd.DataFrame(columns=_COLUMNS)
+    ledger = _from_deals(deals) if deals is not None else _empty()
     if customers is not None:
         ledger = _merge_customers(ledger, customers, deals)
         if deals is not None:
@@ -20,6 +20,15 @@ def customer_ledger(deals: pd.DataFrame | None, customers: pd.DataFrame | None) 
             ledger["churned_at"] = ledger["churned_at"].combine_first(lost)
     ledger["active_from"] = ledger["acquired_at"].fillna(ledger["active_from"])
     return ledger[_COLUMNS]
+
+
+def _empty() -> pd.DataFrame:
+    """A ledger with no customers yet, typed so that merging a customers table keeps its dtypes."""
+    stamp = "datetime64[ns]"
+    return pd.DataFrame({"acquired_at": pd.Series(dtype=stamp), "active_from": pd.Series(dtype=stamp),
+                         "churned_at": pd.Series(dtype=stamp), "source": pd.Series(dtype="string"),
+                         "first_amount": pd.Series(dtype="float64")},
+                        index=pd.Index([], dtype="string", name="customer"))
 
 
 def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
