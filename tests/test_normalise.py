@@ -102,3 +102,22 @@ def test_unparseable_and_left_out_rows_are_reported(tmp_path: Path) -> None:
     assert quality.unparseable["created_at"] == 1
     assert quality.left_out == {"no deal_id": 1, "won or lost deals without a close date": 1,
                                 "deals without a create date": 1, "deals without an amount": 1}
+
+
+def test_blank_optional_columns_are_treated_as_missing(tmp_path: Path) -> None:
+    # An export whose optional columns exist but are empty reads them as all-NA numbers.
+    deals = [{"deal_id": "1", "stage": "Won", "amount": "100", "created_at": "2025-01-01",
+              "closed_at": "2025-01-05", "status": None, "source": None, "account_id": None,
+              "deal_type": None, "currency": None}]
+    spend = [{"date": "2025-01-02", "amount": "100", "category": None, "currency": None}]
+    tickets = [{"ticket_id": "1", "created_at": "2025-01-01 10:00", "resolved_at": "2025-01-01 12:00",
+                "priority": None, "csat": None, "sla_due_at": None}]
+    report = run_report(tmp_path, {"deals": deals, "spend": spend, "tickets": tickets},
+                        ["new_revenue", "cac", "resolution_time_hours", "sla_compliance_pct"],
+                        date(2025, 1, 1), date(2025, 3, 31))
+    got = {r.metric.id: r.cells["2025-Q1"] for r in report.metrics}
+    # One new deal of 100 (blank type = new); 100 spend / 1 new customer; 2 h resolution; no SLA.
+    assert got["new_revenue"].value == 100
+    assert got["cac"].value == 100
+    assert got["resolution_time_hours"].value == 2
+    assert got["sla_compliance_pct"].note == "no resolved tickets with an SLA deadline"
