@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import glob
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 
 
-def expand_paths(patterns: list[str], resolve: callable) -> list[Path]:  # type: ignore[valid-type]
+def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Path]:
     """Paths and globs from a source's `path`, relative to the config; missing ones are errors."""
     found: list[Path] = []
     for pattern in patterns:

@@ -175,7 +175,8 @@ def _deal_types(frame: pd.DataFrame, config: Config) -> pd.Series:
 
     values = frame["deal_type"]
     mapping = {v: classify(v) for v in values.dropna().unique()}
-    return values.map(mapping).fillna("new").astype("string")
+    # Built as plain strings: mapping an all-blank column gives a float column that cannot take "new".
+    return pd.Series([mapping.get(v, "new") for v in values.astype(object)], index=frame.index, dtype="string")
 
 
 def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:

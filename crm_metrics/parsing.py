@@ -53,10 +53,15 @@ def parse_amounts(values: pd.Series) -> Parsed:
     trailing_minus = _flag(text.str.endswith("-") & ~text.str.startswith("-"))
     negative |= trailing_minus
     text = text.str.replace(r"(?<=\d)-$", "", regex=True)
-    if _decimal_comma(text):
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        text = text.str.replace(",", "", regex=False)
+    # A value with both separators says itself which is the decimal one ("1.234,50" vs "1,234.50"),
+    # so a column mixing "$1,234.50" and "1.234,50 €" reads both right; only the ambiguous values
+    # ("1,234", "12,5") follow the column's majority style.
+    comma_decimal = _flag(text.str.contains(r"\.\d{3},\d*$", regex=True))
+    dot_decimal = _flag(text.str.contains(r",\d{3}\.\d*$", regex=True))
+    use_comma = comma_decimal | (~dot_decimal & _decimal_comma(text))
+    as_comma = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    as_dot = text.str.replace(",", "", regex=False)
+    text = as_comma.where(use_comma, as_dot)
     valid = _flag(text.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)"))
     out = pd.Series(pd.to_numeric(text.where(valid), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
                     index=values.index)
@@ -76,7 +81,7 @@ def _decimal_comma(text: pd.Series) -> bool:
     return bool(comma and not dot)
 
 
-_ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
+_ISO_RE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
 _TZ_RE = r"(?:Z|[+-]\d{2}:?\d{2}|UTC)$"
 _NUMERIC_DATE_RE = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})"
@@ -128,6 +133,8 @@ def _to_local(values: pd.Series, timezone: str) -> pd.Series:
 
 def _parse_iso(text: pd.Series, timezone: str) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # Year-first with slashes or dots (2025/03/07, 2025.03.07) is ISO order with other separators.
+    text = text.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
     aware = _flag(text.str.contains(_TZ_RE, regex=True))
     if (~aware).any():
         naive = pd.to_datetime(text[~aware].str.replace("T", " ", regex=False), format="ISO8601",
@@ -178,14 +185,14 @@ def _parse_numeric_or_free(text: pd.Series, timezone: str, dayfirst: bool | None
     return out
 
 
-def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp:
+def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp | None:
     """Last resort for text such as "Mar 7, 2025" or "7 March 2025 14:00 +01:00"."""
     if not re.search(r"\d", value) or not re.search(r"[A-Za-z]{3}", value):
-        return pd.NaT
+        return None
     try:
         stamp = pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
     except (ValueError, OverflowError):
-        return pd.NaT
+        return None
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(timezone).tz_localize(None)
     return stamp

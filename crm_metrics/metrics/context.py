@@ -6,8 +6,11 @@ computed once per run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crm_metrics.config import Config
@@ -40,7 +43,7 @@ class MetricContext:
             self._ordinals[key] = self.calendar.ordinals(self.tables[table][column])
         return self._ordinals[key]
 
-    def in_periods(self, table: str, column: str) -> pd.Series:
+    def in_periods(self, table: str, column: str) -> npt.NDArray[np.bool_]:
         """Mask of rows whose `column` date falls in one of the periods shown."""
         return self.ordinal(table, column).isin(self.ordinals_shown).fillna(False).to_numpy(dtype=bool)
 
@@ -91,9 +94,9 @@ class MetricContext:
         return (c["active_from"] < end) & ~(c["churned_at"] < end)
 
 
-def day_start(day: object) -> pd.Timestamp:
+def day_start(day: date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
-def next_day(day: object) -> pd.Timestamp:
+def next_day(day: date) -> pd.Timestamp:
     return pd.Timestamp(day) + pd.Timedelta(days=1)

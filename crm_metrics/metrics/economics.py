@@ -6,6 +6,8 @@ CAC and ARPA printed beside it; an n/a input carries its reason into the result.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
@@ -14,7 +16,7 @@ from crm_metrics.metrics.sales import new_customers
 from crm_metrics.metrics.spend import spend_in
 
 
-def _trailing_year(end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _trailing_year(end: date) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First day of the 12 months ending on `end`, and the day after `end`."""
     after = pd.Timestamp(end) + pd.Timedelta(days=1)
     return after - pd.DateOffset(months=12), after
@@ -87,7 +89,7 @@ def _gross_value(ctx: MetricContext) -> PeriodCells:
     for ordinal in ctx.ordinals_shown:
         a, life = arpa[ordinal], lifetime[ordinal]
         if a.value is None or life.value is None:
-            cells[ordinal] = Cell.na(a.note if a.value is None else f"lifetime: {life.note}")
+            cells[ordinal] = Cell.na((a.note or "no ARPA") if a.value is None else f"lifetime: {life.note}")
         else:
             cells[ordinal] = Cell(a.value * margin * life.value)
     return cells

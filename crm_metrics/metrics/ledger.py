@@ -11,11 +11,24 @@ _COLUMNS = ["acquired_at", "active_from", "churned_at", "source", "first_amount"
 
 
 def customer_ledger(deals: pd.DataFrame | None, customers: pd.DataFrame | None) -> pd.DataFrame:
-    ledger = _from_deals(deals) if deals is not None else pd.DataFrame(columns=_COLUMNS)
+    ledger = _from_deals(deals) if deals is not None else _empty()
     if customers is not None:
         ledger = _merge_customers(ledger, customers, deals)
+        if deals is not None:
+            # A lost renewal also churns a customer known only from the customers table.
+            lost = _lost_renewals(deals).reindex(ledger.index)
+            ledger["churned_at"] = ledger["churned_at"].combine_first(lost)
     ledger["active_from"] = ledger["acquired_at"].fillna(ledger["active_from"])
     return ledger[_COLUMNS]
+
+
+def _empty() -> pd.DataFrame:
+    """A ledger with no customers yet, typed so that merging a customers table keeps its dtypes."""
+    stamp = "datetime64[ns]"
+    return pd.DataFrame({"acquired_at": pd.Series(dtype=stamp), "active_from": pd.Series(dtype=stamp),
+                         "churned_at": pd.Series(dtype=stamp), "source": pd.Series(dtype="string"),
+                         "first_amount": pd.Series(dtype="float64")},
+                        index=pd.Index([], dtype="string", name="customer"))
 
 
 def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
@@ -23,8 +36,7 @@ def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
     won = won.sort_values(["closed_at", "deal_id"], kind="stable")
     first_won = won.groupby("account_key", sort=False).first()
     first_new = won[won["deal_type"] == "new"].groupby("account_key", sort=False)["closed_at"].min()
-    lost_renewal = deals[(deals["outcome"] == "lost") & (deals["deal_type"] == "renewal")]
-    churn = lost_renewal.groupby("account_key")["closed_at"].min()
+    churn = _lost_renewals(deals)
     ledger = pd.DataFrame(index=first_won.index)
     ledger["acquired_at"] = first_new.reindex(ledger.index)
     ledger["active_from"] = first_won["closed_at"]
@@ -33,6 +45,12 @@ def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
     ledger["first_amount"] = first_won["amount"]
     ledger.index.name = "customer"
     return ledger
+
+
+def _lost_renewals(deals: pd.DataFrame) -> pd.Series:
+    """Churn date per account from its first lost renewal deal."""
+    lost_renewal = deals[(deals["outcome"] == "lost") & (deals["deal_type"] == "renewal")]
+    return lost_renewal.groupby("account_key")["closed_at"].min()
 
 
 def _merge_customers(ledger: pd.DataFrame, customers: pd.DataFrame, deals: pd.DataFrame | None) -> pd.DataFrame:

@@ -6,6 +6,8 @@ selections they share (closed new and expansion deals, won ones) are small helpe
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
@@ -71,12 +73,14 @@ def sales_cycle_days_mean(ctx: MetricContext) -> PeriodCells:
     return ctx.per_period(days.groupby(ordinals).mean(), None, "no deals won")
 
 
-def _open_at_end(ctx: MetricContext) -> list[tuple[int, pd.Series]]:
+def _open_at_end(ctx: MetricContext) -> list[tuple[int, npt.NDArray[np.bool_]]]:
     deals = ctx.table("deals")
     result = []
     for period in ctx.periods:
         end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-        open_then = (deals["created_at"] < end) & ~(deals["closed_at"] < end)
+        # Won/lost deals without a close date are left out (and reported), never open forever.
+        still_open = (deals["outcome"] == "open") | (deals["closed_at"] >= end)
+        open_then = (deals["created_at"] < end) & still_open
         result.append((period.ordinal, open_then.fillna(False).to_numpy(dtype=bool)))
     return result
 

@@ -27,5 +27,5 @@ def spend_in(ctx: MetricContext, retention: bool) -> pd.Series:
         mask = spend["category_key"].isin(retention_categories(ctx))
     else:
         mask = acquisition_mask(ctx)
-    mask = mask.to_numpy(dtype=bool) & ctx.in_periods("spend", "date")
-    return spend["amount"][mask].groupby(ctx.ordinal("spend", "date")[mask]).sum()
+    rows = mask.to_numpy(dtype=bool) & ctx.in_periods("spend", "date")
+    return spend["amount"][rows].groupby(ctx.ordinal("spend", "date")[rows]).sum()

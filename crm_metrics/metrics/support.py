@@ -7,6 +7,7 @@ import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.normalise import PRIORITY_ALIASES
 
 _HOUR = 3600.0
 
@@ -77,7 +78,10 @@ def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
     """sla_due_at, else created_at + the config's hours for the ticket's priority."""
     deadline = pd.Series(pd.NaT, index=tickets.index, dtype="datetime64[ns]")
     if "priority_key" in tickets:
-        hours = tickets["priority_key"].map(ctx.config.support.sla_hours).astype("float64")
+        # Keys are matched like the tickets' priorities, so "Urgent:" in the config finds "urgent".
+        sla_hours = {PRIORITY_ALIASES.get(k.casefold(), k.casefold()): v
+                     for k, v in ctx.config.support.sla_hours.items()}
+        hours = tickets["priority_key"].map(sla_hours).astype("float64")
         deadline = tickets["created_at"] + pd.to_timedelta(hours, unit="h")
     if "sla_due_at" in tickets:
         deadline = tickets["sla_due_at"].fillna(deadline)
