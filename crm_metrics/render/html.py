@@ -31,7 +31,7 @@ svg text{font-size:11px;fill:#59636e} .notes{color:#59636e;font-size:.9rem}
 """
 
 WIDTH, HEIGHT = 400, 180
-LEFT, RIGHT, TOP, BOTTOM = 70, 15, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 70, 30, 12, 28
 LINE = "#0969da"
 TARGET = "#cf222e"
 

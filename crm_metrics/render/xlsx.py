@@ -97,6 +97,11 @@ def _report_sheet(report: Report, sheet: Worksheet) -> None:
         if has_targets and target is not None:
             sheet.cell(row_number, len(header), target.describe(unit, report.currency)).alignment = RIGHT
     sheet.freeze_panes = "B2"
+    # Printed (or converted to PDF): landscape, all columns on one page width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     sheet.column_dimensions["A"].width = max(12, *(len(r.metric.label) + 2 for r in report.metrics))
     for column in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 16
@@ -134,12 +139,14 @@ def _data_sheet(report: Report, sheet: Worksheet) -> dict[str, tuple[int, int]]:
 
 
 def chart_metrics(report: Report) -> list[int]:
-    """Indexes of the metrics to chart together: those sharing the first metric's unit, since a line
-    chart has one value axis (percentages beside dollars would flatten one of them)."""
-    if not report.metrics:
-        return []
+    """Indexes of the metrics to chart together. A line chart has one value axis, so they share a
+    unit: the rates (all on 0-100 %) when there are any, else those with the first metric's unit
+    (percentages beside dollars, or counts of 10 beside counts of 500, would flatten one of them)."""
+    rates = [i for i, r in enumerate(report.metrics) if r.metric.unit is Unit.RATIO]
+    if rates or not report.metrics:
+        return rates
     unit = report.metrics[0].metric.unit
-    return [i for i, r in enumerate(report.metrics) if r.metric.unit == unit]
+    return [i for i, r in enumerate(report.metrics) if r.metric.unit is unit]
 
 
 def _chart(report: Report, sheet: Worksheet, data: Worksheet, spans: dict[str, tuple[int, int]]) -> None:
@@ -149,8 +156,10 @@ def _chart(report: Report, sheet: Worksheet, data: Worksheet, spans: dict[str, t
         return
     unit = report.metrics[chosen[0]].metric.unit
     chart = LineChart()
-    chart.title = f"{', '.join(report.metrics[i].metric.label for i in chosen)} by {report.period.value}"
-    chart.height, chart.width = 8, 18
+    names = [report.metrics[i].metric.label for i in chosen]
+    subject = ", ".join(names) if len(names) <= 2 else ("Rates" if unit is Unit.RATIO else f"{unit.value.title()}")
+    chart.title = f"{subject} by {report.period.value}"
+    chart.height, chart.width = 8, 20
     chart.y_axis.number_format = number_format(unit, report.currency)
     # openpyxl 3.1 marks axes as deleted by default; Excel and LibreOffice then hide them.
     chart.x_axis.delete = False
