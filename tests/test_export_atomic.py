@@ -120,3 +120,15 @@ def test_piped_table_has_no_colour_codes() -> None:
     result = runner.invoke(app, ["report", "-c", EXAMPLE, "--metrics", "close_rate"], env={"NO_COLOR": ""})
     assert result.exit_code == 0
     assert "\x1b[" not in result.stdout
+
+
+def test_xlsx_can_be_piped_to_stdout() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    result = runner.invoke(app, ["report", "-c", EXAMPLE, "--metrics", "close_rate", "-f", "xlsx"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(io.BytesIO(result.stdout_bytes))
+    assert book.sheetnames == ["Report", "Data"]
+    assert book["Report"]["A2"].value == "Close rate"
