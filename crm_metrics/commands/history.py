@@ -7,12 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_metrics.commands.common import ConfigOption, user_errors
+from crm_metrics.commands.common import user_errors
 from crm_metrics.errors import ConfigError
 
 if TYPE_CHECKING:
     from crm_metrics.metrics.registry import Unit
 
+HistoryConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", dir_okay=False,
+                 help="YAML config whose history.path to read. Default: ./crm-metrics.yaml."),
+]
 HistoryOption = Annotated[
     Path | None,
     typer.Option("--history", dir_okay=False,
@@ -34,7 +39,7 @@ def history_path(option: Path | None, config: Path | None) -> Path | None:
 
 
 def history(
-    config: ConfigOption = None,
+    config: HistoryConfigOption = None,
     history_db: HistoryOption = None,
     metric: Annotated[str | None, typer.Option(help="Only this metric id, e.g. close_rate.")] = None,
 ) -> None:

@@ -97,11 +97,7 @@ def _report_sheet(report: Report, sheet: Worksheet) -> None:
         if has_targets and target is not None:
             sheet.cell(row_number, len(header), target.describe(unit, report.currency)).alignment = RIGHT
     sheet.freeze_panes = "B2"
-    # Printed (or converted to PDF): landscape, all columns on one page width.
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    _print_one_page_wide(sheet)
     sheet.column_dimensions["A"].width = max(12, *(len(r.metric.label) + 2 for r in report.metrics))
     for column in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 16
@@ -118,6 +114,14 @@ def _report_sheet(report: Report, sheet: Worksheet) -> None:
         row += 1
 
 
+def _print_one_page_wide(sheet: Worksheet) -> None:
+    """Printed (or converted to PDF): landscape, every column on one page width."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
 def _data_sheet(report: Report, sheet: Worksheet) -> dict[str, tuple[int, int]]:
     """Write the long form; return each metric's rows (first, last) of its ungrouped values."""
     sheet.append(["metric", "period", "group", "value", "unit", "note"])
@@ -132,6 +136,7 @@ def _data_sheet(report: Report, sheet: Worksheet) -> dict[str, tuple[int, int]]:
         if not row.group:
             spans[row.metric] = (spans.get(row.metric, (sheet.max_row, 0))[0], sheet.max_row)
     sheet.freeze_panes = "A2"
+    _print_one_page_wide(sheet)
     sheet.auto_filter.ref = sheet.dimensions
     for letter, width in zip("ABCDEF", (28, 12, 14, 14, 10, 60), strict=True):
         sheet.column_dimensions[letter].width = width
