@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,12 +78,17 @@ def test_a_file_that_is_not_a_database_is_one_clear_error(tmp_path: Path) -> Non
 
 WRITER = """
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from crm_metrics.history import record_run
 from tests.export_fixture import fixture_report
 report = fixture_report()
+import time
+Path(sys.argv[3] + "." + sys.argv[2]).touch()  # ready
+while not Path(sys.argv[3]).exists():  # start together: the test creates this once both are ready
+    time.sleep(0.002)
 for i in range({runs}):
     record_run(Path(sys.argv[1]), report, sys.argv[2])
 """
@@ -90,9 +96,14 @@ for i in range({runs}):
 
 def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
     db = tmp_path / "history.db"
-    script = WRITER.format(root=str(ROOT), runs=60)
-    writers = [subprocess.Popen([sys.executable, "-c", script, str(db), name], stderr=subprocess.PIPE)
+    script = WRITER.format(root=str(ROOT), runs=40)
+    go = tmp_path / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", script, str(db), name, str(go)], stderr=subprocess.PIPE)
                for name in ("job-a", "job-b")]
+    while not all(Path(f"{go}.{name}").exists() for name in ("job-a", "job-b")):
+        assert all(w.poll() is None for w in writers), "a writer died before it was ready"
+        time.sleep(0.01)
+    go.touch()
     for writer in writers:
         _, err = writer.communicate(timeout=60)
         assert writer.returncode == 0, err.decode()
@@ -100,8 +111,8 @@ def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
         counts = dict(conn.execute("SELECT config_hash, count(*) FROM runs GROUP BY config_hash").fetchall())
         values = conn.execute("SELECT count(*) FROM metric_values").fetchone()[0]
     conn.close()
-    assert counts == {"job-a": 60, "job-b": 60}
-    assert values == 120 * 4 * 2  # 120 runs x 4 metrics x 2 quarters
+    assert counts == {"job-a": 40, "job-b": 40}
+    assert values == 80 * 4 * 2  # 80 runs x 4 metrics x 2 quarters
 
 
 def test_history_command_shows_restatements(tmp_path: Path) -> None:
