@@ -34,15 +34,20 @@ def infer_format(path: Path) -> str:
     return fmt
 
 
+def check_output_path(path: Path) -> None:
+    """Fail before the (possibly long) run when the report could not be written anyway."""
+    if not path.parent.is_dir():
+        raise ConfigError(f"--output {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise ConfigError(f"--output {path}: is a folder, give a file name")
+
+
 def write_report(report: Report, fmt: str, path: Path) -> int:
     """Render `report` as `fmt` into `path` atomically; return the number of bytes written."""
     from crm_metrics.render import BINARY_FORMATS, get_binary_renderer, get_renderer
 
+    check_output_path(path)
     folder = path.parent
-    if not folder.is_dir():
-        raise ConfigError(f"--output {path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise ConfigError(f"--output {path}: is a folder, give a file name")
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

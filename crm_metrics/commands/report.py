@@ -36,10 +36,12 @@ def report(
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
         from crm_metrics.metrics.registry import get_metric
-        from crm_metrics.output import infer_format
+        from crm_metrics.output import check_output_path, infer_format
         from crm_metrics.periods import PeriodKind
         from crm_metrics.render import BINARY_FORMATS, FORMATS
 
+        if output is not None:
+            check_output_path(output)
         if fmt is None:
             fmt = infer_format(output) if output is not None else "table"
         if fmt not in FORMATS:
