@@ -132,3 +132,10 @@ def test_xlsx_can_be_piped_to_stdout() -> None:
     book = load_workbook(io.BytesIO(result.stdout_bytes))
     assert book.sheetnames == ["Report", "Data"]
     assert book["Report"]["A2"].value == "Close rate"
+
+
+def test_an_explicit_format_wins_over_the_extension(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    result = runner.invoke(app, ["report", "-c", EXAMPLE, "--metrics", "close_rate", "-f", "md", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("## CRM metrics by quarter")

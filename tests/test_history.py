@@ -153,3 +153,15 @@ def test_history_without_a_database_is_a_usage_error(tmp_path: Path, monkeypatch
     result = runner.invoke(app, ["history"])
     assert result.exit_code == 2
     assert "no history database: pass --history PATH" in result.stderr
+
+
+def test_config_hash_follows_the_definition_not_the_file_location(tmp_path: Path) -> None:
+    from crm_metrics.config import parse_config
+    from crm_metrics.history import config_hash
+
+    base = {"period": "quarter", "gross_margin": 0.8}
+    here = parse_config(base, origin="a.yaml", base_dir=tmp_path)
+    there = parse_config(base, origin="b/a.yaml", base_dir=tmp_path / "b")
+    changed = parse_config({**base, "gross_margin": 0.7}, origin="a.yaml", base_dir=tmp_path)
+    assert config_hash(here) == config_hash(there)
+    assert config_hash(here) != config_hash(changed)
