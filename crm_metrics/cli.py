@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from crm_metrics.commands import history as history_command
 from crm_metrics.commands import report as report_command
 
 app = typer.Typer(
@@ -35,10 +36,11 @@ def _root(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """CRM and help-desk metrics from any CRM export. Exit codes: 0 ok, 1 runtime error,
-    2 usage or config error."""
+    2 usage or config error, 3 a target missed (report --fail-on-target)."""
 
 
 app.command("report")(report_command.report)
+app.command("history")(history_command.history)
 
 
 def main() -> None:

@@ -90,6 +90,25 @@ class SupportConfig(_Strict):
     )
 
 
+class TargetConfig(_Strict):
+    """A goal for one metric, in the metric's own unit (ratios as fractions: 0.25 is 25 %)."""
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> TargetConfig:
+        if self.min is None and self.max is None:
+            raise ValueError("give 'min', 'max' or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) is above 'max' ({self.max})")
+        return self
+
+
+class HistoryConfig(_Strict):
+    path: str
+
+
 class Config(_Strict):
     period: PeriodKind = PeriodKind.QUARTER
     fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
@@ -111,6 +130,8 @@ class Config(_Strict):
     revenue: RevenueConfig = Field(default_factory=RevenueConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    targets: dict[str, TargetConfig] = Field(default_factory=dict)
+    history: HistoryConfig | None = None
 
     # Not YAML keys: where the config came from, for relative paths and messages.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -140,6 +161,14 @@ class Config(_Strict):
     @field_validator("metrics")
     @classmethod
     def _known_metrics(cls, value: list[str]) -> list[str]:
+        from crm_metrics.metrics.registry import check_metric_ids
+
+        check_metric_ids(value)
+        return value
+
+    @field_validator("targets")
+    @classmethod
+    def _known_target_metrics(cls, value: dict[str, TargetConfig]) -> dict[str, TargetConfig]:
         from crm_metrics.metrics.registry import check_metric_ids
 
         check_metric_ids(value)

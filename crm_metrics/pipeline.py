@@ -20,6 +20,7 @@ from crm_metrics.normalise import normalise
 from crm_metrics.periods import Calendar, Period, PeriodKind
 from crm_metrics.report import MetricResult, Report, TableQuality
 from crm_metrics.schema import TABLES
+from crm_metrics.targets import Target
 
 _USES_MARGIN = {"clv", "ltv_cac_ratio", "cac_payback_months"}
 
@@ -54,6 +55,7 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
         period=calendar.kind, fiscal_year_start=config.fiscal_year_start, currency=config.currency,
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
         config_origin=config.origin, generated_on=options.today,
+        targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
     )
 
 

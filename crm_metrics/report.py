@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm_metrics.metrics.registry import Cell, MetricDef
 from crm_metrics.periods import Period, PeriodKind
+
+if TYPE_CHECKING:
+    from crm_metrics.targets import Target
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Report:
     notices: list[str]  # report-wide remarks (gross margin defaulted, sample data shown, ...)
     config_origin: str
     generated_on: date
+    targets: dict[str, Target] = field(default_factory=dict)  # metric id -> target (config `targets:`)
 
     @property
     def labels(self) -> list[str]:

@@ -44,7 +44,7 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise ConfigError(f"{option} {value!r}: use a date like 2025-01-31") from None
 
 
-def load_config_or_sample(path: Path | None) -> Config:
+def load_config_or_sample(path: Path | None, quiet: bool = False) -> Config:
     from crm_metrics.config import DEFAULT_CONFIG_NAME, load_config
     from crm_metrics.samples import sample_config
 
@@ -53,5 +53,6 @@ def load_config_or_sample(path: Path | None) -> Config:
     local = Path(DEFAULT_CONFIG_NAME)
     if local.exists():
         return load_config(local)
-    typer.echo("crm-metrics: no --config and no ./crm-metrics.yaml: showing the bundled sample data.", err=True)
+    if not quiet:
+        typer.echo("crm-metrics: no --config and no ./crm-metrics.yaml: showing the bundled sample data.", err=True)
     return sample_config()

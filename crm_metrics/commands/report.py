@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from crm_metrics.commands.common import ConfigOption, load_config_or_sample, parse_date, user_errors
-from crm_metrics.errors import ConfigError
+from crm_metrics.commands.history import HistoryOption
+from crm_metrics.errors import ConfigError, ExitCode
 
 
 def report(
@@ -17,16 +19,35 @@ def report(
     date_from: Annotated[str | None, typer.Option("--from", help="First day to report, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
     metrics: Annotated[str | None, typer.Option(help="Comma-separated metric ids, e.g. close_rate,cac.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table, json, csv, xlsx, md or html. Default: from --output's extension, else table.",
+    )] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", dir_okay=False, help="Write the report to this file (atomically) instead of stdout.",
+    )] = None,
+    fail_on_target: Annotated[bool, typer.Option(
+        "--fail-on-target", help="Exit with code 3 when a target of the latest period is missed.",
+    )] = False,
+    history_db: HistoryOption = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing but errors (and missed targets with --fail-on-target).",
+    )] = False,
 ) -> None:
-    """Compute the configured metrics per period and print them."""
+    """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
         from crm_metrics.metrics.registry import get_metric
+        from crm_metrics.output import check_output_path, infer_format
         from crm_metrics.periods import PeriodKind
-        from crm_metrics.render import FORMATS, get_renderer
+        from crm_metrics.render import BINARY_FORMATS, FORMATS
 
+        if output is not None:
+            check_output_path(output)
+        if fmt is None:
+            fmt = infer_format(output) if output is not None else "table"
         if fmt not in FORMATS:
             raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+            raise ConfigError(f"--format {fmt} is a binary file: add --output report.{fmt}")
         kind = None
         if period is not None:
             if period not in {k.value for k in PeriodKind}:
@@ -36,9 +57,38 @@ def report(
         for metric_id in metric_ids or ():
             get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
-        cfg = load_config_or_sample(config)
+        cfg = load_config_or_sample(config, quiet=quiet)
 
         from crm_metrics.pipeline import RunOptions, run
+        from crm_metrics.targets import missed_latest
 
         result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
-        get_renderer(fmt)(result, sys.stdout)
+
+        history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
+        if history_file is not None:
+            from crm_metrics.history import config_hash, record_run
+
+            run_id = record_run(history_file, result, config_hash(cfg))
+            if not quiet:
+                typer.echo(f"crm-metrics: recorded run {run_id} in {history_file}", err=True)
+
+        if output is not None:
+            from crm_metrics.output import write_report
+
+            size = write_report(result, fmt, output)
+            if not quiet:
+                typer.echo(f"crm-metrics: wrote {output} ({fmt}, {size:,} bytes)", err=True)
+        elif fmt in BINARY_FORMATS:
+            from crm_metrics.render import get_binary_renderer
+
+            get_binary_renderer(fmt)(result, sys.stdout.buffer)
+        else:
+            from crm_metrics.render import get_renderer
+
+            get_renderer(fmt)(result, sys.stdout)
+
+        misses = missed_latest(result)
+        if fail_on_target and misses:
+            for miss in misses:
+                typer.echo(f"crm-metrics: target missed: {miss.text}", err=True)
+            raise typer.Exit(int(ExitCode.TARGET_MISSED))

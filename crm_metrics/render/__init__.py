@@ -1,4 +1,7 @@
-"""Renderers: each turns one Report into one output format, registered by format name."""
+"""Renderers: each turns one Report into one output format, registered by format name.
+
+Text formats write to a text stream; xlsx is binary and writes to a byte stream (get_binary_renderer).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from typing import IO
 from crm_metrics.report import Report
 
 Renderer = Callable[[Report, IO[str]], None]
+BinaryRenderer = Callable[[Report, IO[bytes]], None]
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+BINARY_FORMATS = frozenset({"xlsx"})
 
 
 def get_renderer(fmt: str) -> Renderer:
@@ -26,4 +31,21 @@ def get_renderer(fmt: str) -> Renderer:
             from crm_metrics.render.machine import render_csv
 
             return render_csv
-    raise ValueError(f"unknown format {fmt!r}")
+        case "md":
+            from crm_metrics.render.markdown import render_markdown
+
+            return render_markdown
+        case "html":
+            from crm_metrics.render.html import render_html
+
+            return render_html
+    raise ValueError(f"unknown text format {fmt!r}")
+
+
+def get_binary_renderer(fmt: str) -> BinaryRenderer:
+    match fmt:
+        case "xlsx":
+            from crm_metrics.render.xlsx import render_xlsx
+
+            return render_xlsx
+    raise ValueError(f"unknown binary format {fmt!r}")

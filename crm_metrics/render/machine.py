@@ -10,6 +10,7 @@ import json
 import math
 from typing import IO, Any
 
+from crm_metrics.render.shared import long_rows, neutralise
 from crm_metrics.report import Report
 
 
@@ -47,8 +48,8 @@ def render_json(report: Report, out: IO[str]) -> None:
 def render_csv(report: Report, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["metric", "period", "group", "value", "unit", "note"])
-    for result in report.metrics:
-        for label, cell in result.cells.items():
-            value = _number(cell.value)
-            writer.writerow([result.metric.id, label, "", "" if value is None else repr(value),
-                             result.metric.unit.value, cell.note or ""])
+    for row in long_rows(report):
+        value = _number(row.value)
+        # Text (group labels and notes come from the exports) is neutralised; the value is a number.
+        writer.writerow([neutralise(row.metric), neutralise(row.period), neutralise(row.group),
+                         "" if value is None else repr(value), row.unit, neutralise(row.note)])

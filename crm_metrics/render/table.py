@@ -15,13 +15,16 @@ from rich.table import Table
 from rich.text import Text
 
 from crm_metrics.render.values import format_value
-from crm_metrics.report import Report
+from crm_metrics.report import MetricResult, Report
+from crm_metrics.targets import status, target_of
 
 STYLE_NA = "dim"
 STYLE_HEADER = "bold"
 STYLE_METRIC = "cyan"
 STYLE_NOTE = "dim"
 STYLE_WARNING = "yellow"
+STYLE_MET = "green"
+STYLE_MISSED = "bold red"
 
 
 def make_console(out: IO[str], columns_needed: int) -> Console:
@@ -56,15 +59,32 @@ def render_table(report: Report, out: IO[str]) -> None:
                 number = footnotes.setdefault(cell.note or "not computable", len(footnotes) + 1)
                 row.append(Text(f"n/a [{number}]", style=STYLE_NA))
             else:
-                row.append(format_value(cell.value, result.metric.unit, report.currency))
+                row.append(_marked(report, result, label, format_value(cell.value, result.metric.unit,
+                                                                       report.currency)))
         table.add_row(*row)
     console.print(table)
     for note, number in footnotes.items():
         console.print(Text(f"[{number}] {note}", style=STYLE_NOTE), soft_wrap=True)
+    if targets := _target_lines(report):
+        console.print(Text("Targets: " + "; ".join(targets) + " (+ met, ! missed)", style=STYLE_NOTE),
+                      soft_wrap=True)
     for notice in report.notices:
         console.print(Text(f"Note: {notice}", style=STYLE_WARNING))
     for line in quality_lines(report):
         console.print(Text(line, style=STYLE_NOTE), soft_wrap=True)
+
+
+def _marked(report: Report, result: MetricResult, label: str, text: str) -> Text | str:
+    """A value with its target mark: `+` met, `!` missed (ASCII, so it survives cron mail)."""
+    met = status(report, result, label)
+    if met is None:
+        return text
+    return Text(f"{text} +", style=STYLE_MET) if met else Text(f"{text} !", style=STYLE_MISSED)
+
+
+def _target_lines(report: Report) -> list[str]:
+    return [f"{r.metric.label} {target.describe(r.metric.unit, report.currency)}"
+            for r in report.metrics if (target := target_of(report, r)) is not None]
 
 
 def _caption(report: Report) -> str:

@@ -1,0 +1,86 @@
+"""Writing a report to a file atomically: rendered into a temporary file in the same folder, then
+renamed over the target, so a crash or a full disk never leaves a half-written report and an
+existing report is only ever replaced by a complete one."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from crm_metrics.errors import ConfigError, CrmMetricsError
+from crm_metrics.report import Report
+
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "table",
+}
+
+
+def infer_format(path: Path) -> str:
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIX_FORMATS))
+        raise ConfigError(f"--output {path}: cannot tell the format from {path.suffix or 'no extension'!r}; "
+                          f"use one of {known} or add --format")
+    return fmt
+
+
+def check_output_path(path: Path) -> None:
+    """Fail before the (possibly long) run when the report could not be written anyway."""
+    if not path.parent.is_dir():
+        raise ConfigError(f"--output {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise ConfigError(f"--output {path}: is a folder, give a file name")
+
+
+def write_report(report: Report, fmt: str, path: Path) -> int:
+    """Render `report` as `fmt` into `path` atomically; return the number of bytes written."""
+    from crm_metrics.render import BINARY_FORMATS, get_binary_renderer, get_renderer
+
+    check_output_path(path)
+    folder = path.parent
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise CrmMetricsError(f"cannot write in {folder}: {exc.strerror}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            if fmt in BINARY_FORMATS:
+                get_binary_renderer(fmt)(report, raw)
+            else:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                get_renderer(fmt)(report, text)
+                text.flush()
+                text.detach()
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.chmod(temp, _mode_for(path))
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise CrmMetricsError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    return path.stat().st_size
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing report's permissions; a new one gets what open() would give it (mkstemp's
+    0600 would hide a shared report from the people it is for)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
