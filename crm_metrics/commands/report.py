@@ -18,6 +18,12 @@ def report(
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
     metrics: Annotated[str | None, typer.Option(help="Comma-separated metric ids, e.g. close_rate,cac.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    by: Annotated[str | None, typer.Option("--by", help="Split by a field: owner, source, region, product, "
+                                           "channel, priority, campaign, ...")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="With --by: keep the N largest groups, "
+                                            "fold the rest into 'other'.")] = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="Show the change against the previous "
+                                                "period ('previous') or a year earlier ('year').")] = None,
 ) -> None:
     """Compute the configured metrics per period and print them."""
     with user_errors():
@@ -36,9 +42,20 @@ def report(
         for metric_id in metric_ids or ():
             get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+        if by is not None:
+            from crm_metrics.breakdown import check_field
+
+            check_field(by)
+        elif top is not None:
+            raise ConfigError("--top needs --by FIELD")
+        if compare is not None:
+            from crm_metrics.compare import check_compare
+
+            check_compare(compare)
         cfg = load_config_or_sample(config)
 
         from crm_metrics.pipeline import RunOptions, run
 
-        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
+        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids,
+                                     by=by, top=top, compare=compare))
         get_renderer(fmt)(result, sys.stdout)
