@@ -76,7 +76,7 @@ def audit_cac(ctx: MetricContext, period: Period, cell: Cell) -> str:
     parts = "; ".join(f"{c} {num(round(a, 2))}" for c, a in by_category.items())
     customers = _new_customers(ctx, period)
     return (f"CAC {period.label} = {num(round(sum(by_category.values()), 2))} spend ({parts or 'none'}) / "
-            f"{len(customers)} new customers ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
+            f"{len(customers)} new customer{'' if len(customers) == 1 else 's'} ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
 
 
 def _cell(ctx: MetricContext, cell: Cell) -> str:

@@ -29,7 +29,7 @@ SPEND = """date,category,amount,campaign
 2025-03-15,Salaries,9000,
 2025-03-31,Commissions,1500,
 2025-04-15,Advertising,700,Spring
-2025-05-15,Salaries,3300,
+2025-05-15,Salaries,2300,
 """
 
 SURVEYS = """answered_at,nps,ces
