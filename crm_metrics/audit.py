@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
@@ -39,7 +40,7 @@ def _result(ctx: MetricContext, metric: MetricDef, cell: Cell) -> str:
     return format_value(cell.value, metric.unit, ctx.config.currency)
 
 
-def _in_period(ordinals: pd.Series, period: Period) -> pd.Series:
+def _in_period(ordinals: pd.Series, period: Period) -> np.ndarray:
     return (ordinals == period.ordinal).fillna(False).to_numpy(dtype=bool)
 
 
@@ -75,8 +76,9 @@ def audit_cac(ctx: MetricContext, period: Period, cell: Cell) -> str:
         by_category[str(category)] = by_category.get(str(category), 0.0) + float(amount)
     parts = "; ".join(f"{c} {num(round(a, 2))}" for c, a in by_category.items())
     customers = _new_customers(ctx, period)
+    plural = "" if len(customers) == 1 else "s"
     return (f"CAC {period.label} = {num(round(sum(by_category.values()), 2))} spend ({parts or 'none'}) / "
-            f"{len(customers)} new customer{'' if len(customers) == 1 else 's'} ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
+            f"{len(customers)} new customer{plural} ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
 
 
 def _cell(ctx: MetricContext, cell: Cell) -> str:

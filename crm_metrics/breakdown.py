@@ -38,7 +38,8 @@ def check_field(field: str) -> str:
 
 
 def _values(frame: pd.DataFrame, field: str) -> pd.Series:
-    return frame[field].astype("string").str.strip().replace("", pd.NA).fillna(NONE_GROUP)
+    values = frame[field].astype("string").str.strip()
+    return values.mask(values == "", NONE_GROUP).fillna(NONE_GROUP)
 
 
 def ranked_groups(tables: dict[str, pd.DataFrame], field: str) -> list[str]:

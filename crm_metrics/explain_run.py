@@ -14,8 +14,7 @@ from crm_metrics.pipeline import RunOptions, _compute, _tables_needed, load_tabl
 
 def inputs(metric: MetricDef, config: Config, first: date | None, last: date | None,
            today: date | None = None) -> list[str]:
-    options = RunOptions(date_from=first, date_to=last, metrics=(metric.id,),
-                         **({"today": today} if today else {}))
+    options = RunOptions(date_from=first, date_to=last, metrics=(metric.id,), today=today or date.today())
     calendar = Calendar(config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
     loaded = load_tables(config, _tables_needed([metric]))
