@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from crm_metrics.config import Config, load_config
 from crm_metrics.pipeline import RunOptions, run
 from tests.extra_fixtures import TODAY, make_config
 
@@ -94,3 +95,19 @@ def test_survey_metric_without_any_score_column_says_what_it_needs(tmp_path: Pat
                            "sources": {"surveys": {"path": "s.csv"}}}, "t.yaml", tmp_path)
     cell = run(config, RunOptions(metrics=("nps",), today=TODAY)).metrics[0].cells["2025-Q1"]
     assert cell.value is None and cell.note == "needs surveys.nps or tickets.nps"
+
+
+def test_campaign_revenue_is_na_when_no_deal_names_a_campaign(tmp_path: Path) -> None:
+    # Without a campaign column the return on spend would read (0 - 1,500) / 1,500 = -100 %: n/a instead.
+    make_config(tmp_path, ("deals", "spend"))
+    text = (tmp_path / "deals.csv").read_text().splitlines()
+    (tmp_path / "deals.csv").write_text("\n".join(line.rsplit(",", 1)[0] for line in text) + "\n")
+    report = run(_reuse(tmp_path),
+                 RunOptions(metrics=("campaign_return_on_spend",), today=TODAY))
+    cell = report.metrics[0].cells["2025-Q1"]
+    assert cell.value is None and cell.note == "no deal names a campaign: map deals.campaign"
+
+
+def _reuse(tmp: Path) -> Config:
+
+    return load_config(tmp / "crm-metrics.yaml")

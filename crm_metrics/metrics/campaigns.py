@@ -16,6 +16,15 @@ from crm_metrics.metrics.sales import won_deals
 _ALL_TYPES = ("new", "renewal", "expansion")
 
 
+def _no_deal_campaigns(ctx: MetricContext) -> PeriodCells | None:
+    """n/a cells when deals exist but none names a campaign (the export has no campaign column), so
+    that return on spend does not read -100 % for want of a mapping; None when campaigns are there."""
+    deals = ctx.table("deals")
+    if len(deals) and not deals["campaign"].notna().any():
+        return {o: Cell.na("no deal names a campaign: map deals.campaign") for o in ctx.ordinals_shown}
+    return None
+
+
 def _campaign_won(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
     won, ordinals = won_deals(ctx, types)
     has = won["campaign"].notna().to_numpy(dtype=bool)
@@ -23,11 +32,15 @@ def _campaign_won(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFr
 
 
 def campaign_won_deals(ctx: MetricContext) -> PeriodCells:
+    if (missing := _no_deal_campaigns(ctx)) is not None:
+        return missing
     won, ordinals = _campaign_won(ctx, _ALL_TYPES)
     return ctx.per_period(ordinals.value_counts())
 
 
 def campaign_won_revenue(ctx: MetricContext) -> PeriodCells:
+    if (missing := _no_deal_campaigns(ctx)) is not None:
+        return missing
     won, ordinals = _campaign_won(ctx, _ALL_TYPES)
     return ctx.per_period(won["amount"].groupby(ordinals).sum())
 
@@ -43,6 +56,8 @@ def first_new_won(deals: pd.DataFrame) -> pd.Series:
 
 
 def campaign_new_customers(ctx: MetricContext) -> PeriodCells:
+    if (missing := _no_deal_campaigns(ctx)) is not None:
+        return missing
     deals = ctx.table("deals")
     # A breakdown filters deals to one campaign first; the flag it computed on all deals keeps a
     # later deal of the same account from looking like its first.
@@ -73,6 +88,9 @@ def campaign_return_on_spend(ctx: MetricContext) -> PeriodCells:
     cells: PeriodCells = {}
     for ordinal in ctx.ordinals_shown:
         cost = float(spend.get(ordinal, 0.0) or 0.0)
-        won = revenue[ordinal].value or 0.0
-        cells[ordinal] = Cell((won - cost) / cost) if cost else Cell.na("no campaign spend")
+        won = revenue[ordinal]
+        if won.value is None:
+            cells[ordinal] = won
+        else:
+            cells[ordinal] = Cell((won.value - cost) / cost) if cost else Cell.na("no campaign spend")
     return cells
