@@ -189,3 +189,24 @@ def test_bad_options_are_one_line(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["report", *args])
     assert result.exit_code == 2
     assert result.stderr.strip() == message
+
+
+def test_sample_new_revenue_by_region_adds_up_to_the_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On the bundled sample: every won new deal has exactly one region (or none), so the groups
+    # partition the deals and their revenue must add up to the total in every period.
+    from crm_metrics.samples import sample_config
+
+    report = run(sample_config(), RunOptions(metrics=("new_revenue", "close_rate"), by="region", today=TODAY))
+    revenue, rate = report.metrics
+    assert revenue.groups is not None and rate.groups is not None and len(revenue.groups) >= 2
+    for label, cell in revenue.cells.items():
+        assert cell.value == pytest.approx(sum(g[label].value or 0.0 for g in revenue.groups.values()))
+
+
+def test_json_by_notes_give_the_group_reasons(tmp_path: Path) -> None:
+    from crm_metrics.render.machine import report_dict
+
+    # Bob wins no new/expansion deal in Q2 (D8, D9 lost): his sales cycle is n/a there.
+    data = report_dict(_report(tmp_path, ("sales_cycle_days",), by="owner"))
+    assert data["metrics"][0]["by"]["Bob"]["2025-Q2"] is None
+    assert data["metrics"][0]["by_notes"] == {"Bob": {"2025-Q2": "no deals won"}}

@@ -103,3 +103,13 @@ def test_explain_clv_and_resolution_time_inputs(tmp_path: Path) -> None:
     # T1 08:00 -> 10:00 = 2 h, T2 Jan 2 08:00 -> Jan 3 08:00 = 24 h; median (2 + 24) / 2 = 13.
     assert ("Resolution time 2025-Q1 = median of 2 tickets resolved (shortest 2.0 h, longest 24.0 h) "
             "= 13.0 h") in hours
+
+
+def test_every_new_metric_is_documented_and_explained() -> None:
+    from crm_metrics.metrics.definitions import FORMULAS
+
+    docs = (ROOT / "docs" / "metrics-extra.md").read_text(encoding="utf-8")
+    new = [m.id for m in all_metrics() if m.module in {"survey", "calls", "campaigns"}]
+    assert len(new) == 9
+    assert [m for m in new if f"**{m}**" not in docs] == []
+    assert [m.id for m in all_metrics() if m.id not in FORMULAS] == []

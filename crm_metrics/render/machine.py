@@ -50,6 +50,11 @@ def _metric_dict(result: MetricResult) -> dict[str, Any]:
             group: {label: _number(cell.value) for label, cell in cells.items()}
             for group, cells in result.groups.items()
         }
+        entry["by_notes"] = {
+            group: {label: cell.note for label, cell in cells.items() if cell.note}
+            for group, cells in result.groups.items()
+            if any(cell.note for cell in cells.values())
+        }
     if result.changes:
         entry["changes"] = {
             label: {"against": c.against, "change": _number(c.delta), "unit": c.unit,
