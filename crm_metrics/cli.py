@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
+from crm_metrics.commands import explain as explain_command
 from crm_metrics.commands import history as history_command
+from crm_metrics.commands import metrics as metrics_command
 from crm_metrics.commands import report as report_command
 
 app = typer.Typer(
@@ -41,6 +43,8 @@ def _root(
 
 app.command("report")(report_command.report)
 app.command("history")(history_command.history)
+app.command("metrics")(metrics_command.metrics)
+app.command("explain")(explain_command.explain)
 
 
 def main() -> None:

@@ -32,6 +32,9 @@ class RunOptions:
     date_to: date | None = None
     metrics: tuple[str, ...] | None = None
     today: date = field(default_factory=date.today)
+    by: str | None = None  # split the metrics that have this field (breakdown.py)
+    top: int | None = None  # with `by`: keep the N largest groups, fold the rest into "other"
+    compare: str | None = None  # "previous" or "year" (compare.py)
 
 
 @dataclass
@@ -47,16 +50,38 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
     periods = select_periods(calendar, config, options)
     loaded = load_tables(config, _tables_needed(metrics))
     context = MetricContext(config, calendar, periods, loaded.frames)
-    results = [_compute(metric, context) for metric in metrics]
+    if options.compare:
+        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare)
+    else:
+        results = [_compute(metric, context) for metric in metrics]
+    if options.by:
+        from crm_metrics.breakdown import split
+
+        results = split(results, context, options.by, options.top, _compute)
     notices = []
     if config.gross_margin is None and _USES_MARGIN & {m.id for m in metrics}:
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
     return Report(
         period=calendar.kind, fiscal_year_start=config.fiscal_year_start, currency=config.currency,
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
-        config_origin=config.origin, generated_on=options.today,
+        config_origin=config.origin, generated_on=options.today, by=options.by, compare=options.compare,
         targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
     )
+
+
+def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],
+                  frames: dict[str, pd.DataFrame], compare: str) -> list[MetricResult]:
+    """Results for the shown periods, computed together with their baselines to give the changes."""
+    from crm_metrics.compare import changes_for, with_baselines
+
+    computed = with_baselines(calendar, shown, compare)
+    context = MetricContext(config, calendar, computed, frames)
+    results = []
+    for metric in metrics:
+        full = _compute(metric, context)
+        changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
+        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, changes=changes))
+    return results
 
 
 def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> list[Period]:

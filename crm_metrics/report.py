@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from crm_metrics.compare import Change
 from crm_metrics.metrics.registry import Cell, MetricDef
 from crm_metrics.periods import Period, PeriodKind
 
@@ -47,6 +48,10 @@ class TableQuality:
 class MetricResult:
     metric: MetricDef
     cells: dict[str, Cell]  # period label -> cell
+    # With --by: group value -> period label -> cell; None when the metric is not split.
+    groups: dict[str, dict[str, Cell]] | None = None
+    # With --compare: period label -> the change against its baseline period.
+    changes: dict[str, Change] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class Report:
     config_origin: str
     generated_on: date
     targets: dict[str, Target] = field(default_factory=dict)  # metric id -> target (config `targets:`)
+    by: str | None = None  # the --by field, when the report is split
+    compare: str | None = None  # "previous" or "year", when changes are shown
 
     @property
     def labels(self) -> list[str]:

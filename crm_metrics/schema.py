@@ -67,11 +67,11 @@ TABLES: dict[str, TableSchema] = {
         required=("ticket_id", "created_at"),
         optional=(
             "resolved_at", "first_response_at", "status", "priority", "channel", "agent",
-            "customer_id", "csat", "sla_due_at",
+            "customer_id", "csat", "sla_due_at", "nps", "ces",
         ),
         kinds={
             "created_at": _D, "resolved_at": _D, "first_response_at": _D, "sla_due_at": _D,
-            "csat": _N,
+            "csat": _N, "nps": _N, "ces": _N,
         },
     ),
     "surveys": TableSchema(

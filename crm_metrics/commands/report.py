@@ -32,6 +32,12 @@ def report(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print nothing but errors (and missed targets with --fail-on-target).",
     )] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Split by a field: owner, source, region, product, "
+                                           "channel, priority, campaign, ...")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="With --by: keep the N largest groups, "
+                                            "fold the rest into 'other'.")] = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="Show the change against the previous "
+                                                "period ('previous') or a year earlier ('year').")] = None,
 ) -> None:
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
@@ -57,12 +63,23 @@ def report(
         for metric_id in metric_ids or ():
             get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+        if by is not None:
+            from crm_metrics.breakdown import check_field
+
+            check_field(by)
+        elif top is not None:
+            raise ConfigError("--top needs --by FIELD")
+        if compare is not None:
+            from crm_metrics.compare import check_compare
+
+            check_compare(compare)
         cfg = load_config_or_sample(config, quiet=quiet)
 
         from crm_metrics.pipeline import RunOptions, run
         from crm_metrics.targets import missed_latest
 
-        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
+        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids,
+                                     by=by, top=top, compare=compare))
 
         history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
         if history_file is not None:

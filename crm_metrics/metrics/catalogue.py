@@ -10,7 +10,7 @@ from crm_metrics.metrics.registry import Better, Group, MetricDef, Unit
 
 _DEAL_FIELDS = ("owner", "source", "region", "product", "campaign")
 _TICKET_FIELDS = ("priority", "channel", "agent")
-S, E, R, T = Group.SALES, Group.ECONOMICS, Group.RETENTION, Group.SUPPORT
+S, E, R, T, C = Group.SALES, Group.ECONOMICS, Group.RETENTION, Group.SUPPORT, Group.CAMPAIGNS
 H, L, N = Better.HIGHER, Better.LOWER, Better.NEUTRAL
 
 CATALOGUE: tuple[MetricDef, ...] = (
@@ -104,4 +104,30 @@ CATALOGUE: tuple[MetricDef, ...] = (
     MetricDef("csat_pct", "CSAT", T, Unit.RATIO, H, ("tickets|surveys",),
               "Ratings of 4 or 5 (of 5) / all ratings given in the period.", "support",
               ("priority", "channel", "agent")),
+    # Surveys, calls and campaigns (survey.py, calls.py, campaigns.py)
+    MetricDef("nps", "NPS", T, Unit.SCORE, H, ("surveys|tickets",),
+              "% of answers 9-10 minus % of answers 0-6 (on 0-10), -100 to 100.", "survey",
+              ("channel", "priority", "agent")),
+    MetricDef("ces", "Customer effort score", T, Unit.SCORE, H, ("surveys|tickets",),
+              "Mean effort score (1-7, 7 = easiest) of answers in the period.", "survey",
+              ("channel", "priority", "agent")),
+    MetricDef("abandoned_call_pct", "Abandoned calls", T, Unit.RATIO, L, ("calls",),
+              "Unanswered calls / all calls started in the period.", "calls", ("agent", "channel")),
+    MetricDef("avg_handle_minutes", "Average handle time", T, Unit.MINUTES, L, ("calls",),
+              "Mean handle time in minutes of answered calls started in the period.", "calls",
+              ("agent", "channel")),
+    MetricDef("campaign_won_deals", "Campaign deals won", C, Unit.COUNT, H, ("deals",),
+              "Won deals (any type) closed in the period that name a campaign.", "campaigns",
+              ("campaign",)),
+    MetricDef("campaign_new_customers", "Campaign new customers", C, Unit.COUNT, H, ("deals",),
+              "Customers whose first won new deal, closed in the period, names a campaign.",
+              "campaigns", ("campaign",)),
+    MetricDef("campaign_won_revenue", "Campaign won revenue", C, Unit.CURRENCY, H, ("deals",),
+              "Amount of won deals closed in the period that name a campaign.", "campaigns",
+              ("campaign",)),
+    MetricDef("campaign_spend", "Campaign spend", C, Unit.CURRENCY, N, ("spend",),
+              "Spend in the period on rows that name a campaign.", "campaigns", ("campaign",)),
+    MetricDef("campaign_return_on_spend", "Campaign return on spend", C, Unit.RATIO, H,
+              ("deals", "spend"),
+              "(Campaign won revenue - campaign spend) / campaign spend.", "campaigns", ("campaign",)),
 )

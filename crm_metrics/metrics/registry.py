@@ -43,6 +43,7 @@ class Group(StrEnum):
     ECONOMICS = "unit economics"
     RETENTION = "retention"
     SUPPORT = "support"
+    CAMPAIGNS = "campaigns"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import math
 from typing import IO, Any
 
 from crm_metrics.render.shared import long_rows, neutralise
-from crm_metrics.report import Report
+from crm_metrics.report import MetricResult, Report
 
 
 def _number(value: float | None) -> float | None:
@@ -21,23 +21,48 @@ def _number(value: float | None) -> float | None:
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "period": report.period.value,
         "currency": report.currency,
         "periods": report.labels,
-        "metrics": [
-            {
-                "id": result.metric.id,
-                "label": result.metric.label,
-                "unit": result.metric.unit.value,
-                "values": {label: _number(cell.value) for label, cell in result.cells.items()},
-                "notes": {label: cell.note for label, cell in result.cells.items() if cell.note},
-            }
-            for result in report.metrics
-        ],
+        "metrics": [_metric_dict(result) for result in report.metrics],
         "data_quality": {name: q.as_dict() for name, q in report.quality.items()},
         "notices": report.notices,
     }
+    # Keys for --by and --compare appear only when asked for, so the default shape is unchanged.
+    if report.by:
+        data["by"] = report.by
+        data["not_split"] = [r.metric.id for r in report.metrics if r.groups is None]
+    if report.compare:
+        data["compare"] = report.compare
+    return data
+
+
+def _metric_dict(result: MetricResult) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": result.metric.id,
+        "label": result.metric.label,
+        "unit": result.metric.unit.value,
+        "values": {label: _number(cell.value) for label, cell in result.cells.items()},
+        "notes": {label: cell.note for label, cell in result.cells.items() if cell.note},
+    }
+    if result.groups is not None:
+        entry["by"] = {
+            group: {label: _number(cell.value) for label, cell in cells.items()}
+            for group, cells in result.groups.items()
+        }
+        entry["by_notes"] = {
+            group: {label: cell.note for label, cell in cells.items() if cell.note}
+            for group, cells in result.groups.items()
+            if any(cell.note for cell in cells.values())
+        }
+    if result.changes:
+        entry["changes"] = {
+            label: {"against": c.against, "change": _number(c.delta), "unit": c.unit,
+                    "direction": c.direction.value if c.direction else None, "note": c.note}
+            for label, c in result.changes.items()
+        }
+    return entry
 
 
 def render_json(report: Report, out: IO[str]) -> None:

@@ -32,9 +32,10 @@ class LongRow:
 def long_rows(report: Report) -> list[LongRow]:
     """One row per (metric, period[, group]): the shape of --format csv and the xlsx Data sheet."""
     return [
-        LongRow(result.metric.id, label, "", cell.value, result.metric.unit.value, cell.note or "")
+        LongRow(result.metric.id, label, group, cell.value, result.metric.unit.value, cell.note or "")
         for result in report.metrics
-        for label, cell in result.cells.items()
+        for group, cells in [("", result.cells), *(result.groups or {}).items()]
+        for label, cell in cells.items()
     ]
 
 

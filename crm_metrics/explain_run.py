@@ -1,0 +1,23 @@
+"""Running one metric for `explain --config`: the pipeline's load and compute, then the audit lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crm_metrics.audit import audit_lines
+from crm_metrics.config import Config
+from crm_metrics.metrics.context import MetricContext
+from crm_metrics.metrics.registry import MetricDef
+from crm_metrics.periods import Calendar
+from crm_metrics.pipeline import RunOptions, _compute, _tables_needed, load_tables, select_periods
+
+
+def inputs(metric: MetricDef, config: Config, first: date | None, last: date | None,
+           today: date | None = None) -> list[str]:
+    options = RunOptions(date_from=first, date_to=last, metrics=(metric.id,), today=today or date.today())
+    calendar = Calendar(config.period, config.fiscal_year_start)
+    periods = select_periods(calendar, config, options)
+    loaded = load_tables(config, _tables_needed([metric]))
+    context = MetricContext(config, calendar, periods, loaded.frames)
+    cells = _compute(metric, context).cells
+    return audit_lines(metric, context, cells)

@@ -1,0 +1,55 @@
+"""Call-centre metrics: abandoned calls and handle time, each call in the period of `started_at`.
+
+Whether a call was answered comes from the `answered` flag, else from the words of an `outcome`
+column; a call whose outcome says neither is left out of both the numerator and the denominator.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crm_metrics.metrics.context import MetricContext
+from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.normalise import word_key
+
+ANSWERED_WORDS = {"answered", "completed", "handled", "connected", "resolved", "yes", "true"}
+ABANDONED_WORDS = {"abandoned", "missed", "unanswered", "noanswer", "dropped", "hungup", "no", "false",
+                   "voicemail", "timeout"}
+
+
+def answered_flags(calls: pd.DataFrame) -> pd.Series | None:
+    """True / False / <NA> per call; None when the table has neither answered nor outcome."""
+    if "answered" in calls.columns:
+        return calls["answered"].astype("boolean")
+    if "outcome" in calls.columns:
+        keys = calls["outcome"].astype("string").fillna("").map(word_key)
+        flags = pd.Series(pd.NA, index=calls.index, dtype="boolean")
+        flags[keys.isin(ANSWERED_WORDS).to_numpy(dtype=bool)] = True
+        flags[keys.isin(ABANDONED_WORDS).to_numpy(dtype=bool)] = False
+        return flags
+    return None
+
+
+def abandoned_call_pct(ctx: MetricContext) -> PeriodCells:
+    calls = ctx.table("calls")
+    flags = answered_flags(calls)
+    if flags is None:
+        return {o: Cell.na("needs calls.answered or calls.outcome") for o in ctx.ordinals_shown}
+    mask = ctx.in_periods("calls", "started_at") & flags.notna().to_numpy(dtype=bool)
+    abandoned = (~flags[mask].astype(bool)).astype(int)
+    ordinals = ctx.ordinal("calls", "started_at")[mask]
+    return ctx.ratio(abandoned.groupby(ordinals).sum(), abandoned.groupby(ordinals).count(), "no calls")
+
+
+def avg_handle_minutes(ctx: MetricContext) -> PeriodCells:
+    calls = ctx.table("calls")
+    if "handle_seconds" not in calls.columns:
+        return {o: Cell.na("needs calls.handle_seconds") for o in ctx.ordinals_shown}
+    seconds = calls["handle_seconds"].astype("float64")
+    mask = ctx.in_periods("calls", "started_at") & (seconds >= 0).fillna(False).to_numpy(dtype=bool)
+    flags = answered_flags(calls)
+    if flags is not None:
+        mask &= flags.fillna(False).to_numpy(dtype=bool)
+    minutes = seconds[mask] / 60.0
+    return ctx.per_period(minutes.groupby(ctx.ordinal("calls", "started_at")[mask]).mean(), None,
+                          "no answered calls with a handle time")
