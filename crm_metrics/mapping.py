@@ -148,8 +148,8 @@ def detect_columns(table: str, headers: list[str], file: str) -> tuple[dict[str,
     for header in fields.values():
         for hit in index[header_key(header)]:
             votes[hit.preset] = votes.get(hit.preset, 0) + 1
-    vendors = {p: n for p, n in votes.items() if p != "generic"} or votes
-    guessed = max(sorted(vendors), key=lambda p: vendors[p]) if vendors else None
+    # Most headers explained wins; on a tie a named vendor beats the generic synonyms.
+    guessed = max(sorted(votes), key=lambda p: (votes[p], p != "generic")) if votes else None
     return fields, guessed
 
 

@@ -18,6 +18,8 @@ def report(
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
     metrics: Annotated[str | None, typer.Option(help="Comma-separated metric ids, e.g. close_rate,cac.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also print which export header was read for each field.")] = False,
 ) -> None:
     """Compute the configured metrics per period and print them."""
     with user_errors():
@@ -41,4 +43,9 @@ def report(
         from crm_metrics.pipeline import RunOptions, run
 
         result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
+        if verbose:
+            for name, quality in result.quality.items():
+                typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
+                for line in quality.mapping:
+                    typer.echo(f"  {line}", err=True)
         get_renderer(fmt)(result, sys.stdout)
