@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from crm_metrics.commands import init as init_command
 from crm_metrics.commands import report as report_command
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ def _root(
 
 
 app.command("report")(report_command.report)
+app.command("init")(init_command.init)
 
 
 def main() -> None:
