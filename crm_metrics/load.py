@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,7 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _SNIFF_BYTES = 64 * 1024
 
 
-def expand_paths(patterns: list[str], resolve: callable) -> list[Path]:  # type: ignore[valid-type]
+def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Path]:
     """Paths and globs from a source's `path`, relative to the config; missing ones are errors."""
     found: list[Path] = []
     for pattern in patterns:
@@ -76,7 +77,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return _frame_from_rows(path, rows)
 
 
-def _frame_from_rows(path: Path, rows: list[list[object]]) -> pd.DataFrame:
+def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """The table inside a report export: header found below any title rows, footer rows cut off."""
     rows = [r for r in rows if r]  # csv gives [] for an empty line
     if not rows:

@@ -58,7 +58,10 @@ def map_columns(
     by_key = {header_key(h): h for h in headers}
     fields: dict[str, str] = {}
     for name, header in explicit.items():
-        if header in headers:
+        if header.startswith("=") and header not in headers:
+            # "=Won": the same value on every row, for a column the export leaves implicit.
+            fields[name] = header
+        elif header in headers:
             fields[name] = header
         elif header_key(header) in by_key:
             fields[name] = by_key[header_key(header)]
@@ -181,7 +184,8 @@ def select_columns(raw: pd.DataFrame, column_map: ColumnMap, vocabulary: Vocabul
     """
     import pandas as pd
 
-    frame = raw[list(column_map.fields.values())].set_axis(list(column_map.fields), axis=1)
+    frame = pd.DataFrame({name: raw[header] if header in raw.columns else header[1:]
+                          for name, header in column_map.fields.items()}, index=raw.index)
     by_key = {header_key(str(h)): h for h in raw.columns}
     for name, headers in vocabulary.coalesce.items():
         present = [by_key[k] for k in map(header_key, headers) if k in by_key]
@@ -196,4 +200,4 @@ def select_columns(raw: pd.DataFrame, column_map: ColumnMap, vocabulary: Vocabul
         key = header_key(duration.header)
         if name not in frame.columns and key in by_key:
             frame[f"_duration_{name}"] = raw[by_key[key]]
-    return pd.DataFrame(frame)
+    return frame

@@ -143,8 +143,8 @@ def _durations(values: pd.Series, unit: str) -> pd.Series:
         text = values.astype("string").str.strip()
         return pd.Series(pd.to_timedelta(text.where(_flag_mask(text.str.fullmatch(r"\d+:\d{2}(:\d{2})?"))),
                                          errors="coerce"), index=values.index)
-    number = parse_amounts(values).values
-    return pd.to_timedelta(number, unit={"minutes": "min", "hours": "h", "seconds": "s"}[unit])
+    factor = {"minutes": 60.0, "hours": 3600.0, "seconds": 1.0}[unit]
+    return pd.to_timedelta(parse_amounts(values).values * factor, unit="s")
 
 
 def _flag_mask(mask: pd.Series) -> pd.Series:

@@ -115,7 +115,11 @@ def _sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str 
     """Each file once, or with `sheet: "*"` each sheet of each workbook (CSV files have none)."""
     if sheet != "*":
         return [(p, sheet) for p in paths]
-    return [(p, s) for p in paths for s in (sheet_names(p) or [None])]
+    found: list[tuple[Path, str | int | None]] = []
+    for path in paths:
+        names = sheet_names(path)
+        found += [(path, name) for name in names] if names else [(path, None)]
+    return found
 
 
 def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 DELIMITERS = ",;\t|"
@@ -58,7 +59,7 @@ def detect_delimiter(sample: str) -> str:
     return best
 
 
-def filled(row: list[object]) -> int:
+def filled(row: Sequence[object]) -> int:
     return sum(1 for cell in row if _cell(cell))
 
 
@@ -66,7 +67,7 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def find_header(rows: list[list[object]]) -> int:
+def find_header(rows: Sequence[Sequence[object]]) -> int:
     """Index of the header row: the first of the top rows that is about as wide as the table.
 
     Title rows ("Opportunity Report", "Filtered By: ...") and blank rows fill one or two cells; the
@@ -81,7 +82,7 @@ def find_header(rows: list[list[object]]) -> int:
     return 0
 
 
-def count_footer(rows: list[list[object]], width: int) -> int:
+def count_footer(rows: Sequence[Sequence[object]], width: int) -> int:
     """How many rows at the end are blank, totals or report footer lines, not data."""
     count = 0
     for row in reversed(rows):

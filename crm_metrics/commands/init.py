@@ -62,7 +62,7 @@ def init(
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(output)
         for plan in plans:
-            how = f"preset {plan.preset}" if plan.preset else f"{len(plan.columns)} detected columns"
+            how = f"{len(plan.columns)} detected columns" if plan.columns else f"preset {plan.preset}"
             typer.echo(f"{plan.table}: {', '.join(p.name for p in plan.paths)} ({how})")
         typer.echo(f"wrote {output}; run: crm-metrics report --config {output}")
 
@@ -89,11 +89,12 @@ def _plan_file(path: Path) -> Plan:
     from crm_metrics.errors import InputError
     from crm_metrics.load import read_table, sheet_names
     from crm_metrics.mapping import map_columns
-    from crm_metrics.schema import TABLES
+    from crm_metrics.schema import TABLES, FieldKind
     from crm_metrics.sniff import fit_presets, guess_tables
 
     candidates = []
-    for sheet in sheet_names(path) or [None]:
+    sheets: list[str | None] = list(sheet_names(path)) or [None]
+    for sheet in sheets:
         raw = read_table(path, sheet)
         headers = [str(h) for h in raw.columns]
         guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES]
@@ -107,31 +108,35 @@ def _plan_file(path: Path) -> Plan:
     notes.append("preset fit: " + ", ".join(f"{f.preset} {f.matched}/{f.listed}" for f in fits[:4]))
     preset: str | None = None
     columns: dict[str, str] = {}
+    read: dict[str, str] = {}
     top = fits[0] if fits else None
     if top is not None and top.required_ok and top.preset != "generic":
         try:
             column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
-            preset, columns = top.preset, dict(column_map.fields)
+            preset, read = top.preset, dict(column_map.fields)
+            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()))
         except InputError:
             preset = None
     if preset is None:
-        columns = _detected(table, headers, raw, path, notes)
+        columns, preset = _detected(table, headers, raw, path, notes)
+        read = columns
     plan = Plan(table, [path], sheet, preset, columns, notes)
-    created = columns.get("created_at")
-    if created is not None:
-        plan.dates = _dates(raw[created])
+    for name, header in read.items():
+        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
+            plan.dates += _dates(raw[header])
     return plan
 
 
-def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, str]:
+def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
+              notes: list[str]) -> tuple[dict[str, str], str | None]:
     from crm_metrics.errors import InputError
     from crm_metrics.mapping import detect_columns, header_key
-    from crm_metrics.schema import TABLES, FieldKind
+    from crm_metrics.schema import TABLES
 
     schema = TABLES[table]
     by_name = {f: h for f in schema.fields for h in headers if header_key(h) == header_key(f)}
     try:
-        found, _ = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path))
+        found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path))
     except InputError as exc:
         raise InputError(f"{exc}; then map it in the config by hand") from None
     columns = {**found, **by_name}
@@ -139,15 +144,19 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path, not
         if name in columns:
             continue
         header = _guess_by_values(raw, schema.kind(name), set(columns.values()), unique=name == schema.id_field)
+        if header is None and name == "created_at" and "closed_at" in columns:
+            # Only a close date (Olist's won_date): the deal counts from its close; sales cycles read 0.
+            header = columns["closed_at"]
         if header is None:
-            kind = schema.kind(name)
-            if kind is FieldKind.TEXT and name == "stage":
-                raise InputError(f"{path}: no column holds a deal stage or status (won / lost / open); "
-                                 "a deals table needs one")
+            if name == "stage" and any(header_key(h).startswith("won") for h in headers):
+                # A "won_date" and no stage: a list of closed-won deals (Olist's closed deals).
+                columns[name] = "=Won"
+                notes.append("GUESS: stage = Won for every row (no stage column; the file lists won deals)")
+                continue
             raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
         columns[name] = header
         notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
-    return columns
+    return columns, words
 
 
 def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool) -> str | None:
@@ -164,9 +173,12 @@ def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool)
             if values.is_unique:
                 return str(header)
             continue
-        if kind is FieldKind.DATE and parse_dates(values.head(200), "UTC").bad == 0:
+        sample = values.head(200)
+        # Only columns that look like dates are parsed: free text such as hex ids is not a date.
+        looks_dated = sample.astype("string").str.match(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}").fillna(False).all()
+        if kind is FieldKind.DATE and looks_dated and parse_dates(sample, "UTC").bad == 0:
             return str(header)
-        if kind is FieldKind.AMOUNT and parse_amounts(values.head(200)).bad == 0:
+        if kind is FieldKind.AMOUNT and parse_amounts(sample).bad == 0:
             return str(header)
     return None
 
@@ -201,9 +213,11 @@ def render_config(plans: list[Plan], base: Path) -> str:
         lines.append(f"    path: {path_text}")
         if plan.sheet is not None:
             lines.append(f"    sheet: {_scalar(plan.sheet)}")
-        if plan.preset:
-            lines.append(f"    preset: {plan.preset}  # headers read: {', '.join(sorted(plan.columns))}")
-        else:
+        if plan.preset and not plan.columns:
+            lines.append(f"    preset: {plan.preset}")
+        elif plan.preset:
+            lines.append(f"    preset: {plan.preset}  # only for its stage, deal-type and score words")
+        if plan.columns:
             lines.append("    columns:  # canonical field: header in the export")
             for name, header in plan.columns.items():
                 lines.append(f"      {name}: {_scalar(header)}")
