@@ -76,7 +76,8 @@ def map_columns(
         if table is None:
             raise ConfigError(f"{origin}: sources.{schema.name}.preset: '{preset}' has no {schema.name} table")
         for name, wanted in table.columns.items():
-            found = [by_key[k] for k in map(header_key, wanted) if k in by_key and by_key[k] not in used]
+            # A preset may read one header twice (Dynamics: "Status" is the stage when there is none).
+            found = [by_key[k] for k in map(header_key, wanted) if k in by_key]
             if name not in fields and found:
                 fields[name], how[name] = found[0], f"preset {preset}"
                 used.add(found[0])
@@ -87,7 +88,7 @@ def map_columns(
             used.add(by_key[key])
     guessed = preset
     if preset is None:
-        detected, guessed = detect_columns(schema.name, [h for h in headers if h not in used], file)
+        detected, guessed = detect_columns(schema.name, [h for h in headers if h not in used], file, fields)
         for name, header in detected.items():
             if name not in fields:
                 fields[name], how[name] = header, "detected"
@@ -119,7 +120,9 @@ def synonyms(table: str) -> dict[str, list[_Synonym]]:
     return index
 
 
-def detect_columns(table: str, headers: list[str], file: str) -> tuple[dict[str, str], str | None]:
+def detect_columns(
+    table: str, headers: list[str], file: str, taken: dict[str, str] | None = None
+) -> tuple[dict[str, str], str | None]:
     """Fields found among `headers` by the presets' synonyms, and the preset that explains most of them.
 
     A header belongs to the field it names most directly (lowest rank in any preset). Two headers for
@@ -133,7 +136,8 @@ def detect_columns(table: str, headers: list[str], file: str) -> tuple[dict[str,
         if not hits:
             continue
         best = min(hits, key=lambda h: (h.rank, TABLES[table].fields.index(h.field)))
-        candidates.setdefault(best.field, []).append((header, [h for h in hits if h.field == best.field]))
+        if best.field not in (taken or {}):
+            candidates.setdefault(best.field, []).append((header, [h for h in hits if h.field == best.field]))
     fields: dict[str, str] = {}
     for name, found in candidates.items():
         if len(found) == 1:
@@ -147,9 +151,15 @@ def detect_columns(table: str, headers: list[str], file: str) -> tuple[dict[str,
                 f"sources.{table}.columns.{name} (or pick a preset)"
             )
         fields[name] = chosen
+    for name in TABLES[table].required:
+        # A required field may share a header another field took first (Dynamics "Status" is both).
+        shared = [h for h in [*fields.values(), *(taken or {}).values()]
+                  if any(s.field == name for s in index.get(header_key(h), []))]
+        if name not in fields and name not in (taken or {}) and shared:
+            fields[name] = shared[0]
     votes: dict[str, int] = {}
-    for header in fields.values():
-        for hit in index[header_key(header)]:
+    for header in [*fields.values(), *(taken or {}).values()]:
+        for hit in index.get(header_key(header), []):
             votes[hit.preset] = votes.get(hit.preset, 0) + 1
     # Most headers explained wins; on a tie a named vendor beats the generic synonyms.
     guessed = max(sorted(votes), key=lambda p: (votes[p], p != "generic")) if votes else None

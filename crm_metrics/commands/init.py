@@ -136,7 +136,7 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
     schema = TABLES[table]
     by_name = {f: h for f in schema.fields for h in headers if header_key(h) == header_key(f)}
     try:
-        found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path))
+        found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path), by_name)
     except InputError as exc:
         raise InputError(f"{exc}; then map it in the config by hand") from None
     columns = {**found, **by_name}
