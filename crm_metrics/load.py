@@ -79,7 +79,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """The table inside a report export: header found below any title rows, footer rows cut off."""
-    rows = [r for r in rows if r]  # csv gives [] for an empty line
+    numbers = [i for i, r in enumerate(rows, start=1) if r]  # csv gives [] for an empty line
+    rows = [r for r in rows if r]
     if not rows:
         raise InputError(f"{path}: the file is empty; export it again with a header row")
     start = find_header(rows)
@@ -88,7 +89,7 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFra
     body = rows[start + 1:]
     footer = count_footer(body, filled(header))
     body = body[: len(body) - footer]
-    for number, row in enumerate(body, start=start + 2):
+    for number, row in zip(numbers[start + 1:], body, strict=False):
         if len(row) > width and any(c not in ("", None) for c in row[width:]):
             raise InputError(f"{path}: row {number} has {len(row)} cells but the header has {width}; "
                              "check the delimiter and quoting of the export")
@@ -96,7 +97,7 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFra
     names = [str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)]
     frame = pd.DataFrame(body, columns=names, dtype=object).replace("", None)
     frame.attrs["skipped_rows"] = start + footer
-    frame.attrs["header_row"] = start + 1
+    frame.attrs["header_row"] = numbers[start]
     return frame
 
 
