@@ -81,17 +81,19 @@ def map_columns(
             if name not in fields and found:
                 fields[name], how[name] = found[0], f"preset {preset}"
                 used.add(found[0])
+    guessed = preset
+    if preset is None:
+        # Before exact names, so "amount" next to "Deal - Value" is caught as two amounts.
+        detected, guessed = detect_columns(schema.name, [h for h in headers if h not in used], file, fields)
+        for name, header in detected.items():
+            if name not in fields:
+                fields[name], how[name] = header, "detected"
+                used.add(header)
     for name in schema.fields:
         key = header_key(name)
         if name not in fields and key in by_key and by_key[key] not in used:
             fields[name], how[name] = by_key[key], "name"
             used.add(by_key[key])
-    guessed = preset
-    if preset is None:
-        detected, guessed = detect_columns(schema.name, [h for h in headers if h not in used], file, fields)
-        for name, header in detected.items():
-            if name not in fields:
-                fields[name], how[name] = header, "detected"
     for name in schema.required:
         if name not in fields:
             raise InputError(_missing_message(file, schema.name, name, name, headers, mapped=False))
