@@ -103,12 +103,19 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         frames[name] = normalise(name, combined, identity, config, table_quality, vocabulary)
         table_quality.columns = dict(column_map.fields)
         table_quality.mapping = column_map.describe()
-        table_quality.mapped_by = (f"preset {source.preset}" if source.preset else
-                                   "config map" if source.columns and all(v == "map" for v in column_map.how.values())
-                                   else f"detected headers ({column_map.preset or 'no vendor'})")
+        table_quality.mapped_by = _mapped_by(source.preset, source.columns, column_map.how, column_map.preset)
         table_quality.leave_out("title, blank or totals rows around the table", skipped)
         quality[name] = table_quality
     return LoadedTables(frames, quality)
+
+
+def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:
+    """How a table's columns were found, for the caption: the user should know when it was a guess."""
+    if columns and all(way == "map" for way in how.values()):
+        return "config map" + (f" (words of preset {preset})" if preset else "")
+    if preset:
+        return f"preset {preset}" + (" and config map" if columns else "")
+    return f"detected headers ({guessed or 'no vendor'})"
 
 
 def _sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str | int | None]]:
