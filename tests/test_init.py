@@ -98,3 +98,15 @@ def pytest_approx(value: float) -> object:
     import pytest
 
     return pytest.approx(value, rel=1e-6)
+
+
+def test_init_on_deals_and_tickets_and_monthly_files(tmp_path: Path) -> None:
+    # Two monthly deal exports (same columns) become one source with a list of paths; the Zendesk
+    # file becomes the tickets source. Monthly deals: M1 100 + M2 200 + M3 300 won in 2025-Q1 = 600
+    # (M2 is in both files; the later one, where it is won, is kept). Zendesk: 4 tickets created.
+    monthly = sorted((EXPORTS / "monthly").glob("deals_*.csv"))
+    config, values = init_and_report(tmp_path, [*monthly, EXPORTS / "zendesk_tickets.csv"], "--period", "quarter")
+    assert len(config["sources"]["deals"]["path"]) == 2
+    assert config["sources"]["tickets"]["preset"] == "zendesk"
+    assert values["new_revenue"]["2025-Q1"] == pytest_approx(600)
+    assert values["tickets_created"]["2025-Q1"] == 4

@@ -44,7 +44,7 @@ class Plan:
 
 def init(
     exports: Annotated[list[Path], typer.Argument(help="Export files (CSV or xlsx) from your CRM or help desk.",
-                                                  exists=False, dir_okay=False)],
+                                                  metavar="EXPORT...", dir_okay=False)],
     output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False,
                                          help="Where to write the config.")] = Path("crm-metrics.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
