@@ -110,3 +110,16 @@ def test_init_on_deals_and_tickets_and_monthly_files(tmp_path: Path) -> None:
     assert config["sources"]["tickets"]["preset"] == "zendesk"
     assert values["new_revenue"]["2025-Q1"] == pytest_approx(600)
     assert values["tickets_created"]["2025-Q1"] == 4
+
+
+def test_init_with_several_currencies_asks_for_rates_instead_of_inventing_them(tmp_path: Path) -> None:
+    # salesforce_eu_semicolon.csv: EUR on 2 rows, USD on 1, GBP on 1 -> report currency EUR.
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(EXPORTS / "salesforce_eu_semicolon.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "currency: EUR" in text
+    assert "# fx: {GBP: <value of 1 GBP in EUR>, USD: <value of 1 USD in EUR>}" in text
+    report = runner.invoke(app, ["report", "-c", str(out)])
+    assert report.exit_code == 2
+    assert "deals amounts in GBP, USD but the config has no fx rate for them" in report.output

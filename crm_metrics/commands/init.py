@@ -40,6 +40,7 @@ class Plan:
     columns: dict[str, str]
     notes: list[str] = field(default_factory=list)
     dates: list[Any] = field(default_factory=list)
+    currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
 
 
 def init(
@@ -124,7 +125,21 @@ def _plan_file(path: Path) -> Plan:
     for name, header in read.items():
         if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
             plan.dates += _dates(raw[header])
+    plan.currencies = _currencies(raw, read)
     return plan
+
+
+def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
+    """Rows per currency, from a currency column or codes inside the amount cells ("EUR 1.200,50")."""
+    from crm_metrics.parsing import currency_in_text
+
+    if "currency" in read and read["currency"] in raw.columns:
+        codes = raw[read["currency"]].astype("string").str.strip().str.upper()
+    elif "amount" in read and read["amount"] in raw.columns:
+        codes = currency_in_text(raw[read["amount"]])
+    else:
+        return {}
+    return {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
 
 
 def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
@@ -198,7 +213,17 @@ def render_config(plans: list[Plan], base: Path) -> str:
              "# Definitions of every metric: crm-metrics metrics; keys: configs/example.yaml."]
     dates = [d for plan in plans for d in plan.dates]
     period, first, last = _period(dates)
-    lines += [f"period: {period}", "currency: USD  # the report currency; add fx: {EUR: 1.08} for other ones"]
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for code, rows in plan.currencies.items():
+            counts[code] = counts.get(code, 0) + rows
+    currency = max(sorted(counts), key=lambda c: counts[c]) if counts else "USD"
+    lines += [f"period: {period}", f"currency: {currency}  # the report currency"]
+    others = [c for c in sorted(counts) if c != currency]
+    if others:
+        # Rates are the user's to give: a made-up rate would be a silently wrong number.
+        lines.append(f"# The exports also hold amounts in {', '.join(others)}: the report stops until you add")
+        lines.append(f"# fx: {{{', '.join(f'{c}: <value of 1 {c} in {currency}>' for c in others)}}}")
     if first is not None:
         lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
                      " create dates")

@@ -86,4 +86,7 @@ def quality_lines(report: Report) -> list[str]:
         parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
         parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
         lines.append(f"Data quality, {name}: " + "; ".join(parts))
+        if q.mapped_by.startswith("detected"):
+            # Found by matching headers, not named by the user: say what was read so a wrong guess shows.
+            lines.append(f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items()))
     return lines
