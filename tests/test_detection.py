@@ -66,7 +66,9 @@ def test_verbose_and_caption_show_which_header_was_read(tmp_path: Path) -> None:
     assert "deals: columns by detected headers (zoho)" in result.output
     assert "stage <- 'Stage' (detected)" in result.output
     assert "closed_at <- 'Closing Date' (detected)" in result.output
-    assert "deals columns by detected headers (zoho)" in " ".join(result.output.split())
+    flat = " ".join(result.output.split())
+    assert "deals columns by detected headers (zoho)" in flat
+    assert "Columns read, deals: deal_id <- Record Id," in flat
 
 
 def test_sniff_names_the_table_and_the_best_preset() -> None:

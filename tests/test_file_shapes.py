@@ -136,6 +136,10 @@ def test_sniff_helpers_on_plain_rows() -> None:
     assert count_footer(body, 3) == 3
     # A deal whose name starts with "Total" is data, not a totals row.
     assert count_footer([["1", "Won", "5"], ["7", "Total Solutions Inc", "9"]], 3) == 0
+    assert count_footer([["1", "Won", "5"], ["Total Solutions Inc", "Won", "9"]], 3) == 0
+    assert count_footer([["1", "Won", "5"], ["Count Basie Ltd", "Won", "9"]], 3) == 0
+    assert count_footer([["1", "Won", "5"], ["Grand Totals (2 records)", "", "14"]], 3) == 1
+    assert count_footer([["1", "Won", "5"], ["", "Sum:", "14"]], 3) == 1
 
 
 def test_a_row_wider_than_the_header_names_its_line(tmp_path: Path) -> None:
