@@ -123,3 +123,25 @@ def test_init_with_several_currencies_asks_for_rates_instead_of_inventing_them(t
     report = runner.invoke(app, ["report", "-c", str(out)])
     assert report.exit_code == 2
     assert "deals amounts in GBP, USD but the config has no fx rate for them" in report.output
+
+
+def test_init_refuses_a_file_that_is_no_crm_export(tmp_path: Path) -> None:
+    (tmp_path / "calls.csv").write_text("Call Id,Agent,Date,Answered (Y/N),Resolved\nC1,Ann,2021-01-01,Y,Y\n",
+                                        encoding="utf-8")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "calls.csv"), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "calls.csv: no header names a required field of a deals, tickets or customers table" in result.output
+    assert not out.exists()
+
+
+def test_init_ignores_a_detected_date_column_that_holds_no_dates(tmp_path: Path) -> None:
+    # "Resolved" is a resolved_at synonym, but here it holds Y/N flags.
+    rows = "Ticket ID,Created at,Resolved\nT1,2025-01-02 10:00,Y\nT2,2025-01-03 10:00,N\n"
+    (tmp_path / "t.csv").write_text(rows, encoding="utf-8")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "t.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "ignored 'Resolved' for resolved_at: most of its values are not dates" in text
+    assert "resolved_at:" not in text

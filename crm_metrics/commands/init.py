@@ -102,6 +102,10 @@ def _plan_file(path: Path) -> Plan:
         candidates.append((guesses[0], sheet, raw, headers))
     best, sheet, raw, headers = max(candidates, key=lambda c: (c[0].required_found / c[0].required, c[0].matched))
     table = best.table
+    if best.required_found == 0:
+        raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
+                         "it does not look like a CRM or help-desk export init knows. Write sources: by hand "
+                         "(see configs/example.yaml)")
     notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
              f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
              f"looks like a {table} table ({best.matched} headers name {table} fields)"]
@@ -146,7 +150,7 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
               notes: list[str]) -> tuple[dict[str, str], str | None]:
     from crm_metrics.errors import InputError
     from crm_metrics.mapping import detect_columns, header_key
-    from crm_metrics.schema import TABLES
+    from crm_metrics.schema import TABLES, FieldKind
 
     schema = TABLES[table]
     by_name = {f: h for f in schema.fields for h in headers if header_key(h) == header_key(f)}
@@ -155,6 +159,11 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
     except InputError as exc:
         raise InputError(f"{exc}; then map it in the config by hand") from None
     columns = {**found, **by_name}
+    for name, header in list(columns.items()):
+        if not _values_fit(raw[header], schema.kind(name)):
+            del columns[name]
+            notes.append(f"ignored '{header}' for {name}: most of its values are not "
+                         f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
     for name in schema.required:
         if name in columns:
             continue
@@ -172,6 +181,18 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
         columns[name] = header
         notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
     return columns, words
+
+
+def _values_fit(values: pd.Series, kind: Any) -> bool:
+    """Whether a column found by its header holds what the field needs (a "Resolved" Y/N is no date)."""
+    from crm_metrics.parsing import parse_amounts, parse_dates
+    from crm_metrics.schema import FieldKind
+
+    sample = values.dropna().head(200)
+    if sample.empty or kind not in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
+        return True
+    parsed = parse_dates(sample, "UTC") if kind is FieldKind.DATE else parse_amounts(sample)
+    return parsed.bad <= len(sample) / 2
 
 
 def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool) -> str | None:
