@@ -144,4 +144,4 @@ def test_init_ignores_a_detected_date_column_that_holds_no_dates(tmp_path: Path)
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "ignored 'Resolved' for resolved_at: most of its values are not dates" in text
-    assert "resolved_at:" not in text
+    assert "\n      resolved_at:" not in text

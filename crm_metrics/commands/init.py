@@ -159,10 +159,10 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
     except InputError as exc:
         raise InputError(f"{exc}; then map it in the config by hand") from None
     columns = {**found, **by_name}
-    for name, header in list(columns.items()):
-        if not _values_fit(raw[header], schema.kind(name)):
+    for name, found_header in list(columns.items()):
+        if not _values_fit(raw[found_header], schema.kind(name)):
             del columns[name]
-            notes.append(f"ignored '{header}' for {name}: most of its values are not "
+            notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
                          f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
     for name in schema.required:
         if name in columns:
