@@ -12,6 +12,7 @@ import typer
 
 from crm_metrics.commands import explain as explain_command
 from crm_metrics.commands import history as history_command
+from crm_metrics.commands import init as init_command
 from crm_metrics.commands import metrics as metrics_command
 from crm_metrics.commands import report as report_command
 
@@ -45,6 +46,7 @@ app.command("report")(report_command.report)
 app.command("history")(history_command.history)
 app.command("metrics")(metrics_command.metrics)
 app.command("explain")(explain_command.explain)
+app.command("init")(init_command.init)
 
 
 def main() -> None:

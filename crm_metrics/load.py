@@ -1,23 +1,25 @@
 """Reading an export file into a raw frame of text cells (CSV) or typed cells (xlsx).
 
-Nothing here knows about CRMs: it finds the encoding and delimiter, reads the sheet, and turns every
-way a file can be unreadable into an InputError that names the file.
+Nothing here knows about CRMs: it finds the encoding, delimiter and header row (sniff.py), reads the
+sheet, cuts off title and totals rows (counted in frame.attrs["skipped_rows"]), and turns every way a
+file can be unreadable into an InputError that names the file.
 """
 
 from __future__ import annotations
 
 import csv
 import glob
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from crm_metrics.errors import InputError
+from crm_metrics.sniff import count_footer, detect_delimiter, detect_encoding, filled, find_header, is_text
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-_DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -55,50 +57,60 @@ def read_table(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     return frame
 
 
-def detect_encoding(head: bytes) -> str:
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sniff boundary is still UTF-8.
-        if exc.start < len(head) - 3:
-            return "cp1252"
-    return "utf-8"
-
-
-def detect_delimiter(sample: str) -> str:
-    lines = [line for line in sample.splitlines() if line.strip()][:20]
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        header = lines[0] if lines else ""
-        return max(_DELIMITERS, key=header.count)
-
-
 def _read_csv(path: Path) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-    if not head.strip():
-        raise InputError(f"{path}: the file is empty; export it again with a header row")
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: this is not a text CSV file (binary content); export as CSV or xlsx")
     encoding = detect_encoding(head)
-    delimiter = detect_delimiter(head.decode(encoding, errors="replace"))
+    if not head.strip(b"\x00\r\n\t \xff\xfe\xef\xbb\xbf"):
+        raise InputError(f"{path}: the file is empty; export it again with a header row")
+    if not is_text(head, encoding):
+        raise InputError(f"{path}: this is not a text CSV file (binary content); export as CSV or xlsx")
     try:
-        return pd.read_csv(
-            path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False,
-            na_values=[""], skipinitialspace=True,
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: rows do not have the same number of columns ({exc}); "
-                         "check the delimiter and quoting of the export") from None
+        text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError:
         raise InputError(f"{path}: cannot decode the file as {encoding}; save it as UTF-8") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty; export it again with a header row") from None
+    delimiter = detect_delimiter(text[:_SNIFF_BYTES])
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: cannot split the file into cells ({exc}); check its quoting") from None
+    return _frame_from_rows(path, rows)
+
+
+def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """The table inside a report export: header found below any title rows, footer rows cut off."""
+    numbers = [i for i, r in enumerate(rows, start=1) if r]  # csv gives [] for an empty line
+    rows = [r for r in rows if r]
+    if not rows:
+        raise InputError(f"{path}: the file is empty; export it again with a header row")
+    start = find_header(rows)
+    header = rows[start]
+    width = len(header)
+    body = rows[start + 1:]
+    footer = count_footer(body, filled(header))
+    body = body[: len(body) - footer]
+    for number, row in zip(numbers[start + 1:], body, strict=False):
+        if len(row) > width and any(c not in ("", None) for c in row[width:]):
+            raise InputError(f"{path}: row {number} has {len(row)} cells but the header has {width}; "
+                             "check the delimiter and quoting of the export")
+    body = [list(r[:width]) + [None] * (width - len(r)) for r in body if filled(r)]
+    names = [str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame(body, columns=names, dtype=object).replace("", None)
+    frame.attrs["skipped_rows"] = start + footer
+    frame.attrs["header_row"] = numbers[start]
+    return frame
+
+
+def sheet_names(path: Path) -> list[str]:
+    """A workbook's sheets in order; [] for a CSV file."""
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return []
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as exc:  # calamine raises its own error types for every kind of bad zip
+        raise InputError(f"{path}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -120,7 +132,4 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
     rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
     if not rows:
         raise InputError(f"{path}: sheet '{sheet}' is empty")
-    header, body = rows[0], rows[1:]
-    frame = pd.DataFrame(body, columns=[str(h) if h != "" else f"column_{i + 1}" for i, h in enumerate(header)],
-                         dtype=object)
-    return frame.replace("", None)
+    return _frame_from_rows(path, rows)

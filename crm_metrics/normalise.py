@@ -14,6 +14,7 @@ from crm_metrics.config import Config
 from crm_metrics.errors import ConfigError
 from crm_metrics.mapping import ColumnMap
 from crm_metrics.parsing import currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.preset_loader import Vocabulary
 from crm_metrics.report import TableQuality
 from crm_metrics.schema import TABLES, FieldKind
 
@@ -36,11 +37,16 @@ def name_key(values: pd.Series) -> pd.Series:
 
 
 def normalise(
-    table: str, raw: pd.DataFrame, column_map: ColumnMap, config: Config, quality: TableQuality
+    table: str, raw: pd.DataFrame, column_map: ColumnMap, config: Config, quality: TableQuality,
+    vocabulary: Vocabulary | None = None,
 ) -> pd.DataFrame:
     schema = TABLES[table]
+    vocabulary = vocabulary or Vocabulary()
     frame = pd.DataFrame({name: raw[header] for name, header in column_map.fields.items()})
     frame.index = pd.RangeIndex(len(frame))
+    for name, words in vocabulary.value_maps.items():
+        if name in frame.columns:
+            frame[name] = _map_values(frame[name], words)
     quality.rows = len(frame)
     quality.columns = dict(column_map.fields)
     dayfirst = _dayfirst(config, table)
@@ -59,6 +65,12 @@ def normalise(
             continue
         frame[name] = parsed.values
         quality.unparseable[name] = parsed.bad
+    for name, duration in vocabulary.durations.items():
+        column = f"_duration_{name}"
+        if column in raw.columns and name not in frame.columns and "created_at" in frame.columns:
+            after = _durations(raw[column].set_axis(frame.index), duration.unit)
+            frame[name] = frame["created_at"] + after
+            quality.unparseable[name] = int((after.isna() & raw[column].notna().to_numpy()).sum())
     if schema.id_field:
         frame = _drop_duplicates(frame, schema.id_field, quality)
     if "amount" in frame.columns:
@@ -66,7 +78,7 @@ def normalise(
     frame = frame.drop(columns=["_text_currency"], errors="ignore")
     match table:
         case "deals":
-            return _deals(frame, config, quality)
+            return _deals(frame, config, quality, vocabulary)
         case "tickets":
             return _tickets(frame, quality)
         case "spend":
@@ -113,9 +125,35 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     return frame
 
 
-def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.DataFrame:
-    frame["outcome"] = _outcomes(frame, config)
-    frame["deal_type"] = _deal_types(frame, config)
+def _map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:
+    """A vendor's words for a score ("good" / "bad") as numbers; other cells are left as they are."""
+
+    def one(value: object) -> object:
+        if isinstance(value, str) and word_key(value) in words:
+            mapped = words[word_key(value)]
+            return pd.NA if mapped is None else mapped
+        return value
+
+    return values.astype(object).map(one)
+
+
+def _durations(values: pd.Series, unit: str) -> pd.Series:
+    """A "time after creation" column (minutes, hours, seconds or H:MM:SS) as timedeltas."""
+    if unit == "hhmmss":
+        text = values.astype("string").str.strip()
+        return pd.Series(pd.to_timedelta(text.where(_flag_mask(text.str.fullmatch(r"\d+:\d{2}(:\d{2})?"))),
+                                         errors="coerce"), index=values.index)
+    factor = {"minutes": 60.0, "hours": 3600.0, "seconds": 1.0}[unit]
+    return pd.to_timedelta(parse_amounts(values).values * factor, unit="s")
+
+
+def _flag_mask(mask: pd.Series) -> pd.Series:
+    return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
+
+
+def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality, vocabulary: Vocabulary) -> pd.DataFrame:
+    frame["outcome"] = _outcomes(frame, config, vocabulary)
+    frame["deal_type"] = _deal_types(frame, config, vocabulary)
     # A CRM keeps the expected close date on open deals; only won and lost deals have closed.
     closed = frame["outcome"] != "open"
     if "closed_at" in frame.columns:
@@ -141,9 +179,12 @@ def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.Dat
     return frame
 
 
-def _outcomes(frame: pd.DataFrame, config: Config) -> pd.Series:
-    won = WON_STAGES | {word_key(s) for s in config.won_stages}
-    lost = LOST_STAGES | {word_key(s) for s in config.lost_stages}
+def _outcomes(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd.Series:
+    # The config's own words come last so a stage it names wins over a preset's reading of it.
+    lost = (LOST_STAGES | {word_key(s) for s in vocabulary.lost_stages}) - {word_key(s) for s in config.won_stages}
+    won = (WON_STAGES | {word_key(s) for s in vocabulary.won_stages}) - {word_key(s) for s in config.lost_stages}
+    won |= {word_key(s) for s in config.won_stages}
+    lost |= {word_key(s) for s in config.lost_stages}
     keys = frame["stage"].fillna("").map(word_key)
     outcome = pd.Series("open", index=frame.index, dtype="string")
     outcome[keys.isin(won).to_numpy(dtype=bool)] = "won"
@@ -155,11 +196,12 @@ def _outcomes(frame: pd.DataFrame, config: Config) -> pd.Series:
     return outcome
 
 
-def _deal_types(frame: pd.DataFrame, config: Config) -> pd.Series:
+def _deal_types(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd.Series:
     if "deal_type" not in frame.columns:
         return pd.Series("new", index=frame.index, dtype="string")
-    own = {word_key(w): kind for kind in ("new", "renewal", "expansion")
-           for w in getattr(config.deal_types, kind)}
+    own = {word_key(w): kind for kind, words in vocabulary.deal_types.items() for w in words}
+    own |= {word_key(w): kind for kind in ("new", "renewal", "expansion")
+            for w in getattr(config.deal_types, kind)}
 
     def classify(raw: object) -> str:
         if not isinstance(raw, str) or not raw.strip():

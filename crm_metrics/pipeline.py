@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 from crm_metrics.config import Config
 from crm_metrics.errors import ConfigError, InputError
-from crm_metrics.load import expand_paths, read_table
-from crm_metrics.mapping import map_columns
+from crm_metrics.load import expand_paths, read_table, sheet_names
+from crm_metrics.mapping import map_columns, select_columns
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.normalise import normalise
 from crm_metrics.periods import Calendar, Period, PeriodKind
+from crm_metrics.preset_loader import vocabulary_for
 from crm_metrics.report import MetricResult, Report, TableQuality
 from crm_metrics.schema import TABLES
 from crm_metrics.targets import Target
@@ -112,17 +114,46 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         table_quality = TableQuality(name, files=[str(p) for p in paths])
         raws = []
         column_map = None
-        for path in paths:
-            raw = read_table(path, source.sheet)
-            column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, str(path))
-            raws.append(raw[list(column_map.fields.values())].set_axis(list(column_map.fields), axis=1))
+        skipped = 0
+        for path, sheet in _sheets(paths, source.sheet):
+            raw = read_table(path, sheet)
+            skipped += int(raw.attrs.get("skipped_rows", 0))
+            where = f"{path}" if sheet is None else f"{path} [{sheet}]"
+            column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, where,
+                                     preset=source.preset)
+            vocabulary = vocabulary_for(column_map.preset, name)
+            raws.append(select_columns(raw, column_map, vocabulary))
         assert column_map is not None
+        # Columns are canonical names by now, so files whose headers differ still line up.
         combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
-        identity = type(column_map)(name, {f: f for f in column_map.fields})
-        frames[name] = normalise(name, combined, identity, config, table_quality)
+        identity = type(column_map)(name, {f: f for f in combined.columns if not f.startswith("_")})
+        frames[name] = normalise(name, combined, identity, config, table_quality, vocabulary)
         table_quality.columns = dict(column_map.fields)
+        table_quality.mapping = column_map.describe()
+        table_quality.mapped_by = _mapped_by(source.preset, source.columns, column_map.how, column_map.preset)
+        table_quality.leave_out("title, blank or totals rows around the table", skipped)
         quality[name] = table_quality
     return LoadedTables(frames, quality)
+
+
+def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:
+    """How a table's columns were found, for the caption: the user should know when it was a guess."""
+    if columns and all(way == "map" for way in how.values()):
+        return "config map" + (f" (words of preset {preset})" if preset else "")
+    if preset:
+        return f"preset {preset}" + (" and config map" if columns else "")
+    return f"detected headers ({guessed or 'no vendor'})"
+
+
+def _sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str | int | None]]:
+    """Each file once, or with `sheet: "*"` each sheet of each workbook (CSV files have none)."""
+    if sheet != "*":
+        return [(p, sheet) for p in paths]
+    found: list[tuple[Path, str | int | None]] = []
+    for path in paths:
+        names = sheet_names(path)
+        found += [(path, name) for name in names] if names else [(path, None)]
+    return found
 
 
 def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:

@@ -29,6 +29,8 @@ class TableQuality:
     unparseable: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
+    mapping: list[str] = field(default_factory=list)  # "field <- 'header' (how)", for --verbose
+    mapped_by: str = ""  # "preset salesforce", "detected headers (hubspot)", "config map"
 
     def leave_out(self, reason: str, count: int) -> None:
         if count:

@@ -83,15 +83,16 @@ def test_unknown_canonical_column(tmp_path: Path) -> None:
 
 
 def test_missing_required_column_lists_headers_and_closest(tmp_path: Path) -> None:
-    row = {"Deal ID": "1", "Deal Stage": "Won", "Amount": "1", "Create Date": "2025-01-01"}
+    # "Stages" is no vendor's header for a stage, so neither a preset nor detection can find it.
+    row = {"Deal ID": "1", "Stages": "Won", "Amount": "1", "Create Date": "2025-01-01"}
     with pytest.raises(InputError) as caught:
         _run_with_deals(tmp_path, row, {"created_at": "Create Date"})
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{tmp_path / 'deals.csv'}: has no column for required field 'stage'")
-    assert "closest: 'Deal Stage'" in message
+    assert "closest: 'Stages'" in message
     assert "sources.deals.columns.stage" in message
-    assert "'Deal ID', 'Deal Stage', 'Amount', 'Create Date'" in message
+    assert "'Deal ID', 'Stages', 'Amount', 'Create Date'" in message
 
 
 def test_mapped_header_missing_from_export(tmp_path: Path) -> None:

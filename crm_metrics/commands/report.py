@@ -38,6 +38,8 @@ def report(
                                             "fold the rest into 'other'.")] = None,
     compare: Annotated[str | None, typer.Option("--compare", help="Show the change against the previous "
                                                 "period ('previous') or a year earlier ('year').")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also print which export header was read for each field.")] = False,
 ) -> None:
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
@@ -80,6 +82,11 @@ def report(
 
         result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids,
                                      by=by, top=top, compare=compare))
+        if verbose:
+            for name, quality in result.quality.items():
+                typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
+                for line in quality.mapping:
+                    typer.echo(f"  {line}", err=True)
 
         history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
         if history_file is not None:

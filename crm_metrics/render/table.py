@@ -182,8 +182,9 @@ def _caption(report: Report) -> str:
     first, last = report.periods[0], report.periods[-1]
     fiscal = "" if report.fiscal_year_start == 1 else f", fiscal year from month {report.fiscal_year_start}"
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
+    mapped = "; ".join(f"{name} columns by {q.mapped_by}" for name, q in report.quality.items() if q.mapped_by)
     return (f"{len(report.periods)} {report.period.value}s, {first.start} to {last.end}{fiscal}; "
-            f"amounts in {report.currency}; data: {files or 'none'}")
+            f"amounts in {report.currency}; data: {files or 'none'}" + (f"; {mapped}" if mapped else ""))
 
 
 def quality_lines(report: Report) -> list[str]:
@@ -196,4 +197,7 @@ def quality_lines(report: Report) -> list[str]:
         parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
         parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
         lines.append(f"Data quality, {name}: " + "; ".join(parts))
+        if q.mapped_by.startswith("detected"):
+            # Found by matching headers, not named by the user: say what was read so a wrong guess shows.
+            lines.append(f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items()))
     return lines

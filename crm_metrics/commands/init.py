@@ -1,0 +1,305 @@
+"""`crm-metrics init EXPORT...`: look at each export and write a commented config that runs as is.
+
+Each file is sniffed (encoding, delimiter, header row, rows around the table), matched to the canonical
+table it resembles and to the preset that fits it best. A vendor preset that finds every required
+field is used as `preset:`; otherwise the detected header map is written out under `columns:` so the
+user sees and can correct every choice. A required field no header names is guessed from the values
+(a date column for a date, a number column for an amount) and marked GUESS in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from crm_metrics.commands.common import user_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_METRICS = {
+    "deals": ["new_customers", "new_revenue", "close_rate", "sales_cycle_days", "open_pipeline_value"],
+    "tickets": ["tickets_created", "tickets_resolved", "resolution_time_hours", "first_response_hours",
+                "csat_pct"],
+    "customers": ["new_customers"],
+}
+_MAIN_TABLES = ("deals", "tickets", "customers")
+
+
+@dataclass
+class Plan:
+    """What init decided for one table, and the comments that explain it."""
+
+    table: str
+    paths: list[Path]
+    sheet: str | None
+    preset: str | None
+    columns: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    dates: list[Any] = field(default_factory=list)
+    currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
+
+
+def init(
+    exports: Annotated[list[Path], typer.Argument(help="Export files (CSV or xlsx) from your CRM or help desk.",
+                                                  metavar="EXPORT...", dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False,
+                                         help="Where to write the config.")] = Path("crm-metrics.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+) -> None:
+    """Sniff exports and write a commented crm-metrics.yaml that runs at once."""
+    with user_errors():
+        from crm_metrics.errors import ConfigError
+
+        if output.exists() and not force:
+            raise ConfigError(f"{output}: already exists; pass --force to overwrite it or --output another file")
+        plans = plan_config(exports)
+        text = render_config(plans, output.resolve().parent)
+        _check_runs(text, output)
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+        for plan in plans:
+            how = f"{len(plan.columns)} detected columns" if plan.columns else f"preset {plan.preset}"
+            typer.echo(f"{plan.table}: {', '.join(p.name for p in plan.paths)} ({how})")
+        typer.echo(f"wrote {output}; run: crm-metrics report --config {output}")
+
+
+def plan_config(exports: list[Path]) -> list[Plan]:
+    from crm_metrics.errors import InputError
+
+    plans: dict[str, Plan] = {}
+    for path in exports:
+        plan = _plan_file(path)
+        if plan.table in plans:
+            known = plans[plan.table]
+            if known.columns != plan.columns or known.preset != plan.preset:
+                raise InputError(f"{path}: looks like a second {plan.table} export with different columns from "
+                                 f"{known.paths[0]}; run init on one of them")
+            known.paths.append(path)
+            known.dates += plan.dates
+            continue
+        plans[plan.table] = plan
+    return list(plans.values())
+
+
+def _plan_file(path: Path) -> Plan:
+    from crm_metrics.errors import InputError
+    from crm_metrics.load import read_table, sheet_names
+    from crm_metrics.mapping import map_columns
+    from crm_metrics.schema import TABLES, FieldKind
+    from crm_metrics.sniff import fit_presets, guess_tables
+
+    candidates = []
+    sheets: list[str | None] = list(sheet_names(path)) or [None]
+    for sheet in sheets:
+        raw = read_table(path, sheet)
+        headers = [str(h) for h in raw.columns]
+        guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES]
+        candidates.append((guesses[0], sheet, raw, headers))
+    best, sheet, raw, headers = max(candidates, key=lambda c: (c[0].required_found / c[0].required, c[0].matched))
+    table = best.table
+    if best.required_found == 0:
+        raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
+                         "it does not look like a CRM or help-desk export init knows. Write sources: by hand "
+                         "(see configs/example.yaml)")
+    notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
+             f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
+             f"looks like a {table} table ({best.matched} headers name {table} fields)"]
+    fits = fit_presets(table, headers)
+    notes.append("preset fit: " + ", ".join(f"{f.preset} {f.matched}/{f.listed}" for f in fits[:4]))
+    preset: str | None = None
+    columns: dict[str, str] = {}
+    read: dict[str, str] = {}
+    top = fits[0] if fits else None
+    if top is not None and top.required_ok and top.preset != "generic":
+        try:
+            column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
+            preset, read = top.preset, dict(column_map.fields)
+            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()))
+        except InputError:
+            preset = None
+    if preset is None:
+        columns, preset = _detected(table, headers, raw, path, notes)
+        read = columns
+    plan = Plan(table, [path], sheet, preset, columns, notes)
+    for name, header in read.items():
+        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
+            plan.dates += _dates(raw[header])
+    plan.currencies = _currencies(raw, read)
+    return plan
+
+
+def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
+    """Rows per currency, from a currency column or codes inside the amount cells ("EUR 1.200,50")."""
+    from crm_metrics.parsing import currency_in_text
+
+    if "currency" in read and read["currency"] in raw.columns:
+        codes = raw[read["currency"]].astype("string").str.strip().str.upper()
+    elif "amount" in read and read["amount"] in raw.columns:
+        codes = currency_in_text(raw[read["amount"]])
+    else:
+        return {}
+    return {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
+
+
+def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
+              notes: list[str]) -> tuple[dict[str, str], str | None]:
+    from crm_metrics.errors import InputError
+    from crm_metrics.mapping import detect_columns, header_key
+    from crm_metrics.schema import TABLES, FieldKind
+
+    schema = TABLES[table]
+    by_name = {f: h for f in schema.fields for h in headers if header_key(h) == header_key(f)}
+    try:
+        found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path), by_name)
+    except InputError as exc:
+        raise InputError(f"{exc}; then map it in the config by hand") from None
+    columns = {**found, **by_name}
+    for name, found_header in list(columns.items()):
+        if not _values_fit(raw[found_header], schema.kind(name)):
+            del columns[name]
+            notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
+                         f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
+    for name in schema.required:
+        if name in columns:
+            continue
+        header = _guess_by_values(raw, schema.kind(name), set(columns.values()), unique=name == schema.id_field)
+        if header is None and name == "created_at" and "closed_at" in columns:
+            # Only a close date (Olist's won_date): the deal counts from its close; sales cycles read 0.
+            header = columns["closed_at"]
+        if header is None:
+            if name == "stage" and any(header_key(h).startswith("won") for h in headers):
+                # A "won_date" and no stage: a list of closed-won deals (Olist's closed deals).
+                columns[name] = "=Won"
+                notes.append("GUESS: stage = Won for every row (no stage column; the file lists won deals)")
+                continue
+            raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
+        columns[name] = header
+        notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
+    return columns, words
+
+
+def _values_fit(values: pd.Series, kind: Any) -> bool:
+    """Whether a column found by its header holds what the field needs (a "Resolved" Y/N is no date)."""
+    from crm_metrics.parsing import parse_amounts, parse_dates
+    from crm_metrics.schema import FieldKind
+
+    sample = values.dropna().head(200)
+    if sample.empty or kind not in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
+        return True
+    parsed = parse_dates(sample, "UTC") if kind is FieldKind.DATE else parse_amounts(sample)
+    return parsed.bad <= len(sample) / 2
+
+
+def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool) -> str | None:
+    from crm_metrics.parsing import parse_amounts, parse_dates
+    from crm_metrics.schema import FieldKind
+
+    for header in raw.columns:
+        if header in used:
+            continue
+        values = raw[header].dropna()
+        if values.empty:
+            continue
+        if unique:
+            if values.is_unique:
+                return str(header)
+            continue
+        sample = values.head(200)
+        # Only columns that look like dates are parsed: free text such as hex ids is not a date.
+        looks_dated = sample.astype("string").str.match(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}").fillna(False).all()
+        if kind is FieldKind.DATE and looks_dated and parse_dates(sample, "UTC").bad == 0:
+            return str(header)
+        if kind is FieldKind.AMOUNT and parse_amounts(sample).bad == 0:
+            return str(header)
+    return None
+
+
+def _dates(values: pd.Series) -> list[Any]:
+    from crm_metrics.parsing import parse_dates
+
+    parsed = parse_dates(values, "UTC").values.dropna()
+    return [] if parsed.empty else [parsed.min().date(), parsed.max().date()]
+
+
+def render_config(plans: list[Plan], base: Path) -> str:
+    import yaml
+
+    lines = ["# crm-metrics config written by `crm-metrics init`. Check the GUESS lines, then run:",
+             "#   crm-metrics report --config <this file> [--verbose]",
+             "# Definitions of every metric: crm-metrics metrics; keys: configs/example.yaml."]
+    dates = [d for plan in plans for d in plan.dates]
+    period, first, last = _period(dates)
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for code, rows in plan.currencies.items():
+            counts[code] = counts.get(code, 0) + rows
+    currency = max(sorted(counts), key=lambda c: counts[c]) if counts else "USD"
+    lines += [f"period: {period}", f"currency: {currency}  # the report currency"]
+    others = [c for c in sorted(counts) if c != currency]
+    if others:
+        # Rates are the user's to give: a made-up rate would be a silently wrong number.
+        lines.append(f"# The exports also hold amounts in {', '.join(others)}: the report stops until you add")
+        lines.append(f"# fx: {{{', '.join(f'{c}: <value of 1 {c} in {currency}>' for c in others)}}}")
+    if first is not None:
+        lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
+                     " create dates")
+    metrics = [m for plan in plans for m in _METRICS.get(plan.table, [])]
+    lines.append(f"metrics: [{', '.join(dict.fromkeys(metrics))}]")
+    lines.append("sources:")
+    for plan in plans:
+        lines.append(f"  {plan.table}:")
+        lines += [f"    # {note}" for note in plan.notes]
+        paths = [_relative(p, base) for p in plan.paths]
+        path_text = _scalar(paths[0]) if len(paths) == 1 else "[" + ", ".join(_scalar(p) for p in paths) + "]"
+        lines.append(f"    path: {path_text}")
+        if plan.sheet is not None:
+            lines.append(f"    sheet: {_scalar(plan.sheet)}")
+        if plan.preset and not plan.columns:
+            lines.append(f"    preset: {plan.preset}")
+        elif plan.preset:
+            lines.append(f"    preset: {plan.preset}  # only for its stage, deal-type and score words")
+        if plan.columns:
+            lines.append("    columns:  # canonical field: header in the export")
+            for name, header in plan.columns.items():
+                lines.append(f"      {name}: {_scalar(header)}")
+    text = "\n".join(lines) + "\n"
+    yaml.safe_load(text)  # what we write must at least be YAML
+    return text
+
+
+def _period(dates: list[Any]) -> tuple[str, Any, Any]:
+    if not dates:
+        return "quarter", None, None
+    first, last = min(dates), max(dates)
+    days = (last - first).days
+    period = "month" if days <= 400 else "quarter" if days <= 3 * 366 else "year"
+    return period, first, last
+
+
+def _scalar(value: str) -> str:
+    import json
+
+    # JSON strings are valid YAML scalars and quote every awkward character.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _relative(path: Path, base: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(base))
+    except ValueError:
+        return str(resolved)
+
+
+def _check_runs(text: str, output: Path) -> None:
+    """Validate the config we are about to write, so init never leaves a file that fails to load."""
+    import yaml
+
+    from crm_metrics.config import parse_config
+
+    parse_config(yaml.safe_load(text), origin=str(output), base_dir=output.resolve().parent)

@@ -1,0 +1,128 @@
+"""The vendor presets: YAML data files in crm_metrics/presets/, read once and checked against the schema.
+
+A preset says, per canonical table, which export headers hold which field (most specific first) and
+the vendor's own words for won / lost stages, deal types and scores. The code never names a vendor;
+adding a CRM means adding a YAML file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from crm_metrics.errors import ConfigError
+from crm_metrics.schema import TABLES
+
+DURATION_UNITS = ("minutes", "hours", "seconds", "hhmmss")
+
+
+def word_key(value: str) -> str:
+    """Case, space and punctuation blind: "Closed Won" == "closed-won" == "ClosedWon"."""
+    return re.sub(r"[^0-9a-z]", "", value.casefold())
+
+
+@dataclass(frozen=True)
+class Duration:
+    header: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words one vendor uses in one table; empty for a table read without a preset."""
+
+    preset: str | None = None
+    won_stages: tuple[str, ...] = ()
+    lost_stages: tuple[str, ...] = ()
+    deal_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    value_maps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coalesce: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    durations: dict[str, Duration] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PresetTable:
+    columns: dict[str, tuple[str, ...]]  # canonical field -> headers, most specific first
+    vocabulary: Vocabulary
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    tables: dict[str, PresetTable]
+
+
+def preset_names() -> list[str]:
+    folder = resources.files("crm_metrics") / "presets"
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@cache
+def get_preset(name: str) -> Preset:
+    names = preset_names()
+    if name not in names:
+        hint = difflib.get_close_matches(name, names, n=1)
+        tip = f"did you mean '{hint[0]}'? " if hint else ""
+        raise ConfigError(f"unknown preset '{name}'; {tip}presets: {', '.join(names)}")
+    import yaml
+
+    text = (resources.files("crm_metrics") / "presets" / f"{name}.yaml").read_text(encoding="utf-8")
+    return _parse(name, yaml.safe_load(text))
+
+
+def all_presets() -> list[Preset]:
+    return [get_preset(name) for name in preset_names()]
+
+
+def vocabulary_for(preset: str | None, table: str) -> Vocabulary:
+    if preset is None:
+        return Vocabulary()
+    found = get_preset(preset).tables.get(table)
+    return found.vocabulary if found else Vocabulary(preset=preset)
+
+
+def _parse(name: str, data: Any) -> Preset:
+    # A malformed preset is a packaging bug, but say which file and key so it is fixed in one go.
+    where = f"crm_metrics/presets/{name}.yaml"
+    if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
+        raise ConfigError(f"{where}: a preset needs a 'tables:' mapping")
+    tables: dict[str, PresetTable] = {}
+    for table, spec in data["tables"].items():
+        if table not in TABLES:
+            raise ConfigError(f"{where}: tables.{table}: not a canonical table ({', '.join(TABLES)})")
+        schema = TABLES[table]
+        columns = {f: tuple(_strings(h)) for f, h in (spec.get("columns") or {}).items()}
+        for fld in columns:
+            if fld not in schema.fields:
+                raise ConfigError(f"{where}: tables.{table}.columns.{fld}: not a field of {table}")
+        durations = {
+            f: Duration(str(d["header"]), str(d["unit"])) for f, d in (spec.get("durations") or {}).items()
+        }
+        for fld, duration in durations.items():
+            if duration.unit not in DURATION_UNITS:
+                raise ConfigError(f"{where}: tables.{table}.durations.{fld}.unit: one of {', '.join(DURATION_UNITS)}")
+        vocabulary = Vocabulary(
+            preset=name,
+            won_stages=tuple(_strings(spec.get("won_stages"))),
+            lost_stages=tuple(_strings(spec.get("lost_stages"))),
+            deal_types={k: tuple(_strings(v)) for k, v in (spec.get("deal_types") or {}).items()},
+            value_maps={f: {word_key(str(k)): v for k, v in m.items()}
+                        for f, m in (spec.get("value_maps") or {}).items()},
+            coalesce={f: tuple(_strings(h)) for f, h in (spec.get("coalesce") or {}).items()},
+            durations=durations,
+        )
+        tables[table] = PresetTable(columns, vocabulary)
+    return Preset(name, str(data.get("label", name)), tables)
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
