@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
+from crm_metrics.commands import common
 from crm_metrics.commands import report as report_command
+from crm_metrics.commands import validate as validate_command
 
 app = typer.Typer(
     name="crm-metrics",
@@ -33,12 +35,16 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error "
+                                        "(or set CRM_METRICS_DEBUG=1).")] = False,
 ) -> None:
     """CRM and help-desk metrics from any CRM export. Exit codes: 0 ok, 1 runtime error,
-    2 usage or config error."""
+    2 usage or config error, 4 data problems found (validate, report --strict)."""
+    common.set_debug(debug)
 
 
 app.command("report")(report_command.report)
+app.command("validate")(validate_command.validate)
 
 
 def main() -> None:

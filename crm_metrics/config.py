@@ -90,6 +90,13 @@ class SupportConfig(_Strict):
     )
 
 
+class LimitsConfig(_Strict):
+    """Guards against hostile or oversized files (a zip bomb disguised as .xlsx, a CSV bigger than RAM)."""
+
+    max_xlsx_uncompressed_mb: Annotated[float, Field(gt=0)] = 500.0
+    max_csv_mb: Annotated[float, Field(gt=0)] | None = None  # None: judged from the free memory
+
+
 class Config(_Strict):
     period: PeriodKind = PeriodKind.QUARTER
     fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
@@ -102,6 +109,7 @@ class Config(_Strict):
     marketing_sources: list[str] = Field(default_factory=list)
     won_stages: list[str] = Field(default_factory=list)
     lost_stages: list[str] = Field(default_factory=list)
+    open_stages: list[str] = Field(default_factory=list)
     deal_types: DealTypesConfig = Field(default_factory=DealTypesConfig)
     cac: CategoriesConfig = Field(default_factory=CategoriesConfig)
     retention: CategoriesConfig = Field(
@@ -111,6 +119,7 @@ class Config(_Strict):
     revenue: RevenueConfig = Field(default_factory=RevenueConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     # Not YAML keys: where the config came from, for relative paths and messages.
     base_dir: Path = Field(default=Path("."), exclude=True)

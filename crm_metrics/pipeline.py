@@ -86,7 +86,7 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         raws = []
         column_map = None
         for path in paths:
-            raw = read_table(path, source.sheet)
+            raw = read_table(path, source.sheet, limits=config.limits)
             column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, str(path))
             raws.append(raw[list(column_map.fields.values())].set_axis(list(column_map.fields), axis=1))
         assert column_map is not None

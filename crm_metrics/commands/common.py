@@ -3,6 +3,7 @@ turning a project error into one stderr line and its exit code."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.exceptions import TyperException
 
-from crm_metrics.errors import ConfigError, CrmMetricsError
+from crm_metrics.errors import ConfigError, CrmMetricsError, ExitCode
 
 if TYPE_CHECKING:
     from crm_metrics.config import Config
@@ -23,9 +25,22 @@ ConfigOption = Annotated[
 ]
 
 
+_debug = False
+
+
+def set_debug(value: bool) -> None:
+    global _debug
+    _debug = value
+
+
+def debug_enabled() -> bool:
+    return _debug or os.environ.get("CRM_METRICS_DEBUG", "") not in ("", "0")
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a CrmMetricsError into one line per problem on stderr and the error's exit code."""
+    """Turn a CrmMetricsError into one line per problem on stderr and the error's exit code; any
+    other exception is a bug, shown as one line unless --debug asks for the traceback."""
     try:
         yield
     except CrmMetricsError as error:
@@ -33,6 +48,14 @@ def user_errors() -> Iterator[None]:
         for line in problems:
             typer.echo(f"crm-metrics: error: {line}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
+    except (typer.Exit, typer.Abort, TyperException):
+        raise
+    except Exception as error:
+        if debug_enabled():
+            raise
+        detail = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        typer.echo(f"crm-metrics: internal error: {detail} (run with --debug for details)", err=True)
+        raise typer.Exit(int(ExitCode.RUNTIME_ERROR)) from None
 
 
 def parse_date(value: str | None, option: str) -> date | None:
