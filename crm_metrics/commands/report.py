@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from crm_metrics.commands.common import ConfigOption, load_config_or_sample, parse_date, user_errors
-from crm_metrics.errors import ConfigError
+from crm_metrics.errors import ConfigError, ExitCode
 
 
 def report(
@@ -18,6 +18,8 @@ def report(
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
     metrics: Annotated[str | None, typer.Option(help="Comma-separated metric ids, e.g. close_rate,cac.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Print no metrics (exit 4) when `validate` "
+                                         "finds any data problem.")] = False,
 ) -> None:
     """Compute the configured metrics per period and print them."""
     with user_errors():
@@ -39,6 +41,17 @@ def report(
         cfg = load_config_or_sample(config)
 
         from crm_metrics.pipeline import RunOptions, run
+        from crm_metrics.validate import validate
 
+        checked = validate(cfg)
+        if strict and not checked.ok:
+            for problem in checked.problems:
+                typer.echo(f"crm-metrics: {problem.table}: {problem.count:,} {problem.message}", err=True)
+            typer.echo("crm-metrics: error: --strict: data problems found, no metrics printed; "
+                       "run `crm-metrics validate` for the rows", err=True)
+            raise typer.Exit(int(ExitCode.DATA_PROBLEMS))
         result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
+        # The footer repeats validate's counts, so the two commands never disagree about the data.
+        result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
+                              for s in checked.sources if s.problems and s.table in result.quality)
         get_renderer(fmt)(result, sys.stdout)
