@@ -120,8 +120,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
             na_values=[""], skipinitialspace=True,
         )
     except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: rows do not have the same number of columns ({exc}); "
-                         "check the delimiter and quoting of the export") from None
+        ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if ragged:
+            expected, line, saw = ragged.groups()
+            raise InputError(f"{path}: rows do not have the same number of columns (line {line} has {saw} "
+                             f"cells, the header {expected}); check the delimiter and quoting of the export") from None
+        detail = " ".join(str(exc).split())
+        raise InputError(f"{path}: cannot split the file into rows ({detail}); check the delimiter and "
+                         "quoting of the export") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: cannot decode the file as {encoding}; save it as UTF-8") from None
     except pd.errors.EmptyDataError:

@@ -44,7 +44,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CrmMetricsError as error:
-        problems = error.problems if isinstance(error, ConfigError) else [str(error)]
+        # One line per problem: a message that quotes a library's multi-line text is folded.
+        problems = error.problems if isinstance(error, ConfigError) else [" ".join(str(error).split())]
         for line in problems:
             typer.echo(f"crm-metrics: error: {line}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
