@@ -108,5 +108,6 @@ def test_invalid_cells_leave_their_rows_out_of_the_metrics_that_need_them(
             expected = alone.cells[label]
             assert (cell.value is None) == (expected.value is None), (result.metric.id, label, cell, expected)
             if cell.value is not None:
+                assert expected.value is not None
                 assert abs(cell.value - expected.value) <= 1e-9 * max(1.0, abs(expected.value)), (
                     result.metric.id, label, cell, expected)
