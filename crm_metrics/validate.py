@@ -165,7 +165,8 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
         blank = pd.Series(values.isna().to_numpy() | (values.astype("string").str.strip() == "")
                           .fillna(True).to_numpy(dtype=bool), index=values.index)
         check.blanks[name] = int(blank.sum())
-        if name in schema.required and name != schema.id_field:
+        # An open deal often has no amount yet; a won deal without one is checked in _deal_checks.
+        if name in schema.required and name != schema.id_field and (check.table, name) != ("deals", "amount"):
             check.add("blank_required", blank, frame, name, f"blank {name}")
         kind = schema.kind(name)
         if kind is FieldKind.DATE:
@@ -231,6 +232,10 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
         closed_at = pd.Series(pd.NaT, index=frame.index)
     check.add("closed_without_date", pd.Series(closed & closed_at.isna().to_numpy(dtype=bool)), frame, "stage",
               "won or lost deals without a close date")
+    if "amount" in frame.columns:
+        blank = frame["amount"].astype("string").str.strip().fillna("").eq("").to_numpy(dtype=bool)
+        check.add("won_without_amount", pd.Series(blank & (outcome == "won").to_numpy(dtype=bool)), frame,
+                  "stage", "won deals without an amount")
     if "created_at" in parsed:
         before = (closed_at < parsed["created_at"]).fillna(False).to_numpy(dtype=bool) & closed
         check.add("closed_before_created", pd.Series(before), frame, "closed_at",
@@ -259,7 +264,9 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
         "amount": parsed["amount"],
         "created": parsed["created_at"].dt.normalize(),
     })
+    # Lost deals are often zeroed; two zero-amount deals of one account and day are not a duplicate.
     complete = key.notna().all(axis=1).to_numpy(dtype=bool) & (key["account"] != "").to_numpy(dtype=bool)
+    complete &= (key["amount"] != 0).to_numpy(dtype=bool)
     if "deal_id" in frame.columns:
         # Rows that repeat an id are duplicate ids, reported above; count each deal once here.
         complete &= ~frame["deal_id"].astype("string").duplicated(keep="last").fillna(False).to_numpy(dtype=bool)

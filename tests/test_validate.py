@@ -84,6 +84,11 @@ def test_blank_required_cell() -> None:
     assert _only(_deals({(1, 2): ""})) == ("blank_required", 1, [("x.csv", 3, "")])
 
 
+def test_won_deal_without_amount_but_open_deal_may_have_none() -> None:
+    assert _only(_deals({(0, 3): ""})) == ("won_without_amount", 1, [("x.csv", 2, "Closed Won")])
+    assert _deals({(2, 3): ""}).problems == []  # D3 is open (Prospecting)
+
+
 def test_unparseable_amount_and_date_with_row_and_value() -> None:
     assert _only(_deals({(2, 3): "lots"})) == ("unparseable", 1, [("x.csv", 4, "lots")])
     check = _deals({(0, 5): "TBD"})
@@ -154,6 +159,10 @@ def test_lost_deal_that_duplicates_another() -> None:
     assert _only(_deals(extra=[twin])) == ("lost_duplicate", 1, [("x.csv", 6, "Acme Ltd")])
     twin_other_amount = [*twin[:3], "150", *twin[4:]]
     assert _deals(extra=[twin_other_amount]).problems == []
+    # Lost deals zeroed by the CRM (Maven's close_value 0) are not duplicates of each other.
+    zeroed = [["Z1", "Acme Ltd", "Closed Lost", "0", "2025-03-01", "2025-03-02"],
+              ["Z2", "Acme Ltd", "Closed Lost", "0", "2025-03-01", "2025-03-05"]]
+    assert _deals(extra=zeroed).problems == []
 
 
 @pytest.fixture
