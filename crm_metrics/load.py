@@ -137,7 +137,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _size(path: Path) -> str:
-    size = path.stat().st_size
+    return _human(path.stat().st_size)
+
+
+def _human(size: int) -> str:
     return f"{size / _MB / 1024:.1f} GB" if size >= 1024 * _MB else f"{size / _MB:.1f} MB"
 
 
@@ -158,7 +161,7 @@ def _check_csv_size(path: Path, max_mb: float | None) -> None:
         return
     available = _available_memory()
     if available is not None and size * _MEMORY_PER_CSV_BYTE > available:
-        raise InputError(f"{path}: is {_size(path)}, too big for the {available / _MB / 1024:.1f} GB of free "
+        raise InputError(f"{path}: is {_size(path)}, too big for the {_human(available)} of free "
                          "memory; export a shorter date range (rows since the --from date you report on)")
 
 

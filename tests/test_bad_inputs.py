@@ -110,3 +110,29 @@ def test_unexpected_exception_is_one_line_unless_debug(tmp_path: Path, monkeypat
     assert isinstance(debug.exception, KeyError)
     monkeypatch.setenv("CRM_METRICS_DEBUG", "1")
     assert isinstance(runner.invoke(app, ["validate", "--config", config]).exception, KeyError)
+
+
+def test_csv_bigger_than_free_memory_is_refused_without_a_limit(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import crm_metrics.load
+
+    # 100 KB free: a 40 KB CSV needs about 5 x 40 KB = 200 KB once loaded, so it is refused up front.
+    monkeypatch.setattr(crm_metrics.load, "_available_memory", lambda: 100 * 1024)
+    big = tmp_path / "export.csv"
+    big.write_text("Deal ID,Stage,Amount,Created Date\n" + "D1,Won,1,2025-01-01\n" * 2_000)
+    config = _config_for(tmp_path, big)
+    _assert_one_clean_line(["validate", "--config", str(config)], "export.csv", "too big for the")
+    monkeypatch.setattr(crm_metrics.load, "_available_memory", lambda: 10 * 1024 * 1024)
+    assert runner.invoke(app, ["validate", "--config", str(config)]).exit_code in (0, 4)
+
+
+def test_a_permission_denied_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crm_metrics.load
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    # Patched rather than chmod-ed, because the tests may run as root, who can read anything.
+    monkeypatch.setattr(crm_metrics.load, "_read_csv", denied)
+    config = _config_for(tmp_path, ROOT / "sample_data" / "deals.csv")
+    _assert_one_clean_line(["report", "--config", str(config)], "deals.csv", "permission denied")
