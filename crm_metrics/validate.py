@@ -91,10 +91,13 @@ class Validation:
                 "sources": [asdict(s) for s in self.sources]}
 
 
-def validate(config: Config, today: date | None = None) -> Validation:
+def validate(config: Config, today: date | None = None, tables: set[str] | None = None) -> Validation:
+    """Check every source of the config, or only those in `tables`."""
     today = today or date.today()
     checks = []
     for name, source in config.sources.items():
+        if tables is not None and name not in tables:
+            continue
         paths = expand_paths(source.paths, config.resolve)
         raws = []
         for path in paths:

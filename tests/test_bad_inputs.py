@@ -136,3 +136,9 @@ def test_a_permission_denied_file_is_one_line(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(crm_metrics.load, "_read_csv", denied)
     config = _config_for(tmp_path, ROOT / "sample_data" / "deals.csv")
     _assert_one_clean_line(["report", "--config", str(config)], "deals.csv", "permission denied")
+
+
+@pytest.mark.parametrize("command", ["report", "validate"])
+def test_config_that_is_a_directory_is_one_line(command: str) -> None:
+    _assert_one_clean_line([command, "--config", str(CORPUS / "directory_not_file.csv")],
+                           "directory_not_file.csv", "is a directory")

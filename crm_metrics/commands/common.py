@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", dir_okay=False,
+    # No dir_okay=False: load_config says "is a directory" in one line instead of a usage box.
+    typer.Option("--config", "-c",
                  help="YAML config. Default: ./crm-metrics.yaml, else the bundled sample data."),
 ]
 

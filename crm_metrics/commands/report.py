@@ -43,14 +43,15 @@ def report(
         from crm_metrics.pipeline import RunOptions, run
         from crm_metrics.validate import validate
 
-        checked = validate(cfg)
+        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
+        # Only the tables this report read: a broken export it does not use must not stop it.
+        checked = validate(cfg, tables=set(result.quality))
         if strict and not checked.ok:
             for problem in checked.problems:
                 typer.echo(f"crm-metrics: {problem.table}: {problem.count:,} {problem.message}", err=True)
             typer.echo("crm-metrics: error: --strict: data problems found, no metrics printed; "
                        "run `crm-metrics validate` for the rows", err=True)
             raise typer.Exit(int(ExitCode.DATA_PROBLEMS))
-        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids))
         # The footer repeats validate's counts, so the two commands never disagree about the data.
         result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
                               for s in checked.sources if s.problems and s.table in result.quality)
