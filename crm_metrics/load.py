@@ -75,8 +75,22 @@ def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig 
         raise InputError(f"{path}: the file is empty; export it again with a header row")
     if frame.empty:
         raise InputError(f"{path}: has a header row but no data rows; export it again with the rows")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = _unique([str(c).strip() for c in frame.columns])
     return frame
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Repeated headers get .1, .2 as pandas names them in a CSV, so one name is one column."""
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        name = header
+        while name in seen:
+            seen[header] += 1
+            name = f"{header}.{seen[header]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
 
 
 def detect_encoding(head: bytes) -> str:

@@ -142,3 +142,19 @@ def test_a_permission_denied_file_is_one_line(tmp_path: Path, monkeypatch: pytes
 def test_config_that_is_a_directory_is_one_line(command: str) -> None:
     _assert_one_clean_line([command, "--config", str(CORPUS / "directory_not_file.csv")],
                            "directory_not_file.csv", "is a directory")
+
+
+def test_repeated_headers_become_distinct_columns(tmp_path: Path) -> None:
+    import openpyxl
+
+    from crm_metrics.load import read_table
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Deal ID", "Stage", "Stage "])  # "Stage " is "Stage" once trimmed
+    sheet.append(["D1", "Closed Won", "x"])
+    book.save(tmp_path / "dup.xlsx")
+    frame = read_table(tmp_path / "dup.xlsx")
+    assert list(frame.columns) == ["Deal ID", "Stage", "Stage.1"]
+    assert frame["Stage"].tolist() == ["Closed Won"]
