@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
+from crm_metrics.commands import common
 from crm_metrics.commands import explain as explain_command
 from crm_metrics.commands import history as history_command
 from crm_metrics.commands import init as init_command
 from crm_metrics.commands import metrics as metrics_command
 from crm_metrics.commands import report as report_command
+from crm_metrics.commands import validate as validate_command
 
 app = typer.Typer(
     name="crm-metrics",
@@ -37,9 +39,13 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error "
+                                        "(or set CRM_METRICS_DEBUG=1).")] = False,
 ) -> None:
     """CRM and help-desk metrics from any CRM export. Exit codes: 0 ok, 1 runtime error,
-    2 usage or config error, 3 a target missed (report --fail-on-target)."""
+    2 usage or config error, 3 a target missed (report --fail-on-target), 4 data problems found
+    (validate, report --strict)."""
+    common.set_debug(debug)
 
 
 app.command("report")(report_command.report)
@@ -47,6 +53,7 @@ app.command("history")(history_command.history)
 app.command("metrics")(metrics_command.metrics)
 app.command("explain")(explain_command.explain)
 app.command("init")(init_command.init)
+app.command("validate")(validate_command.validate)
 
 
 def main() -> None:

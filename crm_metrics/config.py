@@ -109,6 +109,13 @@ class HistoryConfig(_Strict):
     path: str
 
 
+class LimitsConfig(_Strict):
+    """Guards against hostile or oversized files (a zip bomb disguised as .xlsx, a CSV bigger than RAM)."""
+
+    max_xlsx_uncompressed_mb: Annotated[float, Field(gt=0)] = 500.0
+    max_csv_mb: Annotated[float, Field(gt=0)] | None = None  # None: judged from the free memory
+
+
 class Config(_Strict):
     period: PeriodKind = PeriodKind.QUARTER
     fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
@@ -121,6 +128,7 @@ class Config(_Strict):
     marketing_sources: list[str] = Field(default_factory=list)
     won_stages: list[str] = Field(default_factory=list)
     lost_stages: list[str] = Field(default_factory=list)
+    open_stages: list[str] = Field(default_factory=list)
     deal_types: DealTypesConfig = Field(default_factory=DealTypesConfig)
     cac: CategoriesConfig = Field(default_factory=CategoriesConfig)
     retention: CategoriesConfig = Field(
@@ -132,6 +140,7 @@ class Config(_Strict):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     targets: dict[str, TargetConfig] = Field(default_factory=dict)
     history: HistoryConfig | None = None
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     # Not YAML keys: where the config came from, for relative paths and messages.
     base_dir: Path = Field(default=Path("."), exclude=True)

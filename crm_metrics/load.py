@@ -10,17 +10,29 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import os
+import re
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from crm_metrics.errors import InputError
 from crm_metrics.sniff import count_footer, detect_delimiter, detect_encoding, filled, find_header, is_text
 
+if TYPE_CHECKING:
+    from crm_metrics.config import LimitsConfig
+
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _SNIFF_BYTES = 64 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE files
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# A string frame takes several times the file's size in memory (arrow buffers plus the parsed copy).
+_MEMORY_PER_CSV_BYTE = 5
+_MB = 1024 * 1024
 
 
 def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Path]:
@@ -38,23 +50,49 @@ def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Pa
     return found
 
 
-def read_table(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None) -> pd.DataFrame:
     """The file's cells with its header row as column names, every value as read (no parsing)."""
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path in the config's sources")
     if path.is_dir():
         raise InputError(f"{path}: is a directory; point the source's path at an export file")
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        frame = _read_excel(path, sheet)
-    elif suffix in CSV_SUFFIXES or suffix == "":
-        frame = _read_csv(path)
-    else:
-        raise InputError(f"{path}: unsupported file type '{suffix}'; export as .csv or .xlsx")
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            max_mb = limits.max_xlsx_uncompressed_mb if limits else 500.0
+            frame = _read_excel(path, sheet, max_mb)
+        elif suffix in CSV_SUFFIXES or suffix == "":
+            _check_csv_size(path, limits.max_csv_mb if limits else None)
+            frame = _read_csv(path)
+        else:
+            raise InputError(f"{path}: unsupported file type '{suffix}'; export as .csv or .xlsx")
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; make the file readable for this user") from None
+    except MemoryError:
+        raise InputError(f"{path}: too big to load into memory ({_size(path)}); export a shorter "
+                         "date range, e.g. only the rows since the --from date you report on") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     if frame.columns.empty:
         raise InputError(f"{path}: the file is empty; export it again with a header row")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise InputError(f"{path}: has a header row but no data rows; export it again with the rows")
+    frame.columns = _unique([str(c).strip() for c in frame.columns])
     return frame
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Repeated headers get .1, .2 as pandas names them in a CSV, so one name is one column."""
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        name = header
+        while name in seen:
+            seen[header] += 1
+            name = f"{header}.{seen[header]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -65,13 +103,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: the file is empty; export it again with a header row")
     if not is_text(head, encoding):
         raise InputError(f"{path}: this is not a text CSV file (binary content); export as CSV or xlsx")
+    if encoding == "cp1252" and _UTF8_MULTIBYTE.search(head):
+        raise InputError(f"{path}: mixes UTF-8 and another encoding (such as Latin-1) in one file; "
+                         "export it again as UTF-8")
     try:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError:
         raise InputError(f"{path}: cannot decode the file as {encoding}; save it as UTF-8") from None
     delimiter = detect_delimiter(text[:_SNIFF_BYTES])
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True,
+                                     strict=True))
     except csv.Error as exc:
         raise InputError(f"{path}: cannot split the file into cells ({exc}); check its quoting") from None
     return _frame_from_rows(path, rows)
@@ -91,14 +133,61 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFra
     body = body[: len(body) - footer]
     for number, row in zip(numbers[start + 1:], body, strict=False):
         if len(row) > width and any(c not in ("", None) for c in row[width:]):
-            raise InputError(f"{path}: row {number} has {len(row)} cells but the header has {width}; "
-                             "check the delimiter and quoting of the export")
+            raise InputError(f"{path}: rows do not have the same number of columns (row {number} has "
+                             f"{len(row)} cells, the header {width}); check the delimiter and quoting of the export")
     body = [list(r[:width]) + [None] * (width - len(r)) for r in body if filled(r)]
     names = [str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)]
     frame = pd.DataFrame(body, columns=names, dtype=object).replace("", None)
     frame.attrs["skipped_rows"] = start + footer
     frame.attrs["header_row"] = numbers[start]
     return frame
+
+
+def _size(path: Path) -> str:
+    return _human(path.stat().st_size)
+
+
+def _human(size: int) -> str:
+    return f"{size / _MB / 1024:.1f} GB" if size >= 1024 * _MB else f"{size / _MB:.1f} MB"
+
+
+def _available_memory() -> int | None:
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not every platform reports it
+        return None
+
+
+def _check_csv_size(path: Path, max_mb: float | None) -> None:
+    """Refuse a CSV that would not fit in memory before pandas tries, and say how big it is."""
+    size = path.stat().st_size
+    if max_mb is not None:
+        if size > max_mb * _MB:
+            raise InputError(f"{path}: is {_size(path)}, over limits.max_csv_mb ({max_mb:g} MB); export a "
+                             "shorter date range (rows since the --from date you report on) or raise the limit")
+        return
+    available = _available_memory()
+    if available is not None and size * _MEMORY_PER_CSV_BYTE > available:
+        raise InputError(f"{path}: is {_size(path)}, too big for the {_human(available)} of free "
+                         "memory; export a shorter date range (rows since the --from date you report on)")
+
+
+def _check_xlsx(path: Path, max_mb: float) -> None:
+    """Reject protected or corrupt workbooks and zip bombs before calamine inflates anything."""
+    with path.open("rb") as handle:
+        magic = handle.read(len(_OLE_MAGIC))
+    if magic == _OLE_MAGIC:
+        raise InputError(f"{path}: is password-protected (or an old .xls); remove the password and save "
+                         "it as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise InputError(f"{path}: is not a valid .xlsx (corrupt or not a workbook); save it again "
+                         "from Excel as .xlsx") from None
+    if total > max_mb * _MB:
+        raise InputError(f"{path}: unpacks to {total / _MB:,.0f} MB, over limits.max_xlsx_uncompressed_mb "
+                         f"({max_mb:g} MB); export it as CSV or raise the limit if the file is trusted")
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -113,8 +202,10 @@ def sheet_names(path: Path) -> list[str]:
         raise InputError(f"{path}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
 
 
-def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _read_excel(path: Path, sheet: str | int | None, max_mb: float = 500.0) -> pd.DataFrame:
     from python_calamine import CalamineWorkbook
+
+    _check_xlsx(path, max_mb)
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -129,7 +220,10 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
         sheet = names[sheet]
     if sheet not in names:
         raise InputError(f"{path}: no sheet named '{sheet}'; its sheets are: {', '.join(names)}")
-    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
+    try:
+        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
+    except Exception as exc:  # calamine's own error types for a broken sheet part
+        raise InputError(f"{path}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
     if not rows:
         raise InputError(f"{path}: sheet '{sheet}' is empty")
     return _frame_from_rows(path, rows)

@@ -43,8 +43,10 @@ class ColumnMap:
 
 def map_columns(
     schema: TableSchema, headers: list[str], explicit: dict[str, str], origin: str, file: str,
-    preset: str | None = None,
+    preset: str | None = None, strict: bool = True,
 ) -> ColumnMap:
+    """Canonical field -> header. With strict=False a field that cannot be found is left out instead of
+    raising, so `validate` can list every gap at once."""
     unknown = [name for name in explicit if name not in schema.fields]
     if unknown:
         problems = []
@@ -65,7 +67,7 @@ def map_columns(
             fields[name] = header
         elif header_key(header) in by_key:
             fields[name] = by_key[header_key(header)]
-        else:
+        elif strict:
             raise InputError(_missing_message(file, schema.name, name, header, headers, mapped=True))
     how = dict.fromkeys(fields, "map")
     used = set(fields.values())
@@ -95,7 +97,7 @@ def map_columns(
             fields[name], how[name] = by_key[key], "name"
             used.add(by_key[key])
     for name in schema.required:
-        if name not in fields:
+        if name not in fields and strict:
             raise InputError(_missing_message(file, schema.name, name, name, headers, mapped=False))
     return ColumnMap(schema.name, fields, how, guessed)
 

@@ -58,6 +58,9 @@ def normalise(
             if kind is FieldKind.AMOUNT:
                 frame["_text_currency"] = currency_in_text(frame[name])
             parsed = parse_amounts(frame[name])
+            if kind is FieldKind.AMOUNT:
+                # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
+                frame["_text_currency"] = frame["_text_currency"].mask(parsed.bad_mask.to_numpy(dtype=bool))
         elif kind is FieldKind.BOOL:
             parsed = parse_bools(frame[name])
         else:

@@ -116,7 +116,7 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         column_map = None
         skipped = 0
         for path, sheet in _sheets(paths, source.sheet):
-            raw = read_table(path, sheet)
+            raw = read_table(path, sheet, limits=config.limits)
             skipped += int(raw.attrs.get("skipped_rows", 0))
             where = f"{path}" if sheet is None else f"{path} [{sheet}]"
             column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, where,

@@ -38,6 +38,7 @@ class Vocabulary:
     preset: str | None = None
     won_stages: tuple[str, ...] = ()
     lost_stages: tuple[str, ...] = ()
+    open_stages: tuple[str, ...] = ()  # known open stages, so validate does not flag them as typos
     deal_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
     value_maps: dict[str, dict[str, Any]] = field(default_factory=dict)
     coalesce: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -110,6 +111,7 @@ def _parse(name: str, data: Any) -> Preset:
             preset=name,
             won_stages=tuple(_strings(spec.get("won_stages"))),
             lost_stages=tuple(_strings(spec.get("lost_stages"))),
+            open_stages=tuple(_strings(spec.get("open_stages"))),
             deal_types={k: tuple(_strings(v)) for k, v in (spec.get("deal_types") or {}).items()},
             value_maps={f: {word_key(str(k)): v for k, v in m.items()}
                         for f, m in (spec.get("value_maps") or {}).items()},

@@ -3,6 +3,7 @@ turning a project error into one stderr line and its exit code."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -10,29 +11,53 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.exceptions import TyperException
 
-from crm_metrics.errors import ConfigError, CrmMetricsError
+from crm_metrics.errors import ConfigError, CrmMetricsError, ExitCode
 
 if TYPE_CHECKING:
     from crm_metrics.config import Config
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", dir_okay=False,
+    # No dir_okay=False: load_config says "is a directory" in one line instead of a usage box.
+    typer.Option("--config", "-c",
                  help="YAML config. Default: ./crm-metrics.yaml, else the bundled sample data."),
 ]
 
 
+_debug = False
+
+
+def set_debug(value: bool) -> None:
+    global _debug
+    _debug = value
+
+
+def debug_enabled() -> bool:
+    return _debug or os.environ.get("CRM_METRICS_DEBUG", "") not in ("", "0")
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a CrmMetricsError into one line per problem on stderr and the error's exit code."""
+    """Turn a CrmMetricsError into one line per problem on stderr and the error's exit code; any
+    other exception is a bug, shown as one line unless --debug asks for the traceback."""
     try:
         yield
     except CrmMetricsError as error:
-        problems = error.problems if isinstance(error, ConfigError) else [str(error)]
+        # One line per problem: a message that quotes a library's multi-line text is folded.
+        problems = error.problems if isinstance(error, ConfigError) else [" ".join(str(error).split())]
         for line in problems:
             typer.echo(f"crm-metrics: error: {line}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
+    except (typer.Exit, typer.Abort, TyperException):
+        raise
+    except Exception as error:
+        if debug_enabled():
+            raise
+        detail = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        typer.echo(f"crm-metrics: internal error: {detail} (run with --debug for details)", err=True)
+        raise typer.Exit(int(ExitCode.RUNTIME_ERROR)) from None
 
 
 def parse_date(value: str | None, option: str) -> date | None:

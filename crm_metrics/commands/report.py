@@ -40,6 +40,8 @@ def report(
                                                 "period ('previous') or a year earlier ('year').")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also print which export header was read for each field.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Print no metrics (exit 4) when `validate` "
+                                         "finds any data problem.")] = False,
 ) -> None:
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
@@ -79,6 +81,7 @@ def report(
 
         from crm_metrics.pipeline import RunOptions, run
         from crm_metrics.targets import missed_latest
+        from crm_metrics.validate import validate
 
         result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids,
                                      by=by, top=top, compare=compare))
@@ -87,6 +90,18 @@ def report(
                 typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
                 for line in quality.mapping:
                     typer.echo(f"  {line}", err=True)
+
+        # Only the tables this report read: a broken export it does not use must not stop it.
+        checked = validate(cfg, tables=set(result.quality))
+        if strict and not checked.ok:
+            for problem in checked.problems:
+                typer.echo(f"crm-metrics: {problem.table}: {problem.count:,} {problem.message}", err=True)
+            typer.echo("crm-metrics: error: --strict: data problems found, no metrics printed; "
+                       "run `crm-metrics validate` for the rows", err=True)
+            raise typer.Exit(int(ExitCode.DATA_PROBLEMS))
+        # The footer repeats validate's counts, so the two commands never disagree about the data.
+        result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
+                              for s in checked.sources if s.problems and s.table in result.quality)
 
         history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
         if history_file is not None:

@@ -1,0 +1,280 @@
+"""Data-quality checks on the configured exports, before any metric is trusted.
+
+validate(config) reads every source the way the report does (load.read_table, the same parsers and
+stage rules as normalise.py) and returns a plain Validation: rows read, the columns found, blanks per
+column and a list of Problems, each with a count and up to five examples as (file row, value), where
+the header is row 1. `crm-metrics validate` renders it; `report` shows the same counts in its footer.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from crm_metrics.config import Config
+from crm_metrics.load import expand_paths, read_table
+from crm_metrics.mapping import header_key, map_columns
+from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, word_key
+from crm_metrics.parsing import parse_amounts, parse_bools, parse_dates
+from crm_metrics.preset_loader import Vocabulary, vocabulary_for
+from crm_metrics.schema import TABLES, FieldKind, TableSchema
+
+MAX_EXAMPLES = 5
+
+# Open stages of the major CRMs' default pipelines (Salesforce, HubSpot internal ids, Pipedrive,
+# Dynamics, Zoho), compared as word keys. Anything else that is neither won nor lost is reported, so
+# a typo such as "Closed Wno" is not silently counted as an open deal.
+OPEN_STAGES = {word_key(s) for s in (
+    "Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+    "Perception Analysis", "Proposal", "Proposal/Price Quote", "Negotiation", "Negotiation/Review",
+    "Demo", "Discovery", "Lead", "New", "Open", "Qualified", "Develop", "Propose", "Close",
+    "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
+    "contractsent", "Lead In", "Contact Made", "Demo Scheduled", "Proposal Made",
+    "Negotiations Started", "Needs Identified", "Identify Decision Makers", "Value Proposition",
+)}
+
+
+@dataclass
+class Problem:
+    """One kind of problem in one source: what, how many rows, and a few examples."""
+
+    table: str
+    check: str  # a stable id: missing_column, unparseable, duplicate_exact, ...
+    count: int
+    message: str
+    examples: list[tuple[str, int, str]] = field(default_factory=list)  # (file, row, value)
+
+
+@dataclass
+class SourceCheck:
+    table: str
+    files: list[str]
+    rows: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
+    blanks: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, check: str, mask: Any, frame: pd.DataFrame, column: str | None, message: str) -> None:
+        """Record a problem for the rows where `mask` is true, showing `column`'s raw value."""
+        flags = pd.Series(mask).fillna(False).to_numpy(dtype=bool)
+        count = int(flags.sum())
+        if not count:
+            return
+        hits = frame[flags].head(MAX_EXAMPLES)
+        examples = [(str(r["_file"]), int(r["_row"]), _show(r[column]) if column else "")
+                    for _, r in hits.iterrows()]
+        self.problems.append(Problem(self.table, check, count, message, examples))
+
+
+@dataclass
+class Validation:
+    sources: list[SourceCheck]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for s in self.sources for p in s.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self, table: str) -> str:
+        """The counts of one table's problems on one line, as the report footer shows them."""
+        parts = [f"{p.count:,} {p.message}" for s in self.sources if s.table == table for p in s.problems]
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "problems": len(self.problems),
+                "sources": [asdict(s) for s in self.sources]}
+
+
+def validate(config: Config, today: date | None = None, tables: set[str] | None = None) -> Validation:
+    """Check every source of the config, or only those in `tables`."""
+    today = today or date.today()
+    checks = []
+    for name, source in config.sources.items():
+        if tables is not None and name not in tables:
+            continue
+        paths = expand_paths(source.paths, config.resolve)
+        raws = []
+        for path in paths:
+            raw = read_table(path, source.sheet, limits=config.limits)
+            raw = raw.copy()
+            raw["_file"] = str(path)
+            raw["_row"] = range(2, len(raw) + 2)
+            raws.append(raw)
+        check = SourceCheck(name, [str(p) for p in paths])
+        combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
+        check_source(check, TABLES[name], combined, source.columns, config, today, preset=source.preset)
+        checks.append(check)
+    return Validation(checks)
+
+
+def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, explicit: dict[str, str],
+                 config: Config, today: date, preset: str | None = None) -> None:
+    """Every check on one table; `raw` has the export's headers plus _file and _row."""
+    check.rows = len(raw)
+    headers = [h for h in raw.columns if h not in ("_file", "_row")]
+    # The same mapping as the report (map, preset, detection), so the two never disagree on a column.
+    column_map = map_columns(schema, headers, explicit, config.origin, ", ".join(check.files), preset=preset,
+                             strict=False)
+    check.columns = {f: h for f, h in column_map.fields.items() if h in headers}
+    vocabulary = vocabulary_for(column_map.preset, schema.name)
+    for name in schema.required:
+        if name not in check.columns:
+            wanted = explicit.get(name, name)
+            close = difflib.get_close_matches(header_key(wanted), [header_key(h) for h in headers], n=3, cutoff=0.4)
+            by_key = {header_key(h): h for h in headers}
+            hint = f" (closest: {', '.join(repr(by_key[c]) for c in close)})" if close else ""
+            check.problems.append(Problem(check.table, "missing_column", 1,
+                                          f"required column '{wanted}' for {name} is missing{hint}"))
+    frame = pd.DataFrame({f: raw[h] for f, h in check.columns.items()})
+    frame["_file"], frame["_row"] = raw["_file"].to_numpy(), raw["_row"].to_numpy()
+    parsed = _parse_columns(check, schema, frame, config)
+    if schema.id_field and schema.id_field in frame.columns:
+        _duplicates(check, frame, schema.id_field)
+    for name_field in ("account_name", "customer_name"):
+        if name_field in frame.columns:
+            _name_variants(check, frame, name_field)
+    _future_dates(check, schema, frame, parsed, today)
+    if "amount" in parsed and check.table == "deals":
+        check.add("negative_amount", parsed["amount"] < 0, frame, "amount", "negative amounts")
+    if check.table == "deals" and "stage" in frame.columns:
+        _deal_checks(check, frame, parsed, config, vocabulary)
+    if check.table == "tickets" and {"created_at", "resolved_at"} <= set(parsed):
+        check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"], frame,
+                  "resolved_at", "tickets resolved before they were created")
+
+
+def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
+                   config: Config) -> dict[str, pd.Series]:
+    source = getattr(config.sources, check.table)
+    dayfirst = None if source is None else source.dayfirst
+    parsed = {}
+    for name in check.columns:
+        values = frame[name]
+        blank = pd.Series(values.isna().to_numpy() | (values.astype("string").str.strip() == "")
+                          .fillna(True).to_numpy(dtype=bool), index=values.index)
+        check.blanks[name] = int(blank.sum())
+        # An open deal often has no amount yet; a won deal without one is checked in _deal_checks.
+        if name in schema.required and name != schema.id_field and (check.table, name) != ("deals", "amount"):
+            check.add("blank_required", blank, frame, name, f"blank {name}")
+        kind = schema.kind(name)
+        if kind is FieldKind.DATE:
+            result = parse_dates(values, config.timezone, dayfirst)
+        elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
+            result = parse_amounts(values)
+        elif kind is FieldKind.BOOL:
+            result = parse_bools(values)
+        else:
+            continue
+        parsed[name] = result.values
+        check.add("unparseable", result.bad_mask, frame, name, f"unparseable {name}")
+    return parsed
+
+
+def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> None:
+    ids = frame[id_field].astype("string").str.strip()
+    has_id = ids.notna().to_numpy(dtype=bool)
+    check.add("missing_id", ~has_id, frame, id_field, f"rows without {id_field}")
+    repeated = (ids.duplicated(keep=False).to_numpy(dtype=bool)) & has_id
+    if not repeated.any():
+        return
+    content = frame.drop(columns=["_file", "_row"]).astype("string").fillna("")
+    # Every row after the first of an id; an exact copy repeats all mapped cells of the first.
+    later = ids.duplicated(keep="first").to_numpy(dtype=bool) & has_id
+    exact = content.assign(_id=ids).duplicated(keep="first").to_numpy(dtype=bool) & later
+    check.add("duplicate_exact", pd.Series(exact), frame, id_field, f"exact copies of a row with the same {id_field}")
+    check.add("duplicate_conflict", pd.Series(later & ~exact), frame, id_field,
+              f"rows that repeat a {id_field} with different values (the last one is kept)")
+
+
+def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None:
+    names = frame[column].astype("string").str.strip()
+    keys = names.fillna("").map(word_key)
+    spellings = pd.DataFrame({"key": keys, "name": names}).dropna()
+    spellings = spellings[spellings["key"] != ""]
+    variants = spellings.groupby("key")["name"].nunique()
+    keys_with_variants = set(variants[variants > 1].index)
+    if not keys_with_variants:
+        return
+    first = spellings.drop_duplicates("key")
+    flagged = keys.isin(keys_with_variants).to_numpy(dtype=bool) & ~frame.index.isin(first.index)
+    flagged &= ~names.duplicated(keep="first").fillna(False).to_numpy(dtype=bool)
+    check.add("name_variants", pd.Series(flagged), frame, column,
+              f"{column} spellings that differ only in case, spacing or punctuation from another")
+
+
+def _future_dates(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
+                  parsed: dict[str, pd.Series], today: date) -> None:
+    tomorrow = pd.Timestamp(today) + pd.Timedelta(days=1)
+    for name, values in parsed.items():
+        # A CRM keeps an expected close date on open deals and due dates ahead; those may be future.
+        if schema.kind(name) is not FieldKind.DATE or name in ("closed_at", "sla_due_at"):
+            continue
+        check.add("future_date", values >= tomorrow, frame, name, f"{name} dates in the future")
+
+
+def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series], config: Config,
+                 vocabulary: Vocabulary) -> None:
+    outcome = _outcomes(frame, config, vocabulary)
+    closed = (outcome != "open").to_numpy(dtype=bool)
+    closed_at = parsed.get("closed_at")
+    if closed_at is None:
+        closed_at = pd.Series(pd.NaT, index=frame.index)
+    check.add("closed_without_date", pd.Series(closed & closed_at.isna().to_numpy(dtype=bool)), frame, "stage",
+              "won or lost deals without a close date")
+    if "amount" in frame.columns:
+        blank = frame["amount"].astype("string").str.strip().fillna("").eq("").to_numpy(dtype=bool)
+        check.add("won_without_amount", pd.Series(blank & (outcome == "won").to_numpy(dtype=bool)), frame,
+                  "stage", "won deals without an amount")
+    if "created_at" in parsed:
+        before = (closed_at < parsed["created_at"]).fillna(False).to_numpy(dtype=bool) & closed
+        check.add("closed_before_created", pd.Series(before), frame, "closed_at",
+                  "deals closed before they were created")
+    known = WON_STAGES | LOST_STAGES | OPEN_STAGES | {
+        word_key(s) for s in (*config.won_stages, *config.lost_stages, *config.open_stages,
+                              *vocabulary.won_stages, *vocabulary.lost_stages, *vocabulary.open_stages)}
+    keys = frame["stage"].astype("string").fillna("").map(word_key)
+    unknown = ~keys.isin(known).to_numpy(dtype=bool) & (keys != "").to_numpy(dtype=bool)
+    if "status" in frame.columns:
+        # Pipedrive's status column decides the outcome; its stage names are the user's own.
+        status = frame["status"].astype("string").fillna("").map(word_key)
+        unknown &= ~status.isin({"won", "lost", "open"}).to_numpy(dtype=bool)
+    check.add("unknown_stage", pd.Series(unknown), frame, "stage",
+              "stages that are neither won, lost nor a known open stage (add them to won_stages, "
+              "lost_stages or open_stages)")
+    _lost_duplicates(check, frame, parsed, outcome)
+
+
+def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series],
+                     outcome: pd.Series) -> None:
+    account = "account_id" if "account_id" in frame.columns else "account_name"
+    if account not in frame.columns or not {"amount", "created_at"} <= set(parsed):
+        return
+    key = pd.DataFrame({
+        "account": frame[account].astype("string").fillna("").map(word_key),
+        "amount": parsed["amount"],
+        "created": parsed["created_at"].dt.normalize(),
+    })
+    # Lost deals are often zeroed; two zero-amount deals of one account and day are not a duplicate.
+    complete = key.notna().all(axis=1).to_numpy(dtype=bool) & (key["account"] != "").to_numpy(dtype=bool)
+    complete &= (key["amount"] != 0).to_numpy(dtype=bool)
+    if "deal_id" in frame.columns:
+        # Rows that repeat an id are duplicate ids, reported above; count each deal once here.
+        complete &= ~frame["deal_id"].astype("string").duplicated(keep="last").fillna(False).to_numpy(dtype=bool)
+    twins = key[complete].duplicated(keep=False).reindex(key.index, fill_value=False).to_numpy(dtype=bool)
+    lost = (outcome == "lost").to_numpy(dtype=bool)
+    check.add("lost_duplicate", pd.Series(twins & lost & complete), frame, account,
+              "lost deals that duplicate another deal (same account, amount and create date)")
+
+
+def _show(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
