@@ -18,9 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from crm_metrics.errors import ConfigError
+
+if TYPE_CHECKING:
+    from crm_metrics.config import Config
 
 DAY = 86_400
 _DAY_NS = DAY * 1_000_000_000
@@ -115,6 +121,27 @@ def read_holidays(path: Path) -> list[date]:
     return dates
 
 
+def from_config(config: Config) -> BusinessHours | None:
+    """The config's support.business_hours, holidays file read; None when calendar hours apply."""
+    settings = config.support.business_hours
+    if settings is None:
+        return None
+    holidays = settings.holidays
+    if isinstance(holidays, str):
+        path = config.resolve(holidays)
+        key = f"{config.origin}: support.business_hours.holidays"
+        try:
+            holidays = read_holidays(path)
+        except (FileNotFoundError, IsADirectoryError):
+            raise ConfigError(f"{key}: holidays file {path} not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{key}: cannot read {path} ({exc})") from None
+        except ValueError as exc:
+            raise ConfigError(f"{key}: {exc}") from None
+    return BusinessHours.build(settings.schedule, settings.timezone or config.timezone, holidays,
+                               data_timezone=config.timezone)
+
+
 @dataclass(frozen=True)
 class BusinessHours:
     """A weekly schedule in `timezone`; `data_timezone` is the zone of the naive timestamps given."""
@@ -172,10 +199,10 @@ class BusinessHours:
     def same_business_day(self, start: object, end: object) -> np.ndarray:
         """Whether each end falls on the local date of the first open moment at or after its start:
         a ticket opened on Saturday and solved on Monday morning was solved on its first business day."""
-        opened = self._local(self.add(start, 0))
-        closed = self._local(pd.Series(end, dtype="datetime64[ns]"))
-        same = opened.dt.normalize() == closed.dt.normalize()
-        return same.fillna(False).to_numpy(dtype=bool)
+        opened = self._local(self.add(start, 0)).to_numpy(dtype="datetime64[ns]")
+        closed = self._local(pd.Series(end).astype("datetime64[ns]")).to_numpy(dtype="datetime64[ns]")
+        # NaT compares unequal, so a missing time is never "same day".
+        return np.asarray(opened.astype("datetime64[D]") == closed.astype("datetime64[D]"))
 
     # --- time zones -----------------------------------------------------------------------------
 
@@ -290,6 +317,6 @@ class _DayTable:
             length = self._instant(day, b) - start
             if (used + length > remaining) if strict else (used + length >= remaining):
                 instant = pd.Timestamp(start + (remaining - used), unit="s", tz="UTC")
-                return np.datetime64(instant.tz_convert(self.hours.timezone).tz_localize(None).asm8, "ns")
+                return np.datetime64(instant.tz_convert(self.hours.timezone).tz_localize(None).value, "ns")
             used += length
         raise AssertionError("no open range reaches the target on its own day")  # ends[] says one does

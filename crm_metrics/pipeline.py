@@ -54,7 +54,21 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
         period=calendar.kind, fiscal_year_start=config.fiscal_year_start, currency=config.currency,
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
         config_origin=config.origin, generated_on=options.today,
+        support_hours=_support_hours(config, metrics),
     )
+
+
+_SUPPORT_TIMES = {"resolution_time_hours", "resolution_time_hours_mean", "resolution_time_hours_p90",
+                  "first_response_hours", "same_day_resolution_pct", "sla_compliance_pct"}
+
+
+def _support_hours(config: Config, metrics: list[MetricDef]) -> str | None:
+    if not _SUPPORT_TIMES & {m.id for m in metrics}:
+        return None
+    from crm_metrics.business_hours import from_config
+
+    business = from_config(config)
+    return "calendar hours" if business is None else business.description
 
 
 def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> list[Period]:

@@ -57,6 +57,9 @@ class Report:
     notices: list[str]  # report-wide remarks (gross margin defaulted, sample data shown, ...)
     config_origin: str
     generated_on: date
+    # How support times were counted, for the caption: "calendar hours" or "business hours (...)";
+    # None when the report has no support time metric.
+    support_hours: str | None = None
 
     @property
     def labels(self) -> list[str]:

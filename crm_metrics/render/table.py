@@ -71,8 +71,9 @@ def _caption(report: Report) -> str:
     first, last = report.periods[0], report.periods[-1]
     fiscal = "" if report.fiscal_year_start == 1 else f", fiscal year from month {report.fiscal_year_start}"
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
+    hours = f"; support times in {report.support_hours}" if report.support_hours else ""
     return (f"{len(report.periods)} {report.period.value}s, {first.start} to {last.end}{fiscal}; "
-            f"amounts in {report.currency}; data: {files or 'none'}")
+            f"amounts in {report.currency}{hours}; data: {files or 'none'}")
 
 
 def quality_lines(report: Report) -> list[str]:
