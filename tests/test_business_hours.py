@@ -223,6 +223,7 @@ def test_holidays_from_a_file_in_the_config(tmp_path: Path) -> None:
 
 
 def test_missing_holidays_file_is_one_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"test.yaml: support.business_hours.holidays: holidays file .*nope.txt not found"):
+    message = r"test.yaml: support.business_hours.holidays: holidays file .*nope.txt not found"
+    with pytest.raises(ConfigError, match=message):
         run_tickets(tmp_path, TICKETS, ["resolution_time_hours"],
                     support={"business_hours": {"schedule": NINE_TO_FIVE, "holidays": "nope.txt"}})
