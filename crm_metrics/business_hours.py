@@ -255,7 +255,7 @@ class _DayTable:
         midnights = pd.DatetimeIndex(np.append(day_numbers, day_numbers[-1] + 1).astype("datetime64[D]"))
         aware = midnights.tz_localize(self.hours.timezone, ambiguous=np.ones(len(midnights), dtype=bool),
                                       nonexistent="shift_forward")
-        lengths = np.diff(aware.asi8) // 1_000_000_000
+        lengths = np.diff(aware.as_unit("s").asi8)
         return np.asarray(lengths != DAY)
 
     def _instant(self, day: int, second: float) -> float:

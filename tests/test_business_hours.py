@@ -227,3 +227,15 @@ def test_missing_holidays_file_is_one_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=message):
         run_tickets(tmp_path, TICKETS, ["resolution_time_hours"],
                     support={"business_hours": {"schedule": NINE_TO_FIVE, "holidays": "nope.txt"}})
+
+
+def test_only_the_two_change_days_of_a_year_take_the_exact_path() -> None:
+    from crm_metrics.business_hours import _DayTable
+
+    bh = BusinessHours.build(NINE_TO_FIVE, "Europe/Berlin")
+    first = int(np.datetime64("2025-01-01", "D").astype("int64"))
+    table = _DayTable(bh, first, first + 364)
+    # 2025 in Berlin: clocks change on 30 March and 26 October, and on no other day (the exact path
+    # is per row, so flagging every day would be correct but a hundred times slower).
+    changed = [str(np.datetime64(first + int(i), "D")) for i in np.flatnonzero(table.shifted)]
+    assert changed == ["2025-03-30", "2025-10-26"]
