@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_metrics.business_hours import BusinessHours, parse_schedule, read_holidays
+from crm_metrics.business_hours import BusinessHours, _DayTable, parse_schedule, read_holidays
 from crm_metrics.config import parse_config
 from crm_metrics.errors import ConfigError
 from tests._tickets import run_tickets, values
@@ -230,7 +231,6 @@ def test_missing_holidays_file_is_one_config_error(tmp_path: Path) -> None:
 
 
 def test_only_the_two_change_days_of_a_year_take_the_exact_path() -> None:
-    from crm_metrics.business_hours import _DayTable
 
     bh = BusinessHours.build(NINE_TO_FIVE, "Europe/Berlin")
     first = int(np.datetime64("2025-01-01", "D").astype("int64"))
