@@ -3,6 +3,7 @@ days, SLA deadlines, and the support metrics that use them."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -231,7 +232,6 @@ def test_missing_holidays_file_is_one_config_error(tmp_path: Path) -> None:
 
 
 def test_only_the_two_change_days_of_a_year_take_the_exact_path() -> None:
-
     bh = BusinessHours.build(NINE_TO_FIVE, "Europe/Berlin")
     first = int(np.datetime64("2025-01-01", "D").astype("int64"))
     table = _DayTable(bh, first, first + 364)
@@ -239,3 +239,17 @@ def test_only_the_two_change_days_of_a_year_take_the_exact_path() -> None:
     # is per row, so flagging every day would be correct but a hundred times slower).
     changed = [str(np.datetime64(first + int(i), "D")) for i in np.flatnonzero(table.shifted)]
     assert changed == ["2025-03-30", "2025-10-26"]
+
+
+def test_table_caption_says_which_hours(tmp_path: Path) -> None:
+    from crm_metrics.render.table import render_table
+
+    for support, expected in (
+        ({"business_hours": {"schedule": NINE_TO_FIVE}},
+         "support times in business hours (mon-fri 09:00-17:00 Europe/Berlin)"),
+        (None, "support times in calendar hours"),
+    ):
+        report = run_tickets(tmp_path, TICKETS, ["resolution_time_hours"], timezone="Europe/Berlin", support=support)
+        out = io.StringIO()
+        render_table(report, out)
+        assert expected in " ".join(out.getvalue().split())  # the caption may wrap
