@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from crm_metrics.config import parse_config
@@ -58,3 +59,21 @@ def test_without_a_first_solved_column_nothing_changes(tmp_path: Path) -> None:
 def test_unknown_resolution_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"c.yaml: support.resolution: Input should be 'first' or 'full'"):
         parse_config({"support": {"resolution": "last"}}, "c.yaml", tmp_path)
+
+
+def test_exported_resolution_time_is_checked_against_the_last_solve(tmp_path: Path) -> None:
+    from crm_metrics.durations import duration_disagreements
+    from crm_metrics.pipeline import load_tables
+
+    (tmp_path / "tickets.csv").write_text(
+        "ticket_id,created_at,first_resolved_at,resolved_at,resolution_duration\n"
+        "1,2025-02-03 09:00,2025-02-03 11:00,2025-02-05 09:00,48:00:00\n"
+    )
+    config = parse_config({"support": {"resolution": "first"}, "sources": {"tickets": {"path": "tickets.csv"}}},
+                          "c.yaml", tmp_path)
+    tickets = load_tables(config, {"tickets"}).frames["tickets"]
+    # The metrics use the first solve (2 h) ...
+    assert tickets["resolved_at"].iloc[0] == pd.Timestamp("2025-02-03 11:00")
+    # ... but the desk's resolution time is the full one: 3 Feb 09:00 -> 5 Feb 09:00 = 48 h, as
+    # exported, so nothing disagrees.
+    assert duration_disagreements(tickets).empty
