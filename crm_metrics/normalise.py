@@ -196,13 +196,13 @@ def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
     return frame
 
 
-# Duration fields -> (the seconds column kept for validate, the timestamp it fills, unit or None
-# for the config's support.durations.unit).
+# Duration fields -> (the seconds column kept for validate, unit or None for the config's
+# support.durations.unit).
 _DURATION_FIELDS = {
-    "first_response_duration": ("first_response_seconds", "first_response_at", None),
-    "first_response_minutes": ("first_response_seconds", "first_response_at", DurationUnit.MINUTES),
-    "resolution_duration": ("resolution_seconds", "resolved_at", None),
-    "resolution_minutes": ("resolution_seconds", "resolved_at", DurationUnit.MINUTES),
+    "first_response_duration": ("first_response_seconds", None),
+    "first_response_minutes": ("first_response_seconds", DurationUnit.MINUTES),
+    "resolution_duration": ("resolution_seconds", None),
+    "resolution_minutes": ("resolution_seconds", DurationUnit.MINUTES),
 }
 
 
@@ -211,7 +211,7 @@ def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) ->
     resolution chosen for reopened tickets (support.resolution)."""
     settings = config.support.durations
     hours = from_config(config) if settings.clock == "business" else None
-    for name, (seconds_column, _stamp, unit) in _DURATION_FIELDS.items():
+    for name, (seconds_column, unit) in _DURATION_FIELDS.items():
         if name not in frame.columns:
             continue
         parsed = parse_durations(frame[name], unit or DurationUnit(settings.unit))
@@ -229,7 +229,7 @@ def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) ->
         if hours is None:
             derived = frame["created_at"] + pd.to_timedelta(frame[seconds_column], unit="s")
         else:
-            derived = hours.add(frame["created_at"], frame[seconds_column])
+            derived = hours.add(frame["created_at"], frame[seconds_column]).set_axis(frame.index)
         quality.leave_out(f"{stamp} taken from the exported duration",
                           int((frame[stamp].isna() & derived.notna()).sum()))
         frame[stamp] = frame[stamp].fillna(derived)
