@@ -11,7 +11,7 @@ import types
 import typing
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -84,10 +84,57 @@ class RevenueConfig(_Strict):
     recurring: bool = True
 
 
+def _check_timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
+    return value
+
+
+class BusinessHoursConfig(_Strict):
+    """support.business_hours: a weekly schedule in local wall time, its zone, and holidays."""
+
+    schedule: str | list[str]
+    timezone: str | None = None  # None: the config's timezone
+    holidays: list[date] | str = Field(default_factory=list)  # dates, or a file of them
+
+    @field_validator("schedule")
+    @classmethod
+    def _readable_schedule(cls, value: str | list[str]) -> str | list[str]:
+        from crm_metrics.business_hours import parse_schedule
+
+        parse_schedule(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
+
+
+class DurationsConfig(_Strict):
+    """support.durations: how to read the durations a help desk exports."""
+
+    unit: Literal["hours", "minutes", "seconds"] = "hours"  # plain numbers in *_duration columns
+    clock: Literal["calendar", "business"] = "calendar"  # Freshdesk's "(in hrs)" are business time
+
+
 class SupportConfig(_Strict):
     sla_hours: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=lambda: {"urgent": 4.0, "high": 8.0, "normal": 24.0, "low": 72.0}
     )
+    business_hours: BusinessHoursConfig | None = None
+    resolution: Literal["first", "full"] = "full"  # reopened tickets: first solve or last solve
+    durations: DurationsConfig = Field(default_factory=DurationsConfig)
+
+    @model_validator(mode="after")
+    def _business_clock_needs_hours(self) -> SupportConfig:
+        if self.durations.clock == "business" and self.business_hours is None:
+            raise ValueError("durations.clock is 'business' but support.business_hours is not set")
+        return self
 
 
 class TargetConfig(_Strict):
@@ -149,13 +196,7 @@ class Config(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
-        return value
+        return _check_timezone(value)
 
     @field_validator("currency")
     @classmethod

@@ -10,7 +10,9 @@ import re
 
 import pandas as pd
 
+from crm_metrics.business_hours import from_config
 from crm_metrics.config import Config
+from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
 from crm_metrics.mapping import ColumnMap
 from crm_metrics.parsing import currency_in_text, parse_amounts, parse_bools, parse_dates
@@ -63,6 +65,8 @@ def normalise(
                 frame["_text_currency"] = frame["_text_currency"].mask(parsed.bad_mask.to_numpy(dtype=bool))
         elif kind is FieldKind.BOOL:
             parsed = parse_bools(frame[name])
+        elif name in _DURATION_FIELDS:
+            continue  # read by _ticket_times, which also takes Excel time cells
         else:
             frame[name] = frame[name].astype("string").str.strip()
             continue
@@ -83,7 +87,7 @@ def normalise(
         case "deals":
             return _deals(frame, config, quality, vocabulary)
         case "tickets":
-            return _tickets(frame, quality)
+            return _tickets(_ticket_times(frame, config, quality), quality)
         case "spend":
             return _spend(frame, quality)
         case "customers":
@@ -235,6 +239,54 @@ def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
     if "resolved_at" in frame.columns:
         backwards = (frame["resolved_at"] < frame["created_at"]).fillna(False)
         quality.leave_out("tickets resolved before they were created (left out of times)", int(backwards.sum()))
+    return frame
+
+
+# Duration fields -> (the seconds column kept for validate, unit or None for the config's
+# support.durations.unit).
+_DURATION_FIELDS = {
+    "first_response_duration": ("first_response_seconds", None),
+    "first_response_minutes": ("first_response_seconds", DurationUnit.MINUTES),
+    "resolution_duration": ("resolution_seconds", None),
+    "resolution_minutes": ("resolution_seconds", DurationUnit.MINUTES),
+}
+
+
+def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.DataFrame:
+    """Timestamps filled from the desk's exported durations where missing, then first or full
+    resolution chosen for reopened tickets (support.resolution)."""
+    settings = config.support.durations
+    hours = from_config(config) if settings.clock == "business" else None
+    for name, (seconds_column, unit) in _DURATION_FIELDS.items():
+        if name not in frame.columns:
+            continue
+        parsed = parse_durations(frame[name], unit or DurationUnit(settings.unit))
+        quality.unparseable[name] = parsed.bad
+        seconds = parsed.values
+        if seconds_column in frame.columns:  # both a duration and a minutes column: first wins
+            seconds = frame[seconds_column].fillna(seconds)
+        frame[seconds_column] = seconds
+    for seconds_column, stamp in (("first_response_seconds", "first_response_at"),
+                                  ("resolution_seconds", "resolved_at")):
+        if seconds_column not in frame.columns:
+            continue
+        if stamp not in frame.columns:
+            frame[stamp] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        if hours is None:
+            derived = frame["created_at"] + pd.to_timedelta(frame[seconds_column], unit="s")
+        else:
+            derived = hours.add(frame["created_at"], frame[seconds_column]).set_axis(frame.index)
+        quality.leave_out(f"{stamp} taken from the exported duration",
+                          int((frame[stamp].isna() & derived.notna()).sum()))
+        frame[stamp] = frame[stamp].fillna(derived)
+    # Full resolution (the default) keeps resolved_at, the last solve: a reopened ticket that is
+    # open again has no resolved_at and is not resolved. First resolution counts the first solve.
+    if "first_resolved_at" in frame.columns and config.support.resolution == "first":
+        if "resolved_at" in frame.columns:
+            frame["full_resolved_at"] = frame["resolved_at"]
+            frame["resolved_at"] = frame["first_resolved_at"].fillna(frame["resolved_at"])
+        else:
+            frame["resolved_at"] = frame["first_resolved_at"]
     return frame
 
 

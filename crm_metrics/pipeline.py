@@ -68,6 +68,7 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
         config_origin=config.origin, generated_on=options.today, by=options.by, compare=options.compare,
         targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
+        support_hours=_support_hours(config, metrics),
     )
 
 
@@ -84,6 +85,19 @@ def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, 
         changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
         results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, changes=changes))
     return results
+
+
+_SUPPORT_TIMES = {"resolution_time_hours", "resolution_time_hours_mean", "resolution_time_hours_p90",
+                  "first_response_hours", "same_day_resolution_pct", "sla_compliance_pct"}
+
+
+def _support_hours(config: Config, metrics: list[MetricDef]) -> str | None:
+    if not _SUPPORT_TIMES & {m.id for m in metrics}:
+        return None
+    from crm_metrics.business_hours import from_config
+
+    business = from_config(config)
+    return "calendar hours" if business is None else business.description
 
 
 def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> list[Period]:

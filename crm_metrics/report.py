@@ -70,6 +70,9 @@ class Report:
     targets: dict[str, Target] = field(default_factory=dict)  # metric id -> target (config `targets:`)
     by: str | None = None  # the --by field, when the report is split
     compare: str | None = None  # "previous" or "year", when changes are shown
+    # How support times were counted, for the caption: "calendar hours" or "business hours (...)";
+    # None when the report has no support time metric.
+    support_hours: str | None = None
 
     @property
     def labels(self) -> list[str]:

@@ -68,10 +68,16 @@ TABLES: dict[str, TableSchema] = {
         optional=(
             "resolved_at", "first_response_at", "status", "priority", "channel", "agent",
             "customer_id", "csat", "sla_due_at", "nps", "ces",
+            # Reopened tickets: the first solve, when resolved_at is the last one.
+            "first_resolved_at",
+            # Durations the desk exports (read by durations.py): HH:MM:SS or a number in the
+            # config's support.durations.unit; the *_minutes fields are always minutes.
+            "first_response_duration", "first_response_minutes", "resolution_duration",
+            "resolution_minutes",
         ),
         kinds={
             "created_at": _D, "resolved_at": _D, "first_response_at": _D, "sla_due_at": _D,
-            "csat": _N, "nps": _N, "ces": _N,
+            "csat": _N, "nps": _N, "ces": _N, "first_resolved_at": _D,
         },
     ),
     "surveys": TableSchema(

@@ -1,10 +1,13 @@
 """Support metrics: ticket counts, resolution and first-response times, same-day resolution, SLA
-compliance and CSAT. Hours are calendar hours."""
+compliance and CSAT. Hours are calendar hours unless support.business_hours is set; then times,
+"same day" and SLA deadlines count business time (business_hours.py)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from crm_metrics.business_hours import BusinessHours, from_config
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.normalise import PRIORITY_ALIASES
@@ -26,10 +29,26 @@ def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
     return {o: Cell.na(f"needs tickets.{column}") for o in ctx.ordinals_shown}
 
 
+def _business_hours(ctx: MetricContext) -> BusinessHours | None:
+    return from_config(ctx.config)
+
+
+def _hours(ctx: MetricContext, tickets: pd.DataFrame, end: str) -> pd.Series:
+    """Hours from created_at to `end`: calendar, or business time when the config has a schedule."""
+    calendar = (tickets[end] - tickets["created_at"]).dt.total_seconds() / _HOUR
+    business = _business_hours(ctx)
+    if business is None:
+        return calendar
+    seconds = business.business_seconds(tickets["created_at"], tickets[end])
+    # A ticket closed before it was opened stays out of the times, as in calendar hours.
+    return pd.Series(np.where(calendar.to_numpy(dtype="float64", na_value=np.nan) >= 0, seconds / _HOUR, np.nan),
+                     index=tickets.index)
+
+
 def _resolved(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
     """Tickets resolved in the periods shown, with a sane (non-negative) resolution time."""
     tickets = ctx.table("tickets")
-    hours = (tickets["resolved_at"] - tickets["created_at"]).dt.total_seconds() / _HOUR
+    hours = _hours(ctx, tickets, "resolved_at")
     mask = ctx.in_periods("tickets", "resolved_at") & (hours >= 0).fillna(False).to_numpy(dtype=bool)
     return tickets[mask].assign(hours=hours[mask]), ctx.ordinal("tickets", "resolved_at")[mask]
 
@@ -59,7 +78,7 @@ def first_response_hours(ctx: MetricContext) -> PeriodCells:
     tickets = ctx.table("tickets")
     if "first_response_at" not in tickets:
         return _no_column(ctx, "first_response_at")
-    hours = (tickets["first_response_at"] - tickets["created_at"]).dt.total_seconds() / _HOUR
+    hours = _hours(ctx, tickets, "first_response_at")
     mask = ctx.in_periods("tickets", "created_at") & (hours >= 0).fillna(False).to_numpy(dtype=bool)
     values = hours[mask].groupby(ctx.ordinal("tickets", "created_at")[mask]).median()
     return ctx.per_period(values, None, "no first responses to tickets created")
@@ -69,20 +88,31 @@ def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
     if "resolved_at" not in ctx.table("tickets"):
         return _no_column(ctx, "resolved_at")
     resolved, ordinals = _resolved(ctx)
-    same_day = (resolved["resolved_at"].dt.normalize() == resolved["created_at"].dt.normalize()).astype(int)
+    business = _business_hours(ctx)
+    if business is None:
+        same_day = (resolved["resolved_at"].dt.normalize() == resolved["created_at"].dt.normalize()).astype(int)
+    else:
+        # Same business day: a ticket opened after hours is due on the day the desk next opens.
+        flags = business.same_business_day(resolved["created_at"], resolved["resolved_at"])
+        same_day = pd.Series(flags.astype(int), index=resolved.index)
     return ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
                      "no tickets resolved")
 
 
 def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
-    """sla_due_at, else created_at + the config's hours for the ticket's priority."""
+    """sla_due_at, else created_at + the config's hours for the ticket's priority (business hours
+    when the config has a schedule)."""
     deadline = pd.Series(pd.NaT, index=tickets.index, dtype="datetime64[ns]")
     if "priority_key" in tickets:
         # Keys are matched like the tickets' priorities, so "Urgent:" in the config finds "urgent".
         sla_hours = {PRIORITY_ALIASES.get(k.casefold(), k.casefold()): v
                      for k, v in ctx.config.support.sla_hours.items()}
         hours = tickets["priority_key"].map(sla_hours).astype("float64")
-        deadline = tickets["created_at"] + pd.to_timedelta(hours, unit="h")
+        business = _business_hours(ctx)
+        if business is None:
+            deadline = tickets["created_at"] + pd.to_timedelta(hours, unit="h")
+        else:
+            deadline = business.add(tickets["created_at"], hours * _HOUR).set_axis(tickets.index)
     if "sla_due_at" in tickets:
         deadline = tickets["sla_due_at"].fillna(deadline)
     return deadline

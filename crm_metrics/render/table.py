@@ -182,9 +182,10 @@ def _caption(report: Report) -> str:
     first, last = report.periods[0], report.periods[-1]
     fiscal = "" if report.fiscal_year_start == 1 else f", fiscal year from month {report.fiscal_year_start}"
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
+    hours = f"; support times in {report.support_hours}" if report.support_hours else ""
     mapped = "; ".join(f"{name} columns by {q.mapped_by}" for name, q in report.quality.items() if q.mapped_by)
     return (f"{len(report.periods)} {report.period.value}s, {first.start} to {last.end}{fiscal}; "
-            f"amounts in {report.currency}; data: {files or 'none'}" + (f"; {mapped}" if mapped else ""))
+            f"amounts in {report.currency}{hours}; data: {files or 'none'}" + (f"; {mapped}" if mapped else ""))
 
 
 def quality_lines(report: Report) -> list[str]:
