@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", dir_okay=False,
+    # No dir_okay=False: click would print a boxed usage error; load_config says it in one line.
+    typer.Option("--config", "-c",
                  help="YAML config. Default: ./crm-metrics.yaml, else the bundled sample data."),
 ]
 

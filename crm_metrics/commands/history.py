@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 HistoryConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", dir_okay=False,
+    typer.Option("--config", "-c",
                  help="YAML config whose history.path to read. Default: ./crm-metrics.yaml."),
 ]
 HistoryOption = Annotated[
