@@ -101,12 +101,12 @@ def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> l
         return calendar.periods_between(calendar.period(calendar.ordinal_of(last) - 4).start, last)
     # Name where each end came from: the user may not have passed the --to that bounds the range.
     first_name = "--from" if options.date_from else "the start of the config's range"
-    if options.date_to:
-        last_name = f"--to {options.date_to}"
-    elif last is not None:
-        last_name = f"the end of the config's range ({last})"
-    else:
+    if last is None:
         last, last_name = options.today, f"today ({options.today})"
+    elif options.date_to:
+        last_name = f"--to {last}"
+    else:
+        last_name = f"the end of the config's range ({last})"
     if first > last:
         raise ConfigError(f"{first_name} {first} is after {last_name}")
     return calendar.periods_between(first, last)
