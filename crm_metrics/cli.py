@@ -22,6 +22,9 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     add_completion=False,
+    # The callback's docstring is hidden by help=, so the exit codes go in the epilog cron users see.
+    epilog="Exit codes: 0 ok, 1 runtime error, 2 usage or config error, 3 a target missed "
+           "(report --fail-on-target).",
 )
 
 
@@ -38,8 +41,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    """CRM and help-desk metrics from any CRM export. Exit codes: 0 ok, 1 runtime error,
-    2 usage or config error, 3 a target missed (report --fail-on-target)."""
+    """CRM and help-desk metrics from any CRM export."""
 
 
 app.command("report")(report_command.report)

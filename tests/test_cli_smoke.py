@@ -48,3 +48,14 @@ def test_unknown_metric_is_one_line_with_a_suggestion() -> None:
     result = runner.invoke(app, ["report", "--config", EXAMPLE, "--metrics", "close_rat"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "crm-metrics: error: unknown metric 'close_rat': did you mean 'close_rate'?"
+
+
+def test_top_level_help_lists_the_exit_codes() -> None:
+    from typer.testing import CliRunner
+
+    from crm_metrics.cli import app
+
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    flat = " ".join(result.output.split())
+    assert "Exit codes: 0 ok, 1 runtime error, 2 usage or config error, 3 a target missed" in flat
