@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -59,3 +60,17 @@ def test_top_level_help_lists_the_exit_codes() -> None:
     assert result.exit_code == 0
     flat = " ".join(result.output.split())
     assert "Exit codes: 0 ok, 1 runtime error, 2 usage or config error, 3 a target missed" in flat
+
+
+def test_xlsx_to_a_closed_pipe_prints_no_traceback(tmp_path: Path) -> None:
+    # `crm-metrics report -f xlsx | head -c 10`: zipfile used to write its end record into the
+    # closed pipe while being garbage-collected, printing "Exception ignored ... BrokenPipeError".
+    import subprocess
+    import sys
+
+    command = (f"{sys.executable} -m crm_metrics report -f xlsx --metrics close_rate 2>err.txt | head -c 10 "
+               ">/dev/null; cat err.txt")
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert "Traceback" not in done.stdout, done.stdout
+    assert "BrokenPipeError" not in done.stdout, done.stdout
