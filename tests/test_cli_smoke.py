@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from crm_metrics.cli import app
@@ -74,3 +75,26 @@ def test_xlsx_to_a_closed_pipe_prints_no_traceback(tmp_path: Path) -> None:
                           cwd=tmp_path)
     assert "Traceback" not in done.stdout, done.stdout
     assert "BrokenPipeError" not in done.stdout, done.stdout
+
+
+def test_a_terminal_narrower_than_the_table_loses_no_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 18 monthly columns on an 80-column terminal: rich used to squeeze every value to "…".
+    from crm_metrics.periods import PeriodKind
+    from crm_metrics.pipeline import RunOptions, run
+    from crm_metrics.render.table import render_table
+    from crm_metrics.samples import sample_config
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    report = run(sample_config(), RunOptions(period=PeriodKind.MONTH, metrics=("close_rate",)))
+    out = Terminal()
+    render_table(report, out)
+    text = out.getvalue()
+    assert "…" not in text
+    assert all(label in text for label in report.labels)
+    # 2025-12: 14 won / 24 closed new and expansion deals in the sample data = 58.3 %.
+    assert "58.3 %" in text

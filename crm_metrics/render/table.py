@@ -40,6 +40,10 @@ ARROWS = {True: "↑", False: "↓"}
 def make_console(out: IO[str], columns_needed: int) -> Console:
     is_tty = out.isatty() and not os.environ.get("NO_COLOR")
     width = None if out.isatty() else max(columns_needed, 100)
+    if out.isatty() and Console(file=out).width < columns_needed:
+        # Too narrow a terminal: rich would squeeze every number to "…". Lines that wrap (or
+        # `less -S`) still show every value; a hidden one would not.
+        width = columns_needed
     return Console(file=out, width=width, no_color=not is_tty, highlight=False,
                    force_terminal=out.isatty(), emoji=False, soft_wrap=False)
 
