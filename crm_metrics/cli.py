@@ -24,6 +24,9 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     add_completion=False,
+    # The callback's docstring is hidden by help=, so the exit codes go in the epilog cron users see.
+    epilog="Exit codes: 0 ok, 1 runtime error, 2 usage or config error, 3 a target missed "
+           "(report --fail-on-target), 4 data problems found (validate, report --strict).",
 )
 
 
@@ -42,9 +45,7 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error "
                                         "(or set CRM_METRICS_DEBUG=1).")] = False,
 ) -> None:
-    """CRM and help-desk metrics from any CRM export. Exit codes: 0 ok, 1 runtime error,
-    2 usage or config error, 3 a target missed (report --fail-on-target), 4 data problems found
-    (validate, report --strict)."""
+    """CRM and help-desk metrics from any CRM export."""
     common.set_debug(debug)
 
 

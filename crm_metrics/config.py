@@ -222,6 +222,17 @@ class Config(_Strict):
         from crm_metrics.metrics.registry import check_metric_ids
 
         check_metric_ids(value)
+        from crm_metrics.metrics.registry import Unit, get_metric
+
+        for metric_id, target in value.items():
+            # A return on spend may exceed 100 %; the other ratios are shares of a whole.
+            if get_metric(metric_id).unit != Unit.RATIO or metric_id == "campaign_return_on_spend":
+                continue
+            for bound in (target.min, target.max):
+                if bound is not None and abs(bound) > 1:
+                    # Nothing reaches min: 25 when 25 % is 0.25: every period would be "missed".
+                    raise ValueError(f"{metric_id} is a ratio: write {bound:g} % as {bound / 100:g}, "
+                                     f"not {bound:g}")
         return value
 
     @property
@@ -246,7 +257,7 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config ({exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -260,6 +271,20 @@ def load_config(path: Path) -> Config:
             f"not a {type(data).__name__}"
         )
     return parse_config(data, origin=str(path), base_dir=path.resolve().parent)
+
+
+def _loader() -> Any:
+    import yaml
+
+    class DatesAsText(yaml.SafeLoader):
+        """Dates stay text for pydantic, which names the key of a bad one (2025-13-01); PyYAML's
+        own date constructor raises a bare ValueError."""
+
+    DatesAsText.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return DatesAsText
 
 
 def parse_config(data: dict[str, Any], origin: str, base_dir: Path) -> Config:
@@ -284,7 +309,19 @@ def _describe(err: Any) -> str:
         message = message[len("Value error, ") :]
     if err["type"] == "enum":
         message = "must be one of " + ", ".join(kind.value for kind in PeriodKind)
+    elif err["type"] in {"dict_type", "model_type", "model_attributes_type"}:
+        message = f"must be a mapping (key: value), not {_kind(err.get('input'))}"
+    elif err["type"] == "list_type":
+        message = f"must be a list, e.g. [a, b], not {_kind(err.get('input'))}"
     return f"{key}: {message}"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the text {value!r}" if isinstance(value, str) else repr(value)
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -47,6 +47,11 @@ class LoadedTables:
 
 def run(config: Config, options: RunOptions | None = None) -> Report:
     options = options or RunOptions()
+    if not config.sources.items():
+        # Otherwise every metric is "n/a, needs deals" with exit 0: an empty or unfinished config
+        # would look like a working report.
+        raise ConfigError(f"{config.origin}: no sources: say where the exports are, e.g. "
+                          "sources: {deals: {path: deals.csv}}, or run `crm-metrics init EXPORT...`")
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
@@ -108,9 +113,16 @@ def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> l
     if first is None:
         assert last is not None
         return calendar.periods_between(calendar.period(calendar.ordinal_of(last) - 4).start, last)
-    last = last or options.today
+    # Name where each end came from: the user may not have passed the --to that bounds the range.
+    first_name = "--from" if options.date_from else "the start of the config's range"
+    if last is None:
+        last, last_name = options.today, f"today ({options.today})"
+    elif options.date_to:
+        last_name = f"--to {last}"
+    else:
+        last_name = f"the end of the config's range ({last})"
     if first > last:
-        raise ConfigError(f"--from {first} is after --to {last}")
+        raise ConfigError(f"{first_name} {first} is after {last_name}")
     return calendar.periods_between(first, last)
 
 

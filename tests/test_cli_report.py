@@ -152,3 +152,44 @@ def test_without_config_falls_back_to_sample_data(tmp_path: Path, monkeypatch: p
     data = json.loads(out)
     assert data["periods"] == ["2025-Q1", "2025-Q2"]
     assert 0 < data["metrics"][0]["values"]["2025-Q1"] < 1
+
+
+def test_piped_caption_is_one_line_and_lines_have_no_trailing_spaces(config: Path) -> None:
+    # A long caption used to wrap at the table's width when piped, splitting "amounts in | USD" etc.
+    code, out, _ = _invoke("--config", str(config))
+    assert code == 0
+    caption = [line for line in out.splitlines() if line.startswith("2 quarters, ")]
+    assert len(caption) == 1
+    assert caption[0].startswith("2 quarters, 2025-01-01 to 2025-06-30; amounts in USD; data: deals.csv, spend.csv; ")
+    assert caption[0].endswith("; spend columns by detected headers (no vendor)")
+    assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_from_after_today_without_to_does_not_blame_to(config: Path, tmp_path: Path) -> None:
+    # The user passed only --from; the message must not name a --to they never gave.
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("sources:\n  deals: {path: data/deals.csv}\n", encoding="utf-8")
+    code, _, err = _invoke("--config", str(bare), "--from", "2999-01-01")
+    assert code == 2
+    assert "--to" not in err
+    assert "--from 2999-01-01 is after today" in err
+    # A config range's end is named as such, not as --to.
+    code, _, err = _invoke("--config", str(config), "--from", "2025-09-01")
+    assert code == 2
+    assert err.strip() == ("crm-metrics: error: --from 2025-09-01 is after the end of the config's "
+                           "range (2025-06-30)")
+
+
+def test_a_directory_as_config_is_one_line(tmp_path: Path) -> None:
+    code, out, err = _invoke("--config", str(tmp_path))
+    assert code == 2
+    assert err.strip() == f"crm-metrics: error: {tmp_path}: is a directory, not a config file"
+
+
+def test_an_empty_config_is_an_error_not_a_report_of_n_a(tmp_path: Path) -> None:
+    path = tmp_path / "crm-metrics.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    code, out, err = _invoke("--config", str(path))
+    assert code == 2
+    assert out == ""
+    assert err.strip().startswith(f"crm-metrics: error: {path}: no sources:")

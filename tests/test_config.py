@@ -37,6 +37,13 @@ def _error(tmp_path: Path, text: str) -> tuple[str, Path]:
     ("- period\n- quarter\n", "the config must be a mapping of keys"),
     ("range: {from: 2025-05-01, to: 2025-01-01}\n", "range: 'from' (2025-05-01) is after 'to' (2025-01-01)"),
     ("period: week\n", "period: must be one of month, quarter, year"),
+    # YAML's own date parsing used to raise ValueError: a traceback with exit 1 and no key named.
+    ("range: {from: 2025-13-01}\n", "range.from: Input should be a valid date"),
+    ("sources: [deals.csv]\n", "sources: must be a mapping (key: value), not a list"),
+    ("metrics: cac\n", "metrics: must be a list, e.g. [a, b]"),
+    # A ratio target of 25 can never be met (ratios are fractions); it was accepted silently.
+    ("targets: {close_rate: {min: 25}}\n",
+     "targets: close_rate is a ratio: write 25 % as 0.25, not 25"),
 ])
 def test_config_error_is_one_line_with_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
     message, path = _error(tmp_path, text)

@@ -13,7 +13,7 @@ from crm_metrics.commands.common import parse_date, user_errors
 
 def explain(
     metric_id: Annotated[str, typer.Argument(metavar="ID", help="A metric id (crm-metrics metrics lists them).")],
-    config: Annotated[Path | None, typer.Option("--config", "-c", dir_okay=False,
+    config: Annotated[Path | None, typer.Option("--config", "-c",
                                                 help="Also show the inputs behind each period's number "
                                                      "in this config's data.")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,

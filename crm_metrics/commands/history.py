@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 HistoryConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", dir_okay=False,
+    typer.Option("--config", "-c",
                  help="YAML config whose history.path to read. Default: ./crm-metrics.yaml."),
 ]
 HistoryOption = Annotated[
@@ -43,8 +43,9 @@ def history(
     history_db: HistoryOption = None,
     metric: Annotated[str | None, typer.Option(help="Only this metric id, e.g. close_rate.")] = None,
 ) -> None:
-    """Show how each metric's value for each period changed across runs: one line per value it held,
-    so numbers restated when late data arrived stand out."""
+    """Show each metric's values per period across runs, so restated numbers stand out.
+
+    One line per value a metric held for a period, with the run that first recorded it."""
     with user_errors():
         import sys
 

@@ -118,9 +118,15 @@ def report(
             if not quiet:
                 typer.echo(f"crm-metrics: wrote {output} ({fmt}, {size:,} bytes)", err=True)
         elif fmt in BINARY_FORMATS:
+            import io
+
             from crm_metrics.render import get_binary_renderer
 
-            get_binary_renderer(fmt)(result, sys.stdout.buffer)
+            # Rendered whole first: a reader that closes the pipe early (`| head`) then gets one
+            # BrokenPipeError here, not zipfile's traceback from a half-closed archive at exit.
+            buffer = io.BytesIO()
+            get_binary_renderer(fmt)(result, buffer)
+            sys.stdout.buffer.write(buffer.getvalue())
         else:
             from crm_metrics.render import get_renderer
 

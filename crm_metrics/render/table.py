@@ -6,6 +6,7 @@ file (cron, grep) it prints plain aligned text with no colour codes and no box-d
 
 from __future__ import annotations
 
+import io
 import os
 from typing import IO
 
@@ -39,11 +40,25 @@ ARROWS = {True: "↑", False: "↓"}
 def make_console(out: IO[str], columns_needed: int) -> Console:
     is_tty = out.isatty() and not os.environ.get("NO_COLOR")
     width = None if out.isatty() else max(columns_needed, 100)
+    if out.isatty() and Console(file=out).width < columns_needed:
+        # Too narrow a terminal: rich would squeeze every number to "…". Lines that wrap (or
+        # `less -S`) still show every value; a hidden one would not.
+        width = columns_needed
     return Console(file=out, width=width, no_color=not is_tty, highlight=False,
                    force_terminal=out.isatty(), emoji=False, soft_wrap=False)
 
 
 def render_table(report: Report, out: IO[str]) -> None:
+    if out.isatty():
+        _render(report, out)
+        return
+    # Piped or redirected: rich pads every line to the console width; cron mail and diffs want none.
+    buffer = io.StringIO()
+    _render(report, buffer)
+    out.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def _render(report: Report, out: IO[str]) -> None:
     per_period = 15 + (10 if report.compare else 0)
     trend = len(report.periods) > 1
     needed = 34 + per_period * len(report.periods) + (len(report.periods) + 2 if trend else 0)
@@ -52,11 +67,10 @@ def render_table(report: Report, out: IO[str]) -> None:
     footnotes: dict[str, int] = {}
     table = Table(
         title=f"CRM metrics by {report.period.value}" + (f", split by {report.by}" if report.by else ""),
-        caption=_caption(report),
         box=box.SIMPLE_HEAVY if fancy else None,
         show_edge=fancy,
         header_style=STYLE_HEADER,
-        caption_justify="left",
+        title_justify="center" if fancy else "left",
         pad_edge=False,
     )
     table.add_column("Metric", style=STYLE_METRIC if fancy else None, no_wrap=True)
@@ -84,6 +98,9 @@ def render_table(report: Report, out: IO[str]) -> None:
             table.add_row(*group_row, style=STYLE_GROUP if fancy else None)
         table.rows[-1].end_section = True
     console.print(table)
+    # Below the table rather than as its caption, which rich wraps at the table's width: piped, it
+    # stays one line; on a terminal it wraps at the terminal's width.
+    console.print(Text(_caption(report), style=STYLE_NOTE), soft_wrap=not fancy)
     if not_split:
         console.print(Text(f"Not split by {report.by}: {', '.join(not_split)}", style=STYLE_NOTE), soft_wrap=True)
     for note, number in footnotes.items():
