@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -85,11 +86,30 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
         # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE) below.
         with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)) as db:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(db)
             _migrate(db, path)
             yield db
     except sqlite3.DatabaseError as exc:
         raise HistoryError(f"history database {path}: {exc}") from None
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the database to WAL once; it stays WAL for every later connection.
+
+    SQLite does not call the busy handler for a journal-mode change, so a second cron job opening
+    the database while the first switches it (or checkpoints on close) gets "database is locked" at
+    once; retry until the busy timeout instead.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
