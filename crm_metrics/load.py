@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_metrics.errors import InputError
+from crm_metrics.readers import Usecols, header_filter, read_csv_arrow
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -35,8 +36,12 @@ def expand_paths(patterns: list[str], resolve: callable) -> list[Path]:  # type:
     return found
 
 
-def read_table(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """The file's cells with its header row as column names, every value as read (no parsing)."""
+def read_table(path: Path, sheet: str | int | None = None, usecols: Usecols | None = None) -> pd.DataFrame:
+    """The file's cells with its header row as column names, every value as read (no parsing).
+
+    With `usecols` (header names, or a test on a header, after trimming) a CSV is read for those
+    columns only; headers it does not keep may be missing from the frame.
+    """
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path in the config's sources")
     if path.is_dir():
@@ -45,7 +50,7 @@ def read_table(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     if suffix in EXCEL_SUFFIXES:
         frame = _read_excel(path, sheet)
     elif suffix in CSV_SUFFIXES or suffix == "":
-        frame = _read_csv(path)
+        frame = _read_csv(path, usecols)
     else:
         raise InputError(f"{path}: unsupported file type '{suffix}'; export as .csv or .xlsx")
     if frame.columns.empty:
@@ -77,7 +82,7 @@ def detect_delimiter(sample: str) -> str:
         return max(_DELIMITERS, key=header.count)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, usecols: Usecols | None = None) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():
@@ -86,10 +91,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: this is not a text CSV file (binary content); export as CSV or xlsx")
     encoding = detect_encoding(head)
     delimiter = detect_delimiter(head.decode(encoding, errors="replace"))
+    fast = read_csv_arrow(path, delimiter, encoding, usecols)
+    if fast is not None:
+        return fast
     try:
         return pd.read_csv(
             path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False,
             na_values=[""], skipinitialspace=True,
+            usecols=None if usecols is None else header_filter(usecols),
         )
     except pd.errors.ParserError as exc:
         raise InputError(f"{path}: rows do not have the same number of columns ({exc}); "

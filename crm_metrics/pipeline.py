@@ -13,7 +13,7 @@ import pandas as pd
 from crm_metrics.config import Config
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.load import expand_paths, read_table
-from crm_metrics.mapping import map_columns
+from crm_metrics.mapping import header_key, map_columns
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.normalise import normalise
@@ -85,9 +85,17 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         table_quality = TableQuality(name, files=[str(p) for p in paths])
         raws = []
         column_map = None
+        # Only headers that could map to a field are read; a mapping error re-reads every header so
+        # its message lists them all.
+        keys = {header_key(f) for f in TABLES[name].fields} | {header_key(h) for h in source.columns.values()}
         for path in paths:
-            raw = read_table(path, source.sheet)
-            column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, str(path))
+            raw = read_table(path, source.sheet, usecols=lambda header, keys=keys: header_key(header) in keys)
+            try:
+                column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, str(path))
+            except InputError:
+                map_columns(TABLES[name], list(read_table(path, source.sheet).columns), source.columns,
+                            config.origin, str(path))
+                raise
             raws.append(raw[list(column_map.fields.values())].set_axis(list(column_map.fields), axis=1))
         assert column_map is not None
         combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
