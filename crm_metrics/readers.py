@@ -1,9 +1,9 @@
-"""The fast readers behind load.py: pyarrow for CSV, calamine for xlsx.
+"""The fast readers behind load.py: pyarrow for CSV.
 
-They return the same raw frame the plain pandas readers would (text cells, blank -> missing, leading
-spaces after a delimiter skipped) but read only the columns asked for, in parallel, and keep
-the cells in Arrow memory. Anything pyarrow cannot read the way pandas would (ragged rows,
-duplicate headers, a decode error) returns None, so load.py falls back to pandas and its messages.
+They return the same raw frame the plain pandas reader would (text cells, blank -> missing) but read
+only the columns asked for, on every core. Anything pyarrow cannot read the way pandas would (ragged
+rows, duplicate headers, a decode error, cells starting with a space) returns None, so load.py falls
+back to pandas and keeps its messages.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def read_csv_arrow(
     return _to_frame(table)
 
 
-def _to_frame(table: object) -> pd.DataFrame:
+def _to_frame(table: object) -> pd.DataFrame | None:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -70,8 +70,11 @@ def _to_frame(table: object) -> pd.DataFrame:
     assert isinstance(table, pa.Table)
     columns = {}
     for name in table.column_names:
-        # pandas' skipinitialspace drops spaces after the delimiter; a cell left empty is missing.
-        column = pc.utf8_ltrim(table.column(name), characters=" ")
+        column = table.column(name)
+        if pc.any(pc.starts_with(column, " ")).as_py():
+            # pandas' skipinitialspace drops such spaces unless the cell was quoted, which Arrow
+            # no longer tells; pandas reads this file.
+            return None
         column = pc.if_else(pc.equal(pc.utf8_length(column), 0), pa.scalar(None, pa.string()), column)
         columns[name] = column.to_pandas()  # pandas 3 maps Arrow strings to its default `str` dtype
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))

@@ -1,0 +1,134 @@
+"""The fast readers and parsers must give exactly what the plain pandas reader and the flexible
+parsers give, cell for cell, on messy input; and the CLI module must not import pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crm_metrics import load, parsing
+
+MESSY_DATES = [
+    "2025-01-03", " 2025-01-04 ", "2025-02-30", "2025-1-5", "2025-01-03 14:05:09", "2025-01-03T14:05:09",
+    "2025-01-03 14:05:09.250", "2025-01-03T10:00:00Z", "2025-01-03 10:00:00+02:00", "2025-01-03 UTC",
+    "2025-01-03x", "45123", "3/7/2025", "12/31/2024 5:30 PM", "Mar 7, 2025", "", "   ",
+    None, "not a date", "2025-13-01", "2024-02-29",
+]
+
+
+def _text(cells: list[str | None]) -> pd.Series:
+    return pd.Series(cells, dtype="str")
+
+
+def _same(fast: parsing.Parsed, slow: parsing.Parsed) -> None:
+    pd.testing.assert_series_equal(fast.values, slow.values, check_names=False)
+    assert fast.bad == slow.bad
+    assert fast.bad_mask.tolist() == slow.bad_mask.tolist()
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York"])
+def test_iso_fast_path_matches_the_flexible_parser_on_messy_dates(timezone: str) -> None:
+    values = _text(MESSY_DATES)
+    # The fast path takes the plain ISO rows, so this exercises the split into fast and flexible rows.
+    assert parsing.fast.iso_dates(values) is not None
+    _same(parsing.parse_dates(values, timezone), parsing._parse_dates_flexible(values, timezone, None))
+
+
+def test_us_dates_mixed_with_iso_keep_the_column_wide_day_first_decision() -> None:
+    # 13/1/2025 makes the numeric rows day-first; the ISO rows must not change that decision.
+    values = _text(["2025-01-02", "13/1/2025", "3/4/2025", "2025-05-06"])
+    fast, slow = parsing.parse_dates(values, "UTC"), parsing._parse_dates_flexible(values, "UTC", None)
+    _same(fast, slow)
+    assert fast.values[2] == pd.Timestamp("2025-04-03")
+
+
+def test_many_random_iso_cells_match() -> None:
+    rng = np.random.default_rng(7)
+    days = pd.Timestamp("1990-01-01") + pd.to_timedelta(rng.integers(0, 20000, 2000), unit="D")
+    seconds = pd.to_timedelta(rng.integers(0, 86400, 2000), unit="s")
+    cells = [d.strftime("%Y-%m-%d") for d in days[:1000]] + [(d + s).strftime("%Y-%m-%d %H:%M:%S")
+                                                             for d, s in zip(days[1000:], seconds[1000:], strict=True)]
+    values = _text(cells)
+    _same(parsing.parse_dates(values, "UTC"), parsing._parse_dates_flexible(values, "UTC", None))
+
+
+MESSY_AMOUNTS = [
+    ["1234.5", "-20", " 7 ", "", None, "0.10", "123456789.123456789", "00012"],  # all plain: fast
+    ["1234.5", "$1,200.00", "(300)", "1e5", "abc"],  # not all plain: flexible
+    ["1.234,50", "10,5", "7"],
+    ["+5", "5-", ".5", "5."],
+]
+
+
+@pytest.mark.parametrize("cells", MESSY_AMOUNTS)
+def test_amount_fast_path_matches_the_flexible_parser(cells: list[str | None]) -> None:
+    values = _text(cells)
+    _same(parsing.parse_amounts(values), parsing._parse_amounts_flexible(values))
+
+
+def test_many_random_plain_amounts_parse_to_the_same_floats() -> None:
+    rng = np.random.default_rng(11)
+    cells = [f"{v:.{d}f}" for v, d in zip(rng.lognormal(9, 3, 5000), rng.integers(0, 12, 5000), strict=True)]
+    values = _text(cells)
+    assert parsing.fast.plain_numbers(values) is not None
+    _same(parsing.parse_amounts(values), parsing._parse_amounts_flexible(values))
+
+
+def test_currency_fast_path_matches() -> None:
+    for cells in (["12.5", "7", None], ["$12", "EUR 5", "7", None]):
+        values = _text(cells)
+        expected = values.astype("string").str.extract(f"({parsing._CURRENCY_RE.pattern})", expand=False)
+        expected = expected.map(lambda s: parsing._SYMBOLS.get(s, s) if isinstance(s, str) else pd.NA)
+        pd.testing.assert_series_equal(parsing.currency_in_text(values), expected.astype("string"))
+
+
+MESSY_CSV = (
+    'Deal ID,"Amount", Stage ,Notes,Close Date\n'
+    '1, $1,"Closed Won","a ""quoted"", multi\nline note",2025-01-03\n'
+    '2,,  Open,,\n'
+    '3,  ,"","  lead",3/4/2025\n'
+    '4,"(5)", Lost ,é ü,\n'
+)
+
+
+def _pandas_only(monkeypatch: pytest.MonkeyPatch, path: Path, usecols: object = None) -> pd.DataFrame:
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "read_csv_arrow", lambda *args, **kwargs: None)
+        return load.read_table(path, usecols=usecols)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_arrow_reader_gives_the_pandas_frame(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_bytes(MESSY_CSV.replace(",", ";").encode(encoding))
+    fast = load.read_table(path)
+    pd.testing.assert_frame_equal(fast, _pandas_only(monkeypatch, path))
+    assert fast["Stage"].tolist()[1] == "Open"  # the leading spaces after the delimiter are gone
+
+
+def test_arrow_reader_reads_only_the_columns_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_text(MESSY_CSV, encoding="utf-8")
+    # Without --, the "$1" amount and the quoted note make this file ragged for both readers alike.
+    wanted = {"Deal ID", "Stage", "Close Date"}
+    fast = load.read_table(path.with_name("deals.csv"), usecols=wanted)
+    assert list(fast.columns) == ["Deal ID", "Stage", "Close Date"]
+    pd.testing.assert_frame_equal(fast, _pandas_only(monkeypatch, path, wanted))
+
+
+def test_ragged_rows_still_get_the_pandas_message(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    with pytest.raises(load.InputError, match="rows do not have the same number of columns"):
+        load.read_table(path)
+
+
+def test_importing_the_cli_does_not_import_pandas() -> None:
+    code = "import crm_metrics.cli, sys; assert 'pandas' not in sys.modules, 'pandas imported'"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
