@@ -1,7 +1,7 @@
 """Vectorised fast paths for parsing.py, in Arrow: plain ISO dates and plain numbers.
 
-Each one takes only the cells whose result it can prove equal to the flexible parser's (a date is
-accepted only if formatting it back gives the very same text) and leaves the rest, so parsing.py
+Each one takes only the cells whose result it can prove equal to the flexible parser's (the same
+pandas call on the same text, without the per-row classification) and leaves the rest, so parsing.py
 stays the single definition of what a cell means.
 """
 
@@ -12,11 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# (text length, strptime format): the layouts CRMs and spreadsheets write most, unpadded variants
-# and fractions of a second go to the flexible parser.
-_ISO_LAYOUTS = ((10, "%Y-%m-%d"), (19, "%Y-%m-%d %H:%M:%S"), (19, "%Y-%m-%dT%H:%M:%S"))
-# Years the flexible parser turns into the same nanosecond timestamp without overflow.
-_YEARS = (1700, 2200)
+# Plain ISO dates and timestamps, years 1700-2199 (no overflow in nanoseconds): the flexible parser
+# sends exactly these cells, unchanged but for T -> space, through pd.to_datetime(format="ISO8601").
+_PLAIN_ISO = r"^(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2})?$"
 _PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 
 
@@ -34,28 +32,17 @@ def any_match(values: pd.Series, pattern: str) -> bool:
 def iso_dates(values: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     """(datetime64[ns] values, mask of rows taken) for cells in a plain ISO layout; None if no cell is."""
     text = _trimmed(values)
-    lengths = pc.utf8_length(text)
-    out: pa.Array | None = None
-    for length, layout in _ISO_LAYOUTS:
-        fits = pc.fill_null(pc.equal(lengths, length), False)
-        if not pc.any(fits).as_py():
-            continue
-        candidate = pc.if_else(fits, text, pa.scalar(None, text.type))
-        stamps = pc.strptime(candidate, format=layout, unit="s", error_is_null=True)
-        # strptime rolls 2025-02-30 over to March; the round trip rejects that and any stray text.
-        exact = pc.equal(pc.strftime(stamps, format=layout), candidate)
-        years = pc.year(stamps)
-        exact = pc.and_(exact, pc.and_(pc.greater_equal(years, _YEARS[0]), pc.less_equal(years, _YEARS[1])))
-        stamps = pc.if_else(pc.fill_null(exact, False), stamps, pa.scalar(None, stamps.type))
-        out = stamps if out is None else pc.coalesce(out, stamps)
-    if out is None:
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_ISO), False).to_numpy(zero_copy_only=False)
+    if not plain.any():
         return None
-    taken = pc.is_valid(out).to_numpy(zero_copy_only=False)
-    if not taken.any():
-        return None
-    stamps_ns = pc.cast(out, pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
-    return (pd.Series(stamps_ns, index=values.index, dtype="datetime64[ns]"),
-            pd.Series(np.asarray(taken, dtype=bool), index=values.index))
+    cells = pd.Series(text.filter(pa.array(plain)).to_pandas(), dtype="str")
+    stamps = pd.to_datetime(cells, format="ISO8601", errors="coerce").astype("datetime64[ns]").to_numpy()
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[plain] = stamps
+    taken = plain.copy()
+    taken[plain] = ~np.isnat(stamps)  # 2025-02-30 and the like go to the flexible parser
+    return (pd.Series(out, index=values.index, dtype="datetime64[ns]"),
+            pd.Series(taken, index=values.index))
 
 
 def plain_numbers(values: pd.Series) -> pd.Series | None:
