@@ -18,6 +18,7 @@ from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.normalise import normalise
 from crm_metrics.periods import Calendar, Period, PeriodKind
+from crm_metrics.progress import loading
 from crm_metrics.report import MetricResult, Report, TableQuality
 from crm_metrics.schema import TABLES
 
@@ -89,7 +90,8 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         # its message lists them all.
         keys = {header_key(f) for f in TABLES[name].fields} | {header_key(h) for h in source.columns.values()}
         for path in paths:
-            raw = read_table(path, source.sheet, usecols=lambda header, keys=keys: header_key(header) in keys)
+            with loading(f"Reading {path.name}"):
+                raw = read_table(path, source.sheet, usecols=lambda header, keys=keys: header_key(header) in keys)
             try:
                 column_map = map_columns(TABLES[name], list(raw.columns), source.columns, config.origin, str(path))
             except InputError:
@@ -100,7 +102,8 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         assert column_map is not None
         combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
         identity = type(column_map)(name, {f: f for f in column_map.fields})
-        frames[name] = normalise(name, combined, identity, config, table_quality)
+        with loading(f"Cleaning {name} ({len(combined):,} rows)"):
+            frames[name] = normalise(name, combined, identity, config, table_quality)
         table_quality.columns = dict(column_map.fields)
         quality[name] = table_quality
     return LoadedTables(frames, quality)

@@ -132,3 +132,21 @@ def test_importing_the_cli_does_not_import_pandas() -> None:
     code = "import crm_metrics.cli, sys; assert 'pandas' not in sys.modules, 'pandas imported'"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_progress_stays_silent_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from crm_metrics.progress import loading
+
+    with loading("Reading deals.csv", delay=0.0):
+        pass
+    assert capsys.readouterr().err == ""
+
+
+def test_name_keys_per_distinct_value_match_the_row_by_row_formula() -> None:
+    from crm_metrics.normalise import name_key, word_keys
+
+    names = pd.Series(["  Acme  Corp", "acme corp", None, "STRASSE", "Straße", "", "Acme\tCorp "], dtype="str")
+    expected = names.astype("string").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    pd.testing.assert_series_equal(name_key(names), expected)
+    stages = pd.Series(["Closed Won", "closed-won", "", "Open"], dtype="str")
+    assert word_keys(stages).tolist() == ["closedwon", "closedwon", "", "open"]
