@@ -52,8 +52,10 @@ def read_csv_arrow(
     convert = pacsv.ConvertOptions(
         include_columns=wanted,
         column_types={n: pa.string() for n in wanted},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
+        # Blank cells, quoted or not, are missing, as pandas' na_values=[""] makes them.
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
     )
     try:
         table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
@@ -75,6 +77,5 @@ def _to_frame(table: object) -> pd.DataFrame | None:
             # pandas' skipinitialspace drops such spaces unless the cell was quoted, which Arrow
             # no longer tells; pandas reads this file.
             return None
-        column = pc.if_else(pc.equal(pc.utf8_length(column), 0), pa.scalar(None, pa.string()), column)
         columns[name] = column.to_pandas()  # pandas 3 maps Arrow strings to its default `str` dtype
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))

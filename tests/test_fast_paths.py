@@ -96,6 +96,27 @@ MESSY_CSV = (
 )
 
 
+# No cell starts with a space, so Arrow reads this one itself (quoted blanks, line breaks, quotes).
+ARROW_CSV = (
+    'Deal ID,"Amount",Stage,Notes,Close Date\n'
+    '1,"$1,200","Closed Won","a ""quoted"", multi\nline note",2025-01-03\n'
+    '2,,Open,,\n'
+    '3,"","","lead ",3/4/2025\n'
+    '4,(5),Lost,é ü,\n'
+)
+
+
+def test_arrow_path_is_taken_and_matches_pandas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_text(ARROW_CSV, encoding="utf-8")
+    assert load.read_csv_arrow(path, ",", "utf-8") is not None
+    fast = load.read_table(path)
+    pd.testing.assert_frame_equal(fast, _pandas_only(monkeypatch, path))
+    assert fast["Amount"].isna().tolist() == [False, True, True, False]
+    wanted = {"Deal ID", "Close Date"}
+    pd.testing.assert_frame_equal(load.read_table(path, usecols=wanted), _pandas_only(monkeypatch, path, wanted))
+
+
 def _pandas_only(monkeypatch: pytest.MonkeyPatch, path: Path, usecols: object = None) -> pd.DataFrame:
     with monkeypatch.context() as patch:
         patch.setattr(load, "read_csv_arrow", lambda *args, **kwargs: None)
