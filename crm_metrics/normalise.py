@@ -41,7 +41,7 @@ def name_key(values: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(values.astype("string"))
     # casefold has no Arrow kernel, so it runs in Python: once per distinct name, not per row.
     keys = pd.Series(uniques).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
-    return pd.Series(keys.reindex(codes).to_numpy(), index=values.index, dtype="string")
+    return pd.Series(keys.astype("string").array.take(codes, allow_fill=True), index=values.index)
 
 
 def normalise(
