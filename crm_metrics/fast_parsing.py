@@ -35,8 +35,14 @@ def iso_dates(values: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_ISO), False).to_numpy(zero_copy_only=False)
     if not plain.any():
         return None
-    cells = pd.Series(text.filter(pa.array(plain)).to_pandas(), dtype="str")
-    stamps = pd.to_datetime(cells, format="ISO8601", errors="coerce").astype("datetime64[ns]").to_numpy()
+    cells = text.filter(pa.array(plain))
+    try:
+        # Arrow's ISO cast rejects the whole lot if one cell is not a real date (2025-02-30) ...
+        stamps = pc.cast(cells, pa.timestamp("s")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    except pa.ArrowInvalid:
+        # ... and then pandas, the flexible parser's own call, sorts the good cells from the bad.
+        stamps = pd.to_datetime(pd.Series(cells.to_pandas(), dtype="str"), format="ISO8601",
+                                errors="coerce").astype("datetime64[ns]").to_numpy()
     out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
     out[plain] = stamps
     taken = plain.copy()

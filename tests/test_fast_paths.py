@@ -3,6 +3,7 @@ parsers give, cell for cell, on messy input; and the CLI module must not import 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,13 @@ def test_name_keys_per_distinct_value_match_the_row_by_row_formula() -> None:
     pd.testing.assert_series_equal(name_key(names), expected)
     stages = pd.Series(["Closed Won", "closed-won", "", "Open"], dtype="str")
     assert word_keys(stages).tolist() == ["closedwon", "closedwon", "", "open"]
+
+
+def test_ascii_name_keys_match_the_python_formula() -> None:
+    from crm_metrics.normalise import name_key
+
+    # \v and \x1c are whitespace to Python's \s but not to RE2's; ASCII takes the Arrow path.
+    names = pd.Series(["  Acme \v Corp", "ACME\x1cCORP", None, "a\t\tb ", ""], dtype="str")
+    expected = pd.Series([None if v is pd.NA else re.sub(r"\s+", " ", v.strip().casefold())
+                          for v in names.astype("string")], dtype="string")
+    pd.testing.assert_series_equal(name_key(names), expected)
