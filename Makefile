@@ -22,6 +22,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check crm_metrics tests
 	$(BIN)/mypy
 
+# Not part of `make test`: writes ~1 GB of seeded exports to $$CRM_METRICS_BENCH_DIR
+# (default ~/.cache/crm-metrics-bench) once, then times crm-metrics against DuckDB and polars.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
 

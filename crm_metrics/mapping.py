@@ -189,6 +189,14 @@ def _missing_message(file: str, table: str, field: str, wanted: str, headers: li
             f"The file's headers are: {shown}")
 
 
+def needed_headers(column_map: ColumnMap, vocabulary: Vocabulary, headers: list[str]) -> list[str]:
+    """The headers select_columns reads: the mapped ones and the preset's coalesce and duration columns."""
+    wanted = {header_key(h) for h in column_map.fields.values()}
+    wanted |= {header_key(h) for names in vocabulary.coalesce.values() for h in names}
+    wanted |= {header_key(d.header) for d in vocabulary.durations.values()}
+    return [h for h in headers if header_key(h) in wanted]
+
+
 def select_columns(raw: pd.DataFrame, column_map: ColumnMap, vocabulary: Vocabulary) -> pd.DataFrame:
     """The mapped columns under their canonical names, with the preset's row-wise fallbacks applied.
 

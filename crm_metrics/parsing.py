@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crm_metrics import fast_parsing as fast
+
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB",
             "R$": "BRL", "CHF": "CHF", "kr": "SEK", "zł": "PLN"}
 _CURRENCY_RE = re.compile(r"R\$|[$€£¥₹₩₽]|\b[A-Z]{3}\b|\bkr\b|zł")
@@ -36,16 +38,27 @@ def _blank(values: pd.Series) -> pd.Series:
 
 def currency_in_text(values: pd.Series) -> pd.Series:
     """The currency named inside amount cells ("$1,200", "EUR 1.200,50"), or <NA>."""
+    if _is_text(values) and not fast.any_match(values, _CURRENCY_RE.pattern):
+        return pd.Series(pd.NA, index=values.index, dtype="string")
     found = values.astype("string").str.extract(f"({_CURRENCY_RE.pattern})", expand=False)
-    return found.map(lambda s: _SYMBOLS.get(s, s) if isinstance(s, str) else pd.NA).astype("string")
+    names = {s: _SYMBOLS.get(s, s) for s in found.dropna().unique()}  # per distinct match, not per row
+    return found.map(names).astype("string")
 
 
 def parse_amounts(values: pd.Series) -> Parsed:
     """Amounts such as 1234.5, "$1,234.50", "1.234,50 €", "EUR 1.200,50", "(300)", "1'234"."""
-    blank = _blank(values)
     if pd.api.types.is_numeric_dtype(values.dtype):
         out = pd.to_numeric(values, errors="coerce").astype("float64")
         return Parsed(out, 0, pd.Series(False, index=values.index))
+    if _is_text(values):
+        plain = fast.plain_numbers(values)
+        if plain is not None:
+            return Parsed(plain, 0, pd.Series(False, index=values.index))
+    return _parse_amounts_flexible(values)
+
+
+def _parse_amounts_flexible(values: pd.Series) -> Parsed:
+    blank = _blank(values)
     text = values.astype("string").str.strip()
     negative = _flag(text.str.startswith("(") & text.str.endswith(")"))
     text = text.str.replace(_CURRENCY_RE.pattern, "", regex=True)
@@ -99,16 +112,43 @@ def parse_dates(values: pd.Series, timezone: str, dayfirst: bool | None = None) 
     12 means day-first), unless the source config says `dayfirst`.
     """
     index = values.index
-    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return Parsed(_to_local(values, timezone), 0, pd.Series(False, index=index))
+    if _is_text(values):
+        found = fast.iso_dates(values)
+        if found is not None:
+            # Rows in one plain ISO layout are final; only the others take the flexible parser,
+            # which never looks at ISO rows when it decides day-first, so the result is the same.
+            out, taken = found
+            rest = ~taken
+            if not rest.any():
+                return Parsed(out, 0, pd.Series(False, index=index))
+            slow = _parse_dates_flexible(values[rest], timezone, dayfirst)
+            out[rest] = slow.values
+            bad_mask = pd.Series(False, index=index)
+            bad_mask[rest] = slow.bad_mask
+            return Parsed(out, slow.bad, bad_mask)
+    return _parse_dates_flexible(values, timezone, dayfirst)
+
+
+def _is_text(values: pd.Series) -> bool:
+    """A pandas text column (str or string dtype): no datetime or number cells can hide in it."""
+    return isinstance(values.dtype, pd.StringDtype)
+
+
+def _parse_dates_flexible(values: pd.Series, timezone: str, dayfirst: bool | None) -> Parsed:
+    index = values.index
+    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     blank = _blank(values)
-    is_datetime = _flag(values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64))
-                                   or hasattr(v, "isoformat")).astype(bool))
+    if _is_text(values):  # no per-cell type test needed: every cell is text
+        is_datetime = is_number = pd.Series(False, index=index)
+    else:
+        is_datetime = _flag(values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64))
+                                       or hasattr(v, "isoformat")).astype(bool))
+        is_number = _flag(values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+                          .astype(bool)) & ~blank
     if is_datetime.any():
         out[is_datetime] = _to_local(pd.to_datetime(values[is_datetime], utc=False), timezone)
-    is_number = _flag(values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-                      .astype(bool)) & ~blank
     text = values.astype("string").str.strip().where(~is_datetime & ~is_number)
     serial = _flag(text.str.fullmatch(_SERIAL_RE)) | is_number
     if serial.any():
