@@ -35,8 +35,10 @@ def word_key(value: str) -> str:
 
 def word_keys(values: pd.Series) -> pd.Series:
     """word_key of every cell, computed once per distinct value (a column repeats a few stages)."""
-    keys = {value: word_key(value) for value in values.unique()}
-    return values.map(keys)
+    # factorize + take: a dict .map() over millions of rows costs several times more.
+    codes, uniques = pd.factorize(values)
+    keys = pd.array([word_key(str(u)) for u in uniques], dtype="str")
+    return pd.Series(keys.take(codes, allow_fill=True), index=values.index)
 
 
 # Python's \s on ASCII text, spelled for Arrow's RE2 (whose \s lacks \v and \x1c-\x1f).

@@ -11,14 +11,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from crm_metrics.config import Config
-from crm_metrics.load import expand_paths, read_table
-from crm_metrics.mapping import header_key, map_columns
-from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, word_key
+from crm_metrics.config import Config, SourceConfig
+from crm_metrics.load import csv_headers, expand_paths, read_table
+from crm_metrics.mapping import header_key, map_columns, needed_headers
+from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, word_key, word_keys
 from crm_metrics.parsing import parse_amounts, parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, vocabulary_for
 from crm_metrics.schema import TABLES, FieldKind, TableSchema
@@ -102,8 +103,7 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
         paths = expand_paths(source.paths, config.resolve)
         raws = []
         for path in paths:
-            raw = read_table(path, source.sheet, limits=config.limits)
-            raw = raw.copy()
+            raw = _read_mapped_columns(path, name, source, config)
             raw["_file"] = str(path)
             raw["_row"] = range(2, len(raw) + 2)
             raws.append(raw)
@@ -112,6 +112,22 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
         check_source(check, TABLES[name], combined, source.columns, config, today, preset=source.preset)
         checks.append(check)
     return Validation(checks)
+
+
+def _read_mapped_columns(path: Path, table: str, source: SourceConfig, config: Config) -> pd.DataFrame:
+    """The export's cells; only the mapped columns of a CSV when every required one is there (the
+    headers of a file with a missing column are all read, to suggest the closest)."""
+    headers = csv_headers(path)
+    if headers is not None:
+        schema = TABLES[table]
+        column_map = map_columns(schema, headers, source.columns, config.origin, str(path), preset=source.preset,
+                                 strict=False)
+        if all(name in column_map.fields for name in schema.required):
+            usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
+            raw = read_table(path, source.sheet, limits=config.limits, usecols=usecols)
+            if set(usecols) <= set(raw.columns):
+                return raw.copy()
+    return read_table(path, source.sheet, limits=config.limits).copy()
 
 
 def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, explicit: dict[str, str],
@@ -195,7 +211,7 @@ def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> None:
 
 def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None:
     names = frame[column].astype("string").str.strip()
-    keys = names.fillna("").map(word_key)
+    keys = word_keys(names.fillna(""))
     spellings = pd.DataFrame({"key": keys, "name": names}).dropna()
     spellings = spellings[spellings["key"] != ""]
     variants = spellings.groupby("key")["name"].nunique()
@@ -239,11 +255,11 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
     known = WON_STAGES | LOST_STAGES | OPEN_STAGES | {
         word_key(s) for s in (*config.won_stages, *config.lost_stages, *config.open_stages,
                               *vocabulary.won_stages, *vocabulary.lost_stages, *vocabulary.open_stages)}
-    keys = frame["stage"].astype("string").fillna("").map(word_key)
+    keys = word_keys(frame["stage"].astype("string").fillna(""))
     unknown = ~keys.isin(known).to_numpy(dtype=bool) & (keys != "").to_numpy(dtype=bool)
     if "status" in frame.columns:
         # Pipedrive's status column decides the outcome; its stage names are the user's own.
-        status = frame["status"].astype("string").fillna("").map(word_key)
+        status = word_keys(frame["status"].astype("string").fillna(""))
         unknown &= ~status.isin({"won", "lost", "open"}).to_numpy(dtype=bool)
     check.add("unknown_stage", pd.Series(unknown), frame, "stage",
               "stages that are neither won, lost nor a known open stage (add them to won_stages, "
@@ -257,7 +273,7 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     if account not in frame.columns or not {"amount", "created_at"} <= set(parsed):
         return
     key = pd.DataFrame({
-        "account": frame[account].astype("string").fillna("").map(word_key),
+        "account": word_keys(frame[account].astype("string").fillna("")),
         "amount": parsed["amount"],
         "created": parsed["created_at"].dt.normalize(),
     })

@@ -10,7 +10,7 @@ import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
-from crm_metrics.normalise import word_key
+from crm_metrics.normalise import word_keys
 
 ANSWERED_WORDS = {"answered", "completed", "handled", "connected", "resolved", "yes", "true"}
 ABANDONED_WORDS = {"abandoned", "missed", "unanswered", "noanswer", "dropped", "hungup", "no", "false",
@@ -22,7 +22,7 @@ def answered_flags(calls: pd.DataFrame) -> pd.Series | None:
     if "answered" in calls.columns:
         return calls["answered"].astype("boolean")
     if "outcome" in calls.columns:
-        keys = calls["outcome"].astype("string").fillna("").map(word_key)
+        keys = word_keys(calls["outcome"].astype("string").fillna(""))
         flags = pd.Series(pd.NA, index=calls.index, dtype="boolean")
         flags[keys.isin(ANSWERED_WORDS).to_numpy(dtype=bool)] = True
         flags[keys.isin(ABANDONED_WORDS).to_numpy(dtype=bool)] = False
