@@ -71,11 +71,7 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
     notices = []
     if config.gross_margin is None and _USES_MARGIN & {m.id for m in metrics}:
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
-    if _counts_active(config, metrics) and context.has("deals"):
-        from crm_metrics.metrics.ledger import undated_notice
-
-        undated = undated_notice(context.customers, context.table("deals"))
-        notices += [undated] if undated else []
+    notices += undated_customer_notices(config, metrics, context)
     return Report(
         period=calendar.kind, fiscal_year_start=config.fiscal_year_start, currency=config.currency,
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
@@ -85,9 +81,15 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
     )
 
 
-def _counts_active(config: Config, metrics: list[MetricDef]) -> bool:
+def undated_customer_notices(config: Config, metrics: list[MetricDef], context: MetricContext) -> list[str]:
+    """The note on customers left out of the active counts, when a metric here counts them."""
     uses = _USES_ACTIVE | (_USES_ACTIVE_LIFETIME if config.clv.lifetime_years is None else set())
-    return bool(uses & {m.id for m in metrics})
+    if not uses & {m.id for m in metrics} or not context.has("deals"):
+        return []
+    from crm_metrics.metrics.ledger import undated_notice
+
+    notice = undated_notice(context.customers, context.table("deals"))
+    return [notice] if notice else []
 
 
 def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],

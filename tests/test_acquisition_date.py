@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.build import cells, deal, run_report
+from tests.fixtures.build import cells, deal, make_config, run_report
 
 Q1 = "2025-Q1"
 ACTIVE_METRICS = ["churn_rate", "annual_churn_rate", "retention_cost_per_customer"]
@@ -75,3 +75,18 @@ def test_won_new_deal_without_close_date_is_counted_in_the_notice(tmp_path: Path
 def test_no_notice_for_metrics_that_do_not_count_active_customers(tmp_path: Path) -> None:
     report = run_report(tmp_path, {"deals": DEALS}, ["renewal_rate"], date(2025, 1, 1), date(2025, 3, 31))
     assert not [n for n in report.notices if "no acquisition date" in n]
+
+
+def test_explain_shows_the_same_counts_and_the_note(tmp_path: Path) -> None:
+    from crm_metrics.explain_run import inputs
+    from crm_metrics.metrics.registry import get_metric
+
+    config = make_config(tmp_path, {"deals": DEALS, "spend": SPEND}, range={"from": "2025-01-01", "to": "2025-03-31"})
+    churn = inputs(get_metric("churn_rate"), config, None, None, today=date(2026, 1, 15))
+    # As in the first test: A, B active on 2025-01-01; B churns -> 1 / 2 = 50 %.
+    assert churn[0] == "Churn rate 2025-Q1 = 1 churned in the period (B) / 2 customers active on 2025-01-01 = 50.0 %"
+    assert churn[1].startswith("Note: 1 customer has won deals but no acquisition date")
+    cost = inputs(get_metric("retention_cost_per_customer"), config, None, None, today=date(2026, 1, 15))
+    # 300 / ((2 + 1) / 2 = 1.5) = 200.
+    assert cost[0] == ("Retention cost per customer 2025-Q1 = 300 retention spend / ((2 active on 2025-01-01 + "
+                       "1 active at the end of 2025-03-31) / 2 = 1.50) = 200")
