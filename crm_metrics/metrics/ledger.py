@@ -36,9 +36,9 @@ def undated_notice(ledger: pd.DataFrame, deals: pd.DataFrame) -> str | None:
     if not count:
         return None
     who = "customer has" if count == 1 else "customers have"
-    return (f"{count} {who} won deals but no acquisition date (no customers acquired_at, no dated won "
-            "deal of type new), so they are not counted as new or active customers: add a customers table "
-            "with acquired_at, give the won new deal a close date, or map their deal type under deal_types")
+    return (f"{count} {who} won deals but no acquisition date (customers acquired_at, or a dated won deal "
+            "of type new), so not counted as active: add a customers table with acquired_at, date the won "
+            "new deal, or map the deal type under deal_types")
 
 
 def _empty() -> pd.DataFrame:
