@@ -144,6 +144,31 @@ def audit_resolution_time_hours(ctx: MetricContext, period: Period, cell: Cell) 
             f"{hours.min():,.1f} h, longest {hours.max():,.1f} h) = {cell.value:,.1f} h")
 
 
+def audit_churn_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    first = pd.Timestamp(period.start)
+    after_last = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    churned_at = ctx.customers["churned_at"]
+    active = ctx.active_on(first)
+    churned = active & (churned_at >= first) & (churned_at < after_last)
+    names = _customer_names(ctx)
+    churned_names = [names.get(str(k), str(k)) for k in churned_at[churned].sort_values(kind="stable").index]
+    listed = f" ({_names(churned_names)})" if churned_names else ""
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
+    return (f"Churn rate {period.label} = {len(churned_names)} churned in the period{listed} / "
+            f"{int(active.sum())} customers active on {period.start} = {value}")
+
+
+def audit_retention_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.spend import spend_in
+
+    spend = float(spend_in(ctx, retention=True).get(period.ordinal, 0.0))
+    start = int(ctx.active_on(pd.Timestamp(period.start)).sum())
+    end = int(ctx.active_at_end(pd.Timestamp(period.end)).sum())
+    return (f"Retention cost per customer {period.label} = {num(round(spend, 2))} retention spend / "
+            f"(({start} active on {period.start} + {end} active at the end of {period.end}) / 2 = "
+            f"{num((start + end) / 2)}) = {_cell(ctx, cell)}")
+
+
 AUDITORS: dict[str, Auditor] = {
     "cac": audit_cac,
     "close_rate": audit_close_rate,
@@ -151,6 +176,8 @@ AUDITORS: dict[str, Auditor] = {
     "new_revenue": audit_new_revenue,
     "clv": audit_clv,
     "resolution_time_hours": audit_resolution_time_hours,
+    "churn_rate": audit_churn_rate,
+    "retention_cost_per_customer": audit_retention_cost_per_customer,
 }
 
 

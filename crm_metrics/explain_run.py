@@ -9,7 +9,14 @@ from crm_metrics.config import Config
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import MetricDef
 from crm_metrics.periods import Calendar
-from crm_metrics.pipeline import RunOptions, _compute, _tables_needed, load_tables, select_periods
+from crm_metrics.pipeline import (
+    RunOptions,
+    _compute,
+    _tables_needed,
+    load_tables,
+    select_periods,
+    undated_customer_notices,
+)
 
 
 def inputs(metric: MetricDef, config: Config, first: date | None, last: date | None,
@@ -20,4 +27,6 @@ def inputs(metric: MetricDef, config: Config, first: date | None, last: date | N
     loaded = load_tables(config, _tables_needed([metric]))
     context = MetricContext(config, calendar, periods, loaded.frames)
     cells = _compute(metric, context).cells
-    return audit_lines(metric, context, cells)
+    # The report's note on customers left out of the active counts, so the counts above match it.
+    notes = undated_customer_notices(config, [metric], context)
+    return audit_lines(metric, context, cells) + [f"Note: {n}" for n in notes]

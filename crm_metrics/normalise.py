@@ -91,6 +91,9 @@ def normalise(
             continue
         frame[name] = parsed.values
         quality.unparseable[name] = parsed.bad
+        # Kept through de-duplication so "without a date" below counts only the blank cells: a row
+        # whose value could not be read is already counted once, as unparseable.
+        frame[_BAD + name] = parsed.bad_mask.to_numpy(dtype=bool)
     for name, duration in vocabulary.durations.items():
         column = f"_duration_{name}"
         if column in raw.columns and name not in frame.columns and "created_at" in frame.columns:
@@ -104,15 +107,25 @@ def normalise(
     frame = frame.drop(columns=["_text_currency"], errors="ignore")
     match table:
         case "deals":
-            return _deals(frame, config, quality, vocabulary)
+            frame = _deals(frame, config, quality, vocabulary)
         case "tickets":
-            return _tickets(_ticket_times(frame, config, quality), quality)
+            frame = _tickets(_ticket_times(frame, config, quality), quality)
         case "spend":
-            return _spend(frame, quality)
+            frame = _spend(frame, quality)
         case "customers":
-            return _customers(frame)
-        case _:
-            return frame
+            frame = _customers(frame)
+    return frame.drop(columns=[c for c in frame.columns if c.startswith(_BAD)])
+
+
+_BAD = "_unparseable_"
+
+
+def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Rows with no value in `name` that are not already counted as unparseable."""
+    missing = frame[name].isna()
+    if _BAD + name in frame.columns:
+        missing &= ~frame[_BAD + name].to_numpy(dtype=bool)
+    return missing
 
 
 def _dayfirst(config: Config, table: str) -> bool | None:
@@ -191,9 +204,9 @@ def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality, vocabular
         frame["closed_at"] = frame["closed_at"].where(closed)
     else:
         frame["closed_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    quality.leave_out("won or lost deals without a close date", int((closed & frame["closed_at"].isna()).sum()))
-    quality.leave_out("deals without a create date", int(frame["created_at"].isna().sum()))
-    quality.leave_out("deals without an amount", int(frame["amount"].isna().sum()))
+    quality.leave_out("won or lost deals without a close date", int((closed & _blank(frame, "closed_at")).sum()))
+    quality.leave_out("deals without a create date", int(_blank(frame, "created_at").sum()))
+    quality.leave_out("deals without an amount", int(_blank(frame, "amount").sum()))
     if "account_id" in frame.columns:
         key = frame["account_id"].astype("string")
         if "account_name" in frame.columns:
@@ -259,7 +272,7 @@ def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
     for column in ("priority", "channel", "agent"):
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    quality.leave_out("tickets without a create date", int(frame["created_at"].isna().sum()))
+    quality.leave_out("tickets without a create date", int(_blank(frame, "created_at").sum()))
     if "resolved_at" in frame.columns:
         backwards = (frame["resolved_at"] < frame["created_at"]).fillna(False)
         quality.leave_out("tickets resolved before they were created (left out of times)", int(backwards.sum()))
@@ -318,8 +331,8 @@ def _spend(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
     if "category" not in frame.columns:
         frame["category"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame["category_key"] = word_keys(frame["category"].fillna(""))
-    quality.leave_out("spend rows without a date", int(frame["date"].isna().sum()))
-    quality.leave_out("spend rows without an amount", int(frame["amount"].isna().sum()))
+    quality.leave_out("spend rows without a date", int(_blank(frame, "date").sum()))
+    quality.leave_out("spend rows without an amount", int(_blank(frame, "amount").sum()))
     return frame
 
 

@@ -26,6 +26,9 @@ from crm_metrics.schema import TABLES
 from crm_metrics.targets import Target
 
 _USES_MARGIN = {"clv", "ltv_cac_ratio", "cac_payback_months"}
+# Metrics that count active customers (churn-based lifetime only when clv.lifetime_years is unset).
+_USES_ACTIVE = {"churn_rate", "retention_cost_per_customer", "annual_churn_rate"}
+_USES_ACTIVE_LIFETIME = {"customer_lifetime_years", "clv", "ltv_cac_ratio"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
     notices = []
     if config.gross_margin is None and _USES_MARGIN & {m.id for m in metrics}:
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
+    notices += undated_customer_notices(config, metrics, context)
     return Report(
         period=calendar.kind, fiscal_year_start=config.fiscal_year_start, currency=config.currency,
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
@@ -76,6 +80,17 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
         targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
         support_hours=_support_hours(config, metrics),
     )
+
+
+def undated_customer_notices(config: Config, metrics: list[MetricDef], context: MetricContext) -> list[str]:
+    """The note on customers left out of the active counts, when a metric here counts them."""
+    uses = _USES_ACTIVE | (_USES_ACTIVE_LIFETIME if config.clv.lifetime_years is None else set())
+    if not uses & {m.id for m in metrics} or not context.has("deals"):
+        return []
+    from crm_metrics.metrics.ledger import undated_notice
+
+    notice = undated_notice(context.customers, context.table("deals"))
+    return [notice] if notice else []
 
 
 def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],

@@ -242,7 +242,13 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
     closed_at = parsed.get("closed_at")
     if closed_at is None:
         closed_at = pd.Series(pd.NaT, index=frame.index)
-    check.add("closed_without_date", pd.Series(closed & closed_at.isna().to_numpy(dtype=bool)), frame, "stage",
+        no_date = closed_at.isna().to_numpy(dtype=bool)
+    else:
+        # Only blank cells: a date that cannot be read is already counted as unparseable closed_at,
+        # and each bad row is counted once, under its most specific reason.
+        text = frame["closed_at"].astype("string").str.strip()
+        no_date = (frame["closed_at"].isna() | (text == "").fillna(True)).to_numpy(dtype=bool)
+    check.add("closed_without_date", pd.Series(closed & no_date), frame, "stage",
               "won or lost deals without a close date")
     if "amount" in frame.columns:
         blank = frame["amount"].astype("string").str.strip().fillna("").eq("").to_numpy(dtype=bool)

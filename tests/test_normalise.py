@@ -92,16 +92,31 @@ def test_timezone_moves_an_event_into_the_next_quarter(tmp_path: Path) -> None:
     assert [c.value for c in berlin.metrics[0].cells.values()] == [0, 100]
 
 
-def test_unparseable_and_left_out_rows_are_reported(tmp_path: Path) -> None:
-    rows = [deal("1", "Won", "lots", "2025-01-01", "2025-02-01"),
-            deal("2", "Won", 10, "someday", "2025-02-01"),
-            deal("3", "Won", 10, "2025-01-01", None),
-            deal(None, "Won", 10, "2025-01-01", "2025-02-01")]  # type: ignore[arg-type]
+def test_unparseable_and_left_out_rows_are_reported_once_each(tmp_path: Path) -> None:
+    rows = [deal("1", "Won", "lots", "2025-01-01", "2025-02-01"),  # unparseable amount
+            deal("2", "Won", 10, "someday", "2025-02-01"),  # unparseable created_at
+            deal("3", "Won", 10, "2025-01-01", None),  # won without a close date
+            deal(None, "Won", 10, "2025-01-01", "2025-02-01"),  # type: ignore[arg-type]  # no deal_id
+            deal("5", "Lost", 10, "2025-01-01", "TBD"),  # unparseable closed_at
+            deal("6", "Won", None, "2025-01-01", "2025-02-01"),  # type: ignore[arg-type]  # no amount
+            deal("7", "Won", 10, None, "2025-02-01")]  # type: ignore[arg-type]  # no create date
     _, quality = _deals(tmp_path, rows)
-    assert quality.unparseable["amount"] == 1
-    assert quality.unparseable["created_at"] == 1
+    # An unreadable value is counted as unparseable only, not again as "without" that value: the
+    # most specific reason, so the 7 bad rows add up to 7 (3 unparseable + 4 left out).
+    assert {k: v for k, v in quality.unparseable.items() if v} == {"amount": 1, "created_at": 1, "closed_at": 1}
     assert quality.left_out == {"no deal_id": 1, "won or lost deals without a close date": 1,
                                 "deals without a create date": 1, "deals without an amount": 1}
+    assert sum(quality.unparseable.values()) + sum(quality.left_out.values()) == len(rows)
+
+
+def test_footer_counts_an_unparseable_close_date_once(tmp_path: Path) -> None:
+    from crm_metrics.render.table import quality_lines
+
+    rows = [deal("1", "Won", 10, "2025-01-01", "TBD", "A"), deal("2", "Lost", 10, "2025-01-01", None, "B")]
+    report = run_report(tmp_path, {"deals": rows}, ["close_rate"], date(2025, 1, 1), date(2025, 3, 31))
+    # Deal 1: 'TBD' is unparseable; deal 2 is blank: one reason each.
+    assert quality_lines(report)[0] == ("Data quality, deals: 2 rows read; 1 unparseable closed_at; "
+                                        "1 won or lost deals without a close date")
 
 
 def test_blank_optional_columns_are_treated_as_missing(tmp_path: Path) -> None:

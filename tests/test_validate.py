@@ -92,8 +92,9 @@ def test_won_deal_without_amount_but_open_deal_may_have_none() -> None:
 def test_unparseable_amount_and_date_with_row_and_value() -> None:
     assert _only(_deals({(2, 3): "lots"})) == ("unparseable", 1, [("x.csv", 4, "lots")])
     check = _deals({(0, 5): "TBD"})
-    # D1 is won and its close date does not parse: unparseable, and so also without a close date.
-    assert [(p.check, p.count) for p in check.problems] == [("unparseable", 1), ("closed_without_date", 1)]
+    # D1 is won and its close date does not parse: counted once, as unparseable (the most specific
+    # reason), not again as a won deal without a close date.
+    assert [(p.check, p.count) for p in check.problems] == [("unparseable", 1)]
     assert check.problems[0].examples == [("x.csv", 2, "TBD")]
 
 

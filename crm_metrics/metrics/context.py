@@ -72,11 +72,11 @@ class MetricContext:
 
     @cached_property
     def customers(self) -> pd.DataFrame:
-        """One row per customer key: acquired_at, active_from, churned_at, source, first_amount.
+        """One row per customer key: acquired_at, first_won_at, churned_at, source, first_amount.
 
         acquired_at is the customers table's date, else the close date of the first won deal of
-        type new; active_from also covers customers whose first won deal is a renewal or expansion
-        (customers from before the export began), so they count as active without being new.
+        type new. A customer whose won deals are all renewals or expansions has none, and the
+        contract counts it neither as new nor as active; the report says how many there are.
         """
         from crm_metrics.metrics.ledger import customer_ledger
 
@@ -85,13 +85,13 @@ class MetricContext:
     def active_on(self, day: pd.Timestamp) -> pd.Series:
         """Customers active on `day`: acquired before it and not churned before it."""
         c = self.customers
-        return (c["active_from"] < day) & ~(c["churned_at"] < day)
+        return (c["acquired_at"] < day) & ~(c["churned_at"] < day)
 
     def active_at_end(self, last_day: pd.Timestamp) -> pd.Series:
         """Customers active at the end of a day: acquired on or before it, not churned on or before."""
         c = self.customers
         end = last_day + pd.Timedelta(days=1)
-        return (c["active_from"] < end) & ~(c["churned_at"] < end)
+        return (c["acquired_at"] < end) & ~(c["churned_at"] < end)
 
 
 def day_start(day: date) -> pd.Timestamp:
