@@ -126,13 +126,18 @@ def test_bad_flags_are_one_line_errors(config: Path) -> None:
     assert "--format 'xml'" in err
 
 
-def test_config_error_is_one_stderr_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("text", "message"), [
+    ("perod: quarter\n", "unknown key 'perod'; did you mean 'period'?"),
+    # An empty config is an error, not a report of n/a.
+    ("# nothing yet\n", "no sources:"),
+])
+def test_config_error_is_one_stderr_line(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "crm-metrics.yaml"
-    path.write_text("perod: quarter\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     code, out, err = _invoke("--config", str(path))
     assert code == 2
     assert out == ""
-    assert err == f"crm-metrics: error: {path}: unknown key 'perod'; did you mean 'period'?\n"
+    assert err.startswith(f"crm-metrics: error: {path}: {message}") and err.count("\n") == 1
 
 
 def test_local_config_is_found(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,10 +191,3 @@ def test_a_directory_as_config_is_one_line(tmp_path: Path) -> None:
     assert err.strip() == f"crm-metrics: error: {tmp_path}: is a directory, not a config file"
 
 
-def test_an_empty_config_is_an_error_not_a_report_of_n_a(tmp_path: Path) -> None:
-    path = tmp_path / "crm-metrics.yaml"
-    path.write_text("# nothing yet\n", encoding="utf-8")
-    code, out, err = _invoke("--config", str(path))
-    assert code == 2
-    assert out == ""
-    assert err.strip().startswith(f"crm-metrics: error: {path}: no sources:")
