@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crm_metrics.errors import CrmMetricsError
+from crm_metrics.errors import ConfigError, CrmMetricsError
 
 if TYPE_CHECKING:
     from crm_metrics.config import Config
@@ -78,10 +78,18 @@ def config_hash(config: Config) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
+def check_path(path: Path) -> None:
+    """Fail before the (possibly long) run when the history could not be written anyway."""
+    if path.is_dir():
+        raise ConfigError(f"history database {path}: is a folder; give a file name such as "
+                          f"{path / 'history.sqlite'}")
+    if not path.parent.is_dir():
+        raise ConfigError(f"history database {path}: folder {path.parent} does not exist")
+
+
 @contextmanager
 def _database(path: Path) -> Iterator[sqlite3.Connection]:
-    if not path.parent.is_dir():
-        raise HistoryError(f"history database {path}: folder {path.parent} does not exist")
+    check_path(path)
     try:
         # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE) below.
         with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)) as db:
