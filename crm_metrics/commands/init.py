@@ -44,20 +44,26 @@ class Plan:
 
 
 def init(
+    # No dir_okay=False: a folder is refused in one line (_check_paths) instead of a usage box.
     exports: Annotated[list[Path], typer.Argument(help="Export files (CSV or xlsx) from your CRM or help desk.",
-                                                  metavar="EXPORT...", dir_okay=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False,
+                                                  metavar="EXPORT...")],
+    output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Where to write the config.")] = Path("crm-metrics.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:
     """Sniff exports and write a commented crm-metrics.yaml that runs at once."""
     with user_errors():
-        from crm_metrics.errors import ConfigError
+        from crm_metrics.errors import ConfigError, ExitCode
 
+        _check_paths(exports, output)
         if output.exists() and not force:
             raise ConfigError(f"{output}: already exists; pass --force to overwrite it or --output another file")
-        plans = plan_config(exports)
-        text = render_config(plans, output.resolve().parent)
+        plans, skipped = plan_config(exports)
+        if not plans:
+            for reason in skipped:
+                typer.echo(f"crm-metrics: error: {reason}", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        text = render_config(plans, output.resolve().parent, skipped)
         _check_runs(text, output)
         tmp = output.with_name(output.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -65,25 +71,53 @@ def init(
         for plan in plans:
             how = f"{len(plan.columns)} detected columns" if plan.columns else f"preset {plan.preset}"
             typer.echo(f"{plan.table}: {', '.join(p.name for p in plan.paths)} ({how})")
+        for reason in skipped:
+            typer.echo(f"crm-metrics: skipped {reason}", err=True)
         typer.echo(f"wrote {output}; run: crm-metrics report --config {output}")
 
 
-def plan_config(exports: list[Path]) -> list[Plan]:
+def _check_paths(exports: list[Path], output: Path) -> None:
+    """Typos in paths stop init before any file is read; a file that is read but not recognised is
+    only skipped (plan_config)."""
+    from crm_metrics.errors import ConfigError, InputError
+    from crm_metrics.output import check_output_path
+
+    for path in exports:
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
+                             f"{path / '*.csv'}")
+        if not path.exists():
+            raise InputError(f"{path}: file not found; check the path")
+    if output.is_dir():
+        raise ConfigError(f"--output {output}: is a folder; give a file name such as "
+                          f"{output / 'crm-metrics.yaml'}")
+    check_output_path(output)
+
+
+def plan_config(exports: list[Path]) -> tuple[list[Plan], list[str]]:
+    """A plan per table, and for each file init could not use, why (naming the file)."""
     from crm_metrics.errors import InputError
 
     plans: dict[str, Plan] = {}
-    for path in exports:
-        plan = _plan_file(path)
+    skipped: list[str] = []
+    for path in dict.fromkeys(exports):  # the same file named twice is read once
+        try:
+            plan = _plan_file(path)
+        except InputError as exc:
+            # One unrecognised file must not cost the user the config for the others.
+            skipped.append(" ".join(str(exc).split()))
+            continue
         if plan.table in plans:
             known = plans[plan.table]
             if known.columns != plan.columns or known.preset != plan.preset:
-                raise InputError(f"{path}: looks like a second {plan.table} export with different columns from "
-                                 f"{known.paths[0]}; run init on one of them")
+                skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
+                               f"{known.paths[0]}; run init on it alone with another --output")
+                continue
             known.paths.append(path)
             known.dates += plan.dates
             continue
         plans[plan.table] = plan
-    return list(plans.values())
+    return list(plans.values()), skipped
 
 
 def _plan_file(path: Path) -> Plan:
@@ -104,8 +138,8 @@ def _plan_file(path: Path) -> Plan:
     table = best.table
     if best.required_found == 0:
         raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
-                         "it does not look like a CRM or help-desk export init knows. Write sources: by hand "
-                         "(see configs/example.yaml)")
+                         "it does not look like a CRM or help-desk export init knows; add it under sources: by "
+                         "hand (see configs/example.yaml)")
     notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
              f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
              f"looks like a {table} table ({best.matched} headers name {table} fields)"]
@@ -226,12 +260,13 @@ def _dates(values: pd.Series) -> list[Any]:
     return [] if parsed.empty else [parsed.min().date(), parsed.max().date()]
 
 
-def render_config(plans: list[Plan], base: Path) -> str:
+def render_config(plans: list[Plan], base: Path, skipped: list[str] | None = None) -> str:
     import yaml
 
     lines = ["# crm-metrics config written by `crm-metrics init`. Check the GUESS lines, then run:",
              "#   crm-metrics report --config <this file> [--verbose]",
              "# Definitions of every metric: crm-metrics metrics; keys: configs/example.yaml."]
+    lines += [f"# Not included: {reason}" for reason in skipped or []]
     dates = [d for plan in plans for d in plan.dates]
     period, first, last = _period(dates)
     counts: dict[str, int] = {}
