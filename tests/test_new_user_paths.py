@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
 from typer.testing import CliRunner
 
 from crm_metrics.cli import app
@@ -54,3 +55,64 @@ def test_new_customers_from_a_customers_table_with_dates_still_counts(tmp_path: 
     result = runner.invoke(app, ["report", "-c", str(config), "-f", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["metrics"][0]["values"] == {"2025-Q1": 2, "2025-Q2": 1}
+
+
+def test_churn_rate_without_any_churn_date_is_n_a_not_zero(tmp_path: Path) -> None:
+    # Customers with sign-up dates but no churn date column and no deals: "0 % churn" would be a
+    # claim the data cannot make; every period is n/a with the reason, and so is the lifetime.
+    (tmp_path / "accounts.csv").write_text(
+        "account_id,account_name,signup_date,churn_flag\nA1,Acme,2024-01-10,True\nA2,Beta,2024-02-03,False\n",
+        encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("metrics: [churn_rate, annual_churn_rate, customer_lifetime_years]\nperiod: quarter\n"
+                      "range: {from: 2025-01-01, to: 2025-03-31}\nsources:\n  customers:\n    path: accounts.csv\n"
+                      "    columns: {customer_id: account_id, acquired_at: signup_date}\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "-c", str(config), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    for metric in json.loads(result.stdout)["metrics"]:
+        assert metric["values"] == {"2025-Q1": None}, metric
+        assert metric["notes"]["2025-Q1"] == "no churn date: map customers.churned_at or add a deals export"
+
+
+def test_init_reads_the_signup_date_a_two_column_vendor_preset_would_miss(tmp_path: Path) -> None:
+    # Zoho's customers preset lists only the id and name, so it "fits 2/2"; header detection also
+    # finds signup_date and referral_source, so init writes the detected map.
+    # Signed up: A1 2024-01-10, A2 2024-02-03 (Q1), A3 2024-05-01 (Q2): Q1 = 2, Q2 = 1.
+    (tmp_path / "accounts.csv").write_text(
+        "account_id,account_name,industry,signup_date,referral_source\n"
+        "A1,Acme,Retail,2024-01-10,ads\nA2,Beta,Retail,2024-02-03,partner\nA3,Gamma,Tech,2024-05-01,ads\n",
+        encoding="utf-8")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "accounts.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    columns = yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["customers"]["columns"]
+    assert columns["acquired_at"] == "signup_date"
+    assert columns["source"] == "referral_source"
+    report = runner.invoke(app, ["report", "-c", str(out), "-f", "json", "--period", "quarter",
+                                 "--metrics", "new_customers"])
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.stdout)["metrics"][0]["values"] == {"2024-Q1": 2, "2024-Q2": 1}
+
+
+def test_init_does_not_merge_different_tables_that_share_an_id_column(tmp_path: Path) -> None:
+    # RavenStack: accounts and churn events both map customer_id <- account_id, but are different
+    # tables; merged, every account looked duplicated. The second is skipped with the reason.
+    accounts, churn = tmp_path / "accounts.csv", tmp_path / "churn_events.csv"
+    accounts.write_text("account_id,account_name,signup_date\nA1,Acme,2024-01-10\nA2,Beta,2024-02-03\n",
+                        encoding="utf-8")
+    churn.write_text("churn_event_id,account_id,churn_date,reason_code\nE1,A1,2024-06-01,price\n", encoding="utf-8")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(accounts), str(churn), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["customers"]["path"] == "accounts.csv"
+    assert result.stderr.strip() == (f"crm-metrics: skipped {churn}: looks like a second customers export with "
+                                     f"different columns from {accounts}; run init on it alone with another --output")
+
+
+def test_validate_knows_maven_open_stages(tmp_path: Path) -> None:
+    # The Maven fixture's 2 "Engaging" deals are open, not unknown stages (generic preset's open_stages).
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(REAL / "maven_sales_pipeline.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(app, ["validate", "-c", str(out)])
+    assert "neither won, lost nor a known open stage" not in checked.output, checked.output

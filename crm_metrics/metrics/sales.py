@@ -32,10 +32,7 @@ def won_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame,
 
 
 def new_customers(ctx: MetricContext) -> PeriodCells:
-    customers = ctx.tables.get("customers")
-    if not ctx.has("deals") and customers is not None and "acquired_at" not in customers.columns:
-        # A customer list without any date (IBM Telco's churn file) says nothing about when anyone was
-        # acquired: 0 per period would be a wrong number.
+    if ctx.customer_date_missing("acquired_at"):
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no acquisition date: map customers.acquired_at or add a deals export")
     acquired = ctx.customers["acquired_at"].dropna()
