@@ -41,6 +41,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     dates: list[Any] = field(default_factory=list)
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
+    headers: list[str] = field(default_factory=list)
 
 
 def init(
@@ -109,7 +110,9 @@ def plan_config(exports: list[Path]) -> tuple[list[Plan], list[str]]:
             continue
         if plan.table in plans:
             known = plans[plan.table]
-            if known.columns != plan.columns or known.preset != plan.preset:
+            # Same headers, not just the same map: RavenStack's accounts, subscriptions and churn
+            # events all map customer_id <- account_id with one preset, but are three tables.
+            if known.columns != plan.columns or known.preset != plan.preset or known.headers != plan.headers:
                 skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
                                f"{known.paths[0]}; run init on it alone with another --output")
                 continue
@@ -149,7 +152,11 @@ def _plan_file(path: Path) -> Plan:
     columns: dict[str, str] = {}
     read: dict[str, str] = {}
     top = fits[0] if fits else None
-    if top is not None and top.required_ok and top.preset != "generic":
+    # A vendor preset that lists few columns can fit "2/2" while header detection reads more (Zoho's
+    # customers list only the id and name; RavenStack's accounts also have signup_date): use the
+    # preset only when no other reads more headers.
+    most = max((f.matched for f in fits), default=0)
+    if top is not None and top.required_ok and top.preset != "generic" and top.matched >= most:
         try:
             column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
             preset, read = top.preset, dict(column_map.fields)
@@ -159,7 +166,7 @@ def _plan_file(path: Path) -> Plan:
     if preset is None:
         columns, preset = _detected(table, headers, raw, path, notes)
         read = columns
-    plan = Plan(table, [path], sheet, preset, columns, notes)
+    plan = Plan(table, [path], sheet, preset, columns, notes, headers=sorted(headers))
     for name, header in read.items():
         if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
             plan.dates += _dates(raw[header])
