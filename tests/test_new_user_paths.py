@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -116,3 +117,32 @@ def test_validate_knows_maven_open_stages(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     checked = runner.invoke(app, ["validate", "-c", str(out)])
     assert "neither won, lost nor a known open stage" not in checked.output, checked.output
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # path: [] was an AssertionError (internal error, exit 1); '' read the config's own folder.
+    ("sources:\n  deals:\n    path: []\n", "sources.deals.path: give the export file, e.g. path: deals.csv"),
+    ("sources:\n  deals:\n    path: ''\n", "sources.deals.path: give the export file, e.g. path: deals.csv"),
+    ("sources:\n  deals:\n    path: [d.csv, ' ']\n", "sources.deals.path: give the export file"),
+    # metrics: [] printed a report with no rows and exit 0.
+    ("metrics: []\nsources:\n  deals:\n    path: d.csv\n",
+     "metrics: empty: list metric ids (see `crm-metrics metrics`) or remove the key for the defaults"),
+    ("history: {path: ''}\nsources:\n  deals:\n    path: d.csv\n",
+     "history.path: give the database file, e.g. history: {path: history.sqlite}"),
+])
+@pytest.mark.parametrize("command", ["report", "validate"])
+def test_empty_config_values_are_one_line(tmp_path: Path, text: str, expected: str, command: str) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, [command, "-c", str(config)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"crm-metrics: error: {config}: {expected}"), lines
+
+
+@pytest.mark.parametrize("value", ["", ",", " , "])
+def test_empty_metrics_option_is_a_usage_error_not_the_defaults(tmp_path: Path, value: str) -> None:
+    result = runner.invoke(app, ["report", "--metrics", value])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"crm-metrics: error: --metrics {value!r}: no metric id; give some, "
+                                     "e.g. --metrics close_rate,cac (list: crm-metrics metrics)")

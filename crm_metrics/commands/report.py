@@ -64,7 +64,10 @@ def report(
             if period not in {k.value for k in PeriodKind}:
                 raise ConfigError(f"--period {period!r}: choose month, quarter or year")
             kind = PeriodKind(period)
-        metric_ids = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics else None
+        metric_ids = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics is not None else None
+        if metric_ids == ():
+            raise ConfigError(f"--metrics {metrics!r}: no metric id; give some, e.g. --metrics close_rate,cac "
+                              "(list: crm-metrics metrics)")
         for metric_id in metric_ids or ():
             get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
