@@ -168,7 +168,8 @@ def record_run(path: Path, report: Report, config_digest: str, run_at: datetime 
 def read_history(path: Path, metric: str | None = None) -> list[HistoryRow]:
     """Every recorded value, by metric, period kind, period and run order."""
     if not path.exists():
-        raise HistoryError(f"history database {path} does not exist yet: run `crm-metrics report "
+        # A wrong path (or no run yet) is the user's to fix: exit 2, like any usage error.
+        raise ConfigError(f"history database {path} does not exist yet: run `crm-metrics report "
                            f"--history {path}` first")
     query = ("SELECT r.id, r.run_at, r.config_hash, r.period_kind, r.currency, v.metric, v.period, v.unit,"
              " v.value, v.note FROM metric_values v JOIN runs r ON r.id = v.run_id")

@@ -68,3 +68,10 @@ def test_init_output_is_a_folder(tmp_path: Path) -> None:
 def test_init_output_in_a_missing_folder(tmp_path: Path) -> None:
     out = tmp_path / "nope" / "c.yaml"
     _one_line(["init", str(DEALS), "-o", str(out)], f"--output {out}: folder {out.parent} does not exist")
+
+
+def test_history_database_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    db = tmp_path / "nope.db"
+    _one_line(["history", "--history", str(db)],
+              f"history database {db} does not exist yet: run `crm-metrics report --history {db}` first")
+    assert not db.exists()
