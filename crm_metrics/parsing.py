@@ -45,8 +45,10 @@ def parse_amounts(values: pd.Series) -> Parsed:
     blank = _blank(values)
     if pd.api.types.is_numeric_dtype(values.dtype):
         out = pd.to_numeric(values, errors="coerce").astype("float64")
-        return Parsed(out, 0, pd.Series(False, index=values.index))
-    text = values.astype("string").str.strip()
+        infinite = pd.Series(np.isinf(out.to_numpy()), index=values.index)
+        return Parsed(out.where(~infinite), int(infinite.sum()), infinite)
+    # U+2212 is the minus sign of Swedish, Finnish and Norwegian number formats ("−1 234,50").
+    text = values.astype("string").str.strip().str.replace("\u2212", "-", regex=False)
     negative = _flag(text.str.startswith("(") & text.str.endswith(")"))
     text = text.str.replace(_CURRENCY_RE.pattern, "", regex=True)
     text = text.str.replace(r"[\s\u00a0\u202f'’()]", "", regex=True)
@@ -66,6 +68,8 @@ def parse_amounts(values: pd.Series) -> Parsed:
     out = pd.Series(pd.to_numeric(text.where(valid), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
                     index=values.index)
     out = out.where(~negative, -out.abs())
+    # 400 digits read as inf: a sum with it would print inf, so it is an unreadable cell instead.
+    out = out.where(np.isfinite(out.to_numpy()))
     bad_mask = ~blank & out.isna()
     return Parsed(out, int(bad_mask.sum()), bad_mask)
 
