@@ -146,3 +146,18 @@ def test_empty_metrics_option_is_a_usage_error_not_the_defaults(tmp_path: Path, 
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == (f"crm-metrics: error: --metrics {value!r}: no metric id; give some, "
                                      "e.g. --metrics close_rate,cac (list: crm-metrics metrics)")
+
+
+def test_a_one_column_table_keeps_its_title_on_one_line(tmp_path: Path) -> None:
+    # One metric and one quarter: the table was narrower than its title, which rich wrapped to
+    # "CRM metrics by" / "quarter".
+    (tmp_path / "deals.csv").write_text("Deal ID,Amount,Stage,Created Date,Close Date\n"
+                                        "D1,5,Won,2025-01-01,2025-01-02\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("sources:\n  deals:\n    path: deals.csv\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "-c", str(config), "--from", "2025-01-01", "--to", "2025-03-31",
+                                 "--metrics", "new_revenue"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "CRM metrics by quarter"
+    assert lines[2].split() == ["New", "revenue", "$5.00"]
