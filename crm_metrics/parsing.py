@@ -153,10 +153,11 @@ def _as_ns(values: pd.Series) -> pd.Series:
 
 def _stamps(values: pd.Series, timezone: str) -> pd.Series:
     """Datetime objects from xlsx cells as local wall time; a value pandas cannot convert in one go
-    (mixed offsets, year 1 or 9999) is converted alone, or becomes NaT instead of an error."""
+    (mixed offsets, year 1 or 9999, a bare time of day: how calamine returns an xlsx date before
+    1900) is converted alone, or becomes NaT instead of an error."""
     try:
         return _to_local(pd.to_datetime(values, utc=False), timezone)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):
         stamps = [_stamp_or_nat(v, timezone) for v in values]
         return pd.Series([pd.NaT if v is None else v.as_unit("ns") for v in stamps], index=values.index,
                          dtype="datetime64[ns]")
@@ -167,7 +168,7 @@ def _stamp_or_nat(value: object, timezone: str) -> pd.Timestamp | None:
         stamp = pd.Timestamp(value)  # type: ignore[arg-type]
         if stamp.tzinfo is not None:
             stamp = stamp.tz_convert(timezone).tz_localize(None)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):  # TypeError: a bare time of day, no date
         return None
     return stamp if pd.Timestamp.min <= stamp <= pd.Timestamp.max else None
 

@@ -68,7 +68,7 @@ def test_datetime_column_with_a_year_3000_counts_it() -> None:
 
 
 @pytest.mark.parametrize("cell", [dt.datetime(3000, 1, 1), dt.datetime(1, 1, 1), dt.date(3000, 1, 1),
-                                  dt.datetime(9999, 12, 31, tzinfo=dt.UTC)])
+                                  dt.datetime(9999, 12, 31, tzinfo=dt.UTC), dt.time(0, 0)])
 def test_xlsx_datetime_cells_out_of_range_are_counted(cell: object) -> None:
     parsed = parse_dates(pd.Series([cell, dt.datetime(2025, 1, 1)], dtype=object), "Europe/Berlin")
     assert parsed.bad == 1
@@ -125,3 +125,34 @@ def test_report_on_a_csv_with_odd_dates_reports_them(tmp_path: Path) -> None:
     assert result.exit_code == 4, result.output
     assert "row 4 of" in result.output and "'1200-01-01'" in result.output
     assert "'3000-01-01'" in result.output
+
+
+def test_xlsx_with_odd_date_cells_through_report_and_validate(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Deals"
+    sheet.append(["Deal ID", "Amount", "Stage", "Created Date", "Close Date"])
+    sheet.append(["D1", 5, "Won", dt.datetime(2025, 1, 1), dt.datetime(3000, 1, 1)])
+    # An xlsx date before 1900 comes back from the reader as a bare time of day (an internal
+    # TypeError before).
+    sheet.append(["D2", 7, "Won", dt.datetime(1200, 1, 1), dt.datetime(2025, 1, 5)])
+    sheet.append(["D3", 9, "Won", "0x1F3A", "2025-02-01 9:00 PM"])
+    sheet.append(["D4", 11, "Won", dt.datetime(2025, 1, 1), dt.datetime(9999, 12, 31, 23, 59)])
+    book.save(tmp_path / "deals.xlsx")
+    config = tmp_path / "c.yaml"
+    config.write_text("metrics: [new_revenue]\nsources:\n  deals:\n    path: deals.xlsx\n    sheet: Deals\n")
+    result = runner.invoke(app, ["report", "-c", str(config), "--from", "2025-01-01", "--to", "2025-03-31",
+                                 "-f", "json"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    report = json.loads(result.stdout)
+    # Won with a readable close date in Q1: D2 (7, 5 January) and D3 (9, 1 February 9 PM) = 16;
+    # D1 and D4 close in the years 3000 and 9999, which are unparseable dates.
+    assert report["metrics"][0]["values"] == {"2025-Q1": 16.0}
+    assert report["data_quality"]["deals"]["unparseable"]["closed_at"] == 2
+    assert report["data_quality"]["deals"]["unparseable"]["created_at"] == 2  # D2's and D3's
+    checked = runner.invoke(app, ["validate", "-c", str(config)])
+    assert checked.exit_code == 4, checked.output
+    assert "2 unparseable closed_at" in checked.stdout
