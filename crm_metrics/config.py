@@ -263,10 +263,17 @@ class Config(_Strict):
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
 
+_EXPORT_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
+
+
 def load_config(path: Path) -> Config:
     """Read and validate a config file; every problem is in the ConfigError's `problems`."""
     import yaml
 
+    if path.suffix.lower() in _EXPORT_SUFFIXES and path.is_file():
+        # A new user's first guess is `report --config export.csv`; YAML would read it as one string.
+        raise ConfigError(f"{path}: is an export, not a config; run `crm-metrics init {path}` to write a "
+                          "config for it, then pass that with --config")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -161,3 +161,16 @@ def test_a_one_column_table_keeps_its_title_on_one_line(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "CRM metrics by quarter"
     assert lines[2].split() == ["New", "revenue", "$5.00"]
+
+
+@pytest.mark.parametrize("name", ["deals.csv", "Deals.XLSX"])
+@pytest.mark.parametrize("command", ["report", "validate"])
+def test_an_export_passed_as_the_config_points_to_init(tmp_path: Path, name: str, command: str) -> None:
+    # Used to be "the config must be a mapping ... not a str" or a UTF-8 decoding error.
+    export = tmp_path / name
+    export.write_bytes(b"Deal ID,Amount\nD1,5\n" if name.endswith(".csv") else b"PK\x03\x04\xc7 binary")
+    result = runner.invoke(app, [command, "-c", str(export)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"crm-metrics: error: {export}: is an export, not a config; run "
+                                     f"`crm-metrics init {export}` to write a config for it, then pass that "
+                                     "with --config")
