@@ -79,3 +79,28 @@ def test_the_same_file_twice_is_read_once(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     path = yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["deals"]["path"]
     assert isinstance(path, str)
+
+
+def test_a_quoted_pattern_names_the_files_it_matches(tmp_path: Path) -> None:
+    # `crm-metrics init "exports/*.csv"` (quoted, or on Windows where the shell does not expand it):
+    # the two monthly deal exports become one source; the calls file is skipped.
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for path in sorted((EXPORTS / "monthly").glob("deals_*.csv")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "calls.csv").write_text(CALLS, encoding="utf-8")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(folder / "*.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    paths = yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["deals"]["path"]
+    assert sorted(paths) == sorted(f"exports/{p.name}" for p in (EXPORTS / "monthly").glob("deals_*.csv"))
+    assert result.stderr.startswith(f"crm-metrics: skipped {folder / 'calls.csv'}: no header names")
+
+
+def test_a_pattern_that_matches_nothing_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "none" / "*.csv"), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"crm-metrics: error: {tmp_path / 'none' / '*.csv'}: no file matches this "
+                                     "pattern; check the folder and the pattern")
+    assert not out.exists()

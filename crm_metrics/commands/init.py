@@ -56,6 +56,7 @@ def init(
     with user_errors():
         from crm_metrics.errors import ConfigError, ExitCode
 
+        exports = _expand(exports)
         _check_paths(exports, output)
         if output.exists() and not force:
             raise ConfigError(f"{output}: already exists; pass --force to overwrite it or --output another file")
@@ -75,6 +76,25 @@ def init(
         for reason in skipped:
             typer.echo(f"crm-metrics: skipped {reason}", err=True)
         typer.echo(f"wrote {output}; run: crm-metrics report --config {output}")
+
+
+def _expand(exports: list[Path]) -> list[Path]:
+    """A quoted pattern ("exports/*.csv", or any pattern on Windows, whose shell does not expand it)
+    names the files it matches."""
+    import glob
+
+    from crm_metrics.errors import InputError
+
+    out: list[Path] = []
+    for path in exports:
+        if path.exists() or not glob.has_magic(str(path)):
+            out.append(path)
+            continue
+        matches = sorted(Path(m) for m in glob.glob(str(path)) if Path(m).is_file())
+        if not matches:
+            raise InputError(f"{path}: no file matches this pattern; check the folder and the pattern")
+        out += matches
+    return out
 
 
 def _check_paths(exports: list[Path], output: Path) -> None:
