@@ -238,6 +238,8 @@ def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp | Non
     """Last resort for text such as "Mar 7, 2025" or "7 March 2025 14:00 +01:00"."""
     if not re.search(r"\d", value) or not re.search(r"[A-Za-z]{3}", value):
         return None
+    if re.search(r"(?<![\d.:])00\d\d(?![\d:])", value) and not re.search(r"(?<!\d)[1-9]\d{3}(?!\d)", value):
+        return None  # "Dec 1, 0001": dateutil reads the year 0001 as 2001 and 0099 as 1999
     try:
         stamp = pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
     except (ValueError, OverflowError):

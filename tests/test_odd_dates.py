@@ -21,7 +21,9 @@ runner = CliRunner()
 
 ODD = ["0x1F3A", "9999-99-99", "1200-01-01", "3000-01-01", "0001-01-01", "3000-01-01T00:00Z",
        "1200-01-01 UTC", "1/2/3000", "31.12.1200", "Mar 7, 3000", "7 March 1200 14:00 +01:00",
-       "2025-03-01 13:00 PM", "2025-03-01 0:30 AM"]
+       "2025-03-01 13:00 PM", "2025-03-01 0:30 AM",
+       # dateutil read these as 2001-12-01 and 1999-12-01: a silently wrong date.
+       "Dec 1, 0001", "Dec 1, 0099"]
 
 
 @pytest.mark.parametrize("cell", ODD)
@@ -47,6 +49,17 @@ def test_odd_date_text_is_counted_as_unparseable(cell: str, dtype: object) -> No
     ("2025-03-01T9:00 AM", "2025-03-01 09:00"),
 ])
 def test_twelve_hour_clock_after_an_iso_date(cell: str, expected: str) -> None:
+    parsed = parse_dates(pd.Series([cell], dtype=object), "UTC")
+    assert parsed.bad == 0
+    assert parsed.values.iloc[0] == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("Mar 7, 2025 00:30", "2025-03-07 00:30"),
+    ("Mar 7, 2025 0030", "2025-03-07 00:30"),
+    ("Mar 7 2025 12:00:00.0012", "2025-03-07 12:00:00.0012"),
+])
+def test_text_dates_with_leading_zero_digits_that_are_no_year_are_still_read(cell: str, expected: str) -> None:
     parsed = parse_dates(pd.Series([cell], dtype=object), "UTC")
     assert parsed.bad == 0
     assert parsed.values.iloc[0] == pd.Timestamp(expected)
