@@ -174,3 +174,19 @@ def test_an_export_passed_as_the_config_points_to_init(tmp_path: Path, name: str
     assert result.stderr.strip() == (f"crm-metrics: error: {export}: is an export, not a config; run "
                                      f"`crm-metrics init {export}` to write a config for it, then pass that "
                                      "with --config")
+
+
+def test_init_does_not_name_a_vendor_for_a_file_that_only_has_a_customer_id(tmp_path: Path) -> None:
+    # IBM Telco's churn export: of Dynamics 365's customers columns only "Customer ID"-like
+    # "customerID" matches, which is no sign of Dynamics; the caption said "by preset dynamics365".
+    (tmp_path / "telco.csv").write_text("customerID,gender,tenure,Churn\nC1,F,3,No\nC2,M,10,Yes\n",
+                                        encoding="utf-8")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "telco.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    source = yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["customers"]
+    assert source["columns"] == {"customer_id": "customerID"}
+    assert source.get("preset") in (None, "generic")
+    report = runner.invoke(app, ["report", "-c", str(out)])
+    assert report.exit_code == 0, report.output
+    assert "dynamics365" not in report.stdout

@@ -174,9 +174,11 @@ def _plan_file(path: Path) -> Plan:
     top = fits[0] if fits else None
     # A vendor preset that lists few columns can fit "2/2" while header detection reads more (Zoho's
     # customers list only the id and name; RavenStack's accounts also have signup_date): use the
-    # preset only when no other reads more headers.
+    # preset only when no other reads more headers. A preset that finds only the required fields
+    # ("Customer ID" in IBM Telco's file) is no sign of that vendor, so the caption would mislead.
     most = max((f.matched for f in fits), default=0)
-    if top is not None and top.required_ok and top.preset != "generic" and top.matched >= most:
+    if (top is not None and top.required_ok and top.preset != "generic" and top.matched >= most
+            and top.matched > len(TABLES[table].required)):
         try:
             column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
             preset, read = top.preset, dict(column_map.fields)
