@@ -6,9 +6,12 @@ Personal data from CRM rows never appears in a traceback (pretty_exceptions_show
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from crm_metrics.commands import common
 from crm_metrics.commands import explain as explain_command
@@ -18,8 +21,37 @@ from crm_metrics.commands import metrics as metrics_command
 from crm_metrics.commands import report as report_command
 from crm_metrics.commands import validate as validate_command
 
+
+class _OneLineUsageErrors(TyperGroup):
+    """click's usage errors (a missing argument, an unknown option, a bad option value) as one
+    `crm-metrics: error:` line and exit 2, like every other error, instead of a boxed usage screen."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
+        extra["windows_expand_args"] = windows_expand_args
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        except typer.TyperException as error:
+            # NoArgsIsHelpError is how `crm-metrics` alone shows the help: let click show it.
+            if type(error).__name__ == "NoArgsIsHelpError" or not hasattr(error, "format_message"):
+                return super().main(args, prog_name, complete_var, standalone_mode=True, **extra)
+            message = " ".join(str(error.format_message()).split()).rstrip(".")
+            context = getattr(error, "ctx", None)
+            command = context.command_path if context is not None else "crm-metrics"
+            typer.echo(f"crm-metrics: error: {message}; see `{command} --help`", err=True)
+            sys.exit(int(getattr(error, "exit_code", 2)))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
     name="crm-metrics",
+    cls=_OneLineUsageErrors,
     help="CRM and help-desk metrics (CAC, CLV, close rate, renewal rate, support times) from any export.",
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,

@@ -36,6 +36,15 @@ class SourceConfig(_Strict):
     columns: dict[str, str] = Field(default_factory=dict)
     dayfirst: bool | None = None  # None: decided per column from the values
 
+    @field_validator("path")
+    @classmethod
+    def _some_path(cls, value: str | list[str]) -> str | list[str]:
+        # An empty list or text would reach the loader as "no file" or as the config's own folder.
+        paths = [value] if isinstance(value, str) else value
+        if not paths or any(not p.strip() for p in paths):
+            raise ValueError("give the export file, e.g. path: deals.csv (or a list of files)")
+        return value
+
     @property
     def paths(self) -> list[str]:
         return [self.path] if isinstance(self.path, str) else list(self.path)
@@ -155,6 +164,13 @@ class TargetConfig(_Strict):
 class HistoryConfig(_Strict):
     path: str
 
+    @field_validator("path")
+    @classmethod
+    def _some_path(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give the database file, e.g. history: {path: history.sqlite}")
+        return value
+
 
 class LimitsConfig(_Strict):
     """Guards against hostile or oversized files (a zip bomb disguised as .xlsx, a CSV bigger than RAM)."""
@@ -213,6 +229,9 @@ class Config(_Strict):
     def _known_metrics(cls, value: list[str]) -> list[str]:
         from crm_metrics.metrics.registry import check_metric_ids
 
+        if not value:
+            # An empty report would look like a run that found nothing.
+            raise ValueError("empty: list metric ids (see `crm-metrics metrics`) or remove the key for the defaults")
         check_metric_ids(value)
         return value
 
@@ -244,10 +263,17 @@ class Config(_Strict):
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
 
+_EXPORT_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
+
+
 def load_config(path: Path) -> Config:
     """Read and validate a config file; every problem is in the ConfigError's `problems`."""
     import yaml
 
+    if path.suffix.lower() in _EXPORT_SUFFIXES and path.is_file():
+        # A new user's first guess is `report --config export.csv`; YAML would read it as one string.
+        raise ConfigError(f"{path}: is an export, not a config; run `crm-metrics init {path}` to write a "
+                          "config for it, then pass that with --config")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

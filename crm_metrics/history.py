@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crm_metrics.errors import CrmMetricsError
+from crm_metrics.errors import ConfigError, CrmMetricsError
 
 if TYPE_CHECKING:
     from crm_metrics.config import Config
@@ -78,10 +78,18 @@ def config_hash(config: Config) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
+def check_path(path: Path) -> None:
+    """Fail before the (possibly long) run when the history could not be written anyway."""
+    if path.is_dir():
+        raise ConfigError(f"history database {path}: is a folder; give a file name such as "
+                          f"{path / 'history.sqlite'}")
+    if not path.parent.is_dir():
+        raise ConfigError(f"history database {path}: folder {path.parent} does not exist")
+
+
 @contextmanager
 def _database(path: Path) -> Iterator[sqlite3.Connection]:
-    if not path.parent.is_dir():
-        raise HistoryError(f"history database {path}: folder {path.parent} does not exist")
+    check_path(path)
     try:
         # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE) below.
         with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)) as db:
@@ -160,7 +168,8 @@ def record_run(path: Path, report: Report, config_digest: str, run_at: datetime 
 def read_history(path: Path, metric: str | None = None) -> list[HistoryRow]:
     """Every recorded value, by metric, period kind, period and run order."""
     if not path.exists():
-        raise HistoryError(f"history database {path} does not exist yet: run `crm-metrics report "
+        # A wrong path (or no run yet) is the user's to fix: exit 2, like any usage error.
+        raise ConfigError(f"history database {path} does not exist yet: run `crm-metrics report "
                            f"--history {path}` first")
     query = ("SELECT r.id, r.run_at, r.config_hash, r.period_kind, r.currency, v.metric, v.period, v.unit,"
              " v.value, v.note FROM metric_values v JOIN runs r ON r.id = v.run_id")

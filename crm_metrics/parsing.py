@@ -49,17 +49,19 @@ def parse_amounts(values: pd.Series) -> Parsed:
     """Amounts such as 1234.5, "$1,234.50", "1.234,50 €", "EUR 1.200,50", "(300)", "1'234"."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         out = pd.to_numeric(values, errors="coerce").astype("float64")
-        return Parsed(out, 0, pd.Series(False, index=values.index))
+        infinite = pd.Series(np.isinf(out.to_numpy()), index=values.index)
+        return Parsed(out.where(~infinite), int(infinite.sum()), infinite)
     if _is_text(values):
         plain = fast.plain_numbers(values)
-        if plain is not None:
+        if plain is not None and not np.isinf(plain.to_numpy()).any():
             return Parsed(plain, 0, pd.Series(False, index=values.index))
     return _parse_amounts_flexible(values)
 
 
 def _parse_amounts_flexible(values: pd.Series) -> Parsed:
     blank = _blank(values)
-    text = values.astype("string").str.strip()
+    # U+2212 is the minus sign of Swedish, Finnish and Norwegian number formats ("−1 234,50").
+    text = values.astype("string").str.strip().str.replace("\u2212", "-", regex=False)
     negative = _flag(text.str.startswith("(") & text.str.endswith(")"))
     text = text.str.replace(_CURRENCY_RE.pattern, "", regex=True)
     text = text.str.replace(r"[\s\u00a0\u202f'’()]", "", regex=True)
@@ -79,6 +81,8 @@ def _parse_amounts_flexible(values: pd.Series) -> Parsed:
     out = pd.Series(pd.to_numeric(text.where(valid), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
                     index=values.index)
     out = out.where(~negative, -out.abs())
+    # 400 digits read as inf: a sum with it would print inf, so it is an unreadable cell instead.
+    out = out.where(np.isfinite(out.to_numpy()))
     bad_mask = ~blank & out.isna()
     return Parsed(out, int(bad_mask.sum()), bad_mask)
 
@@ -94,8 +98,14 @@ def _decimal_comma(text: pd.Series) -> bool:
     return bool(comma and not dot)
 
 
-_ISO_RE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
+_AMPM = r"\s*[AaPp]\.?[Mm]\.?"
+_ISO_RE = (r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+           rf"(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:{_AMPM})?|\s+\d{{1,2}}{_AMPM})?"
+           r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?")
 _TZ_RE = r"(?:Z|[+-]\d{2}:?\d{2}|UTC)$"
+# The 12-hour clock after an ISO date ("2025-03-01 9:00 AM", "2025-03-01 9 pm"): hour, the rest of
+# the time, and a or p.
+_CLOCK12_RE = re.compile(r"(?<=[ T])(\d{1,2})((?::\d{2}){0,2}(?:\.\d+)?)\s*([AaPp])\.?[Mm]\.?")
 _NUMERIC_DATE_RE = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})"
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
@@ -113,7 +123,9 @@ def parse_dates(values: pd.Series, timezone: str, dayfirst: bool | None = None) 
     """
     index = values.index
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return Parsed(_to_local(values, timezone), 0, pd.Series(False, index=index))
+        local = _to_local(values, timezone)
+        out_of_range = _flag(values.notna() & local.isna())
+        return Parsed(local, int(out_of_range.sum()), out_of_range)
     if _is_text(values):
         found = fast.iso_dates(values)
         if found is not None:
@@ -148,7 +160,7 @@ def _parse_dates_flexible(values: pd.Series, timezone: str, dayfirst: bool | Non
         is_number = _flag(values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
                           .astype(bool)) & ~blank
     if is_datetime.any():
-        out[is_datetime] = _to_local(pd.to_datetime(values[is_datetime], utc=False), timezone)
+        out[is_datetime] = _stamps(values[is_datetime], timezone)
     text = values.astype("string").str.strip().where(~is_datetime & ~is_number)
     serial = _flag(text.str.fullmatch(_SERIAL_RE)) | is_number
     if serial.any():
@@ -168,18 +180,56 @@ def _parse_dates_flexible(values: pd.Series, timezone: str, dayfirst: bool | Non
 def _to_local(values: pd.Series, timezone: str) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert(timezone).dt.tz_localize(None)
-    return values.astype("datetime64[ns]")
+    return _as_ns(values)
+
+
+def _as_ns(values: pd.Series) -> pd.Series:
+    """datetime64[ns], with dates nanoseconds cannot hold (before 1677-09-21, after 2262-04-11) as
+    NaT: pandas would raise OutOfBoundsDatetime, and such a date ("3000-01-01", "1200-01-01") is a
+    placeholder or a typo, counted as unparseable like any other bad date."""
+    fits = _flag(values.isna() | ((values >= pd.Timestamp.min) & (values <= pd.Timestamp.max)))
+    return values.where(fits).astype("datetime64[ns]")
+
+
+def _stamps(values: pd.Series, timezone: str) -> pd.Series:
+    """Datetime objects from xlsx cells as local wall time; a value pandas cannot convert in one go
+    (mixed offsets, year 1 or 9999, a bare time of day: how calamine returns an xlsx date before
+    1900) is converted alone, or becomes NaT instead of an error."""
+    try:
+        return _to_local(pd.to_datetime(values, utc=False), timezone)
+    except (ValueError, OverflowError, TypeError):
+        stamps = [_stamp_or_nat(v, timezone) for v in values]
+        return pd.Series([pd.NaT if v is None else v.as_unit("ns") for v in stamps], index=values.index,
+                         dtype="datetime64[ns]")
+
+
+def _stamp_or_nat(value: object, timezone: str) -> pd.Timestamp | None:
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert(timezone).tz_localize(None)
+    except (ValueError, OverflowError, TypeError):  # TypeError: a bare time of day, no date
+        return None
+    return stamp if pd.Timestamp.min <= stamp <= pd.Timestamp.max else None
+
+
+def _to_24h(match: re.Match[str]) -> str:
+    hour, rest, half = int(match[1]), match[2] or ":00", match[3].lower()
+    if not 1 <= hour <= 12:
+        return f"99{rest}"  # "13:00 PM" or "0:30 AM": no such time, so the value stays unparsed
+    return f"{hour % 12 + (12 if half == 'p' else 0):02d}{rest}"
 
 
 def _parse_iso(text: pd.Series, timezone: str) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     # Year-first with slashes or dots (2025/03/07, 2025.03.07) is ISO order with other separators.
     text = text.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
+    text = text.str.replace(_CLOCK12_RE.pattern, _to_24h, regex=True)
     aware = _flag(text.str.contains(_TZ_RE, regex=True))
     if (~aware).any():
         naive = pd.to_datetime(text[~aware].str.replace("T", " ", regex=False), format="ISO8601",
                                errors="coerce")
-        out[~aware] = naive.astype("datetime64[ns]")
+        out[~aware] = _as_ns(naive)
     if aware.any():
         cleaned = text[aware].str.replace(r"\s*UTC$", "Z", regex=True)
         parsed = pd.to_datetime(cleaned, format="ISO8601", utc=True, errors="coerce")
@@ -215,13 +265,12 @@ def _parse_numeric_or_free(text: pd.Series, timezone: str, dayfirst: bool | None
                           "second": p[5].fillna("0").astype(int)}),
             errors="coerce",
         )
-        out[numeric] = stamp.astype("datetime64[ns]")
+        out[numeric] = _as_ns(stamp)
     free = ~numeric
     if free.any():
         parsed = [_parse_free(str(v), timezone, bool(dayfirst)) for v in text[free]]
-        out[free] = pd.to_datetime(pd.Series(parsed, index=text[free].index, dtype=object)).astype(
-            "datetime64[ns]"
-        )
+        out[free] = pd.Series([pd.NaT if p is None else p.as_unit("ns") for p in parsed],
+                              index=text[free].index, dtype="datetime64[ns]")
     return out
 
 
@@ -229,12 +278,16 @@ def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp | Non
     """Last resort for text such as "Mar 7, 2025" or "7 March 2025 14:00 +01:00"."""
     if not re.search(r"\d", value) or not re.search(r"[A-Za-z]{3}", value):
         return None
+    if re.search(r"(?<![\d.:])00\d\d(?![\d:])", value) and not re.search(r"(?<!\d)[1-9]\d{3}(?!\d)", value):
+        return None  # "Dec 1, 0001": dateutil reads the year 0001 as 2001 and 0099 as 1999
     try:
         stamp = pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
     except (ValueError, OverflowError):
         return None
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(timezone).tz_localize(None)
+    if not pd.Timestamp.min <= stamp <= pd.Timestamp.max:
+        return None  # "Mar 7, 3000": outside what datetime64[ns] holds, see _as_ns
     return stamp
 
 

@@ -138,7 +138,8 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
     # The same mapping as the report (map, preset, detection), so the two never disagree on a column.
     column_map = map_columns(schema, headers, explicit, config.origin, ", ".join(check.files), preset=preset,
                              strict=False)
-    check.columns = {f: h for f, h in column_map.fields.items() if h in headers}
+    # "=Won" in the map is a value for every row (init writes it for a list of won deals), not a header.
+    check.columns = {f: h for f, h in column_map.fields.items() if h in headers or h.startswith("=")}
     vocabulary = vocabulary_for(column_map.preset, schema.name)
     for name in schema.required:
         if name not in check.columns:
@@ -148,7 +149,7 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
             hint = f" (closest: {', '.join(repr(by_key[c]) for c in close)})" if close else ""
             check.problems.append(Problem(check.table, "missing_column", 1,
                                           f"required column '{wanted}' for {name} is missing{hint}"))
-    frame = pd.DataFrame({f: raw[h] for f, h in check.columns.items()})
+    frame = pd.DataFrame({f: raw[h] if h in headers else h[1:] for f, h in check.columns.items()}, index=raw.index)
     frame["_file"], frame["_row"] = raw["_file"].to_numpy(), raw["_row"].to_numpy()
     parsed = _parse_columns(check, schema, frame, config)
     if schema.id_field and schema.id_field in frame.columns:

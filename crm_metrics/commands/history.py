@@ -20,7 +20,8 @@ HistoryConfigOption = Annotated[
 ]
 HistoryOption = Annotated[
     Path | None,
-    typer.Option("--history", dir_okay=False,
+    # No dir_okay=False: history.check_path says "is a folder" in one line instead of a usage box.
+    typer.Option("--history",
                  help="SQLite history database. Default: history.path from the config."),
 ]
 

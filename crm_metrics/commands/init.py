@@ -41,23 +41,31 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     dates: list[Any] = field(default_factory=list)
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
+    headers: list[str] = field(default_factory=list)
 
 
 def init(
+    # No dir_okay=False: a folder is refused in one line (_check_paths) instead of a usage box.
     exports: Annotated[list[Path], typer.Argument(help="Export files (CSV or xlsx) from your CRM or help desk.",
-                                                  metavar="EXPORT...", dir_okay=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False,
+                                                  metavar="EXPORT...")],
+    output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Where to write the config.")] = Path("crm-metrics.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:
     """Sniff exports and write a commented crm-metrics.yaml that runs at once."""
     with user_errors():
-        from crm_metrics.errors import ConfigError
+        from crm_metrics.errors import ConfigError, ExitCode
 
+        exports = _expand(exports)
+        _check_paths(exports, output)
         if output.exists() and not force:
             raise ConfigError(f"{output}: already exists; pass --force to overwrite it or --output another file")
-        plans = plan_config(exports)
-        text = render_config(plans, output.resolve().parent)
+        plans, skipped = plan_config(exports)
+        if not plans:
+            for reason in skipped:
+                typer.echo(f"crm-metrics: error: {reason}", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        text = render_config(plans, output.resolve().parent, skipped)
         _check_runs(text, output)
         tmp = output.with_name(output.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -65,25 +73,74 @@ def init(
         for plan in plans:
             how = f"{len(plan.columns)} detected columns" if plan.columns else f"preset {plan.preset}"
             typer.echo(f"{plan.table}: {', '.join(p.name for p in plan.paths)} ({how})")
+        for reason in skipped:
+            typer.echo(f"crm-metrics: skipped {reason}", err=True)
         typer.echo(f"wrote {output}; run: crm-metrics report --config {output}")
 
 
-def plan_config(exports: list[Path]) -> list[Plan]:
+def _expand(exports: list[Path]) -> list[Path]:
+    """A quoted pattern ("exports/*.csv", or any pattern on Windows, whose shell does not expand it)
+    names the files it matches."""
+    import glob
+
+    from crm_metrics.errors import InputError
+
+    out: list[Path] = []
+    for path in exports:
+        if path.exists() or not glob.has_magic(str(path)):
+            out.append(path)
+            continue
+        matches = sorted(Path(m) for m in glob.glob(str(path)) if Path(m).is_file())
+        if not matches:
+            raise InputError(f"{path}: no file matches this pattern; check the folder and the pattern")
+        out += matches
+    return out
+
+
+def _check_paths(exports: list[Path], output: Path) -> None:
+    """Typos in paths stop init before any file is read; a file that is read but not recognised is
+    only skipped (plan_config)."""
+    from crm_metrics.errors import ConfigError, InputError
+    from crm_metrics.output import check_output_path
+
+    for path in exports:
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
+                             f"{path / '*.csv'}")
+        if not path.exists():
+            raise InputError(f"{path}: file not found; check the path")
+    if output.is_dir():
+        raise ConfigError(f"--output {output}: is a folder; give a file name such as "
+                          f"{output / 'crm-metrics.yaml'}")
+    check_output_path(output)
+
+
+def plan_config(exports: list[Path]) -> tuple[list[Plan], list[str]]:
+    """A plan per table, and for each file init could not use, why (naming the file)."""
     from crm_metrics.errors import InputError
 
     plans: dict[str, Plan] = {}
-    for path in exports:
-        plan = _plan_file(path)
+    skipped: list[str] = []
+    for path in dict.fromkeys(exports):  # the same file named twice is read once
+        try:
+            plan = _plan_file(path)
+        except InputError as exc:
+            # One unrecognised file must not cost the user the config for the others.
+            skipped.append(" ".join(str(exc).split()))
+            continue
         if plan.table in plans:
             known = plans[plan.table]
-            if known.columns != plan.columns or known.preset != plan.preset:
-                raise InputError(f"{path}: looks like a second {plan.table} export with different columns from "
-                                 f"{known.paths[0]}; run init on one of them")
+            # Same headers, not just the same map: RavenStack's accounts, subscriptions and churn
+            # events all map customer_id <- account_id with one preset, but are three tables.
+            if known.columns != plan.columns or known.preset != plan.preset or known.headers != plan.headers:
+                skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
+                               f"{known.paths[0]}; run init on it alone with another --output")
+                continue
             known.paths.append(path)
             known.dates += plan.dates
             continue
         plans[plan.table] = plan
-    return list(plans.values())
+    return list(plans.values()), skipped
 
 
 def _plan_file(path: Path) -> Plan:
@@ -104,8 +161,8 @@ def _plan_file(path: Path) -> Plan:
     table = best.table
     if best.required_found == 0:
         raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
-                         "it does not look like a CRM or help-desk export init knows. Write sources: by hand "
-                         "(see configs/example.yaml)")
+                         "it does not look like a CRM or help-desk export init knows; add it under sources: by "
+                         "hand (see configs/example.yaml)")
     notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
              f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
              f"looks like a {table} table ({best.matched} headers name {table} fields)"]
@@ -115,7 +172,13 @@ def _plan_file(path: Path) -> Plan:
     columns: dict[str, str] = {}
     read: dict[str, str] = {}
     top = fits[0] if fits else None
-    if top is not None and top.required_ok and top.preset != "generic":
+    # A vendor preset that lists few columns can fit "2/2" while header detection reads more (Zoho's
+    # customers list only the id and name; RavenStack's accounts also have signup_date): use the
+    # preset only when no other reads more headers. A preset that finds only the required fields
+    # ("Customer ID" in IBM Telco's file) is no sign of that vendor, so the caption would mislead.
+    most = max((f.matched for f in fits), default=0)
+    if (top is not None and top.required_ok and top.preset != "generic" and top.matched >= most
+            and top.matched > len(TABLES[table].required)):
         try:
             column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
             preset, read = top.preset, dict(column_map.fields)
@@ -125,7 +188,7 @@ def _plan_file(path: Path) -> Plan:
     if preset is None:
         columns, preset = _detected(table, headers, raw, path, notes)
         read = columns
-    plan = Plan(table, [path], sheet, preset, columns, notes)
+    plan = Plan(table, [path], sheet, preset, columns, notes, headers=sorted(headers))
     for name, header in read.items():
         if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
             plan.dates += _dates(raw[header])
@@ -226,12 +289,13 @@ def _dates(values: pd.Series) -> list[Any]:
     return [] if parsed.empty else [parsed.min().date(), parsed.max().date()]
 
 
-def render_config(plans: list[Plan], base: Path) -> str:
+def render_config(plans: list[Plan], base: Path, skipped: list[str] | None = None) -> str:
     import yaml
 
     lines = ["# crm-metrics config written by `crm-metrics init`. Check the GUESS lines, then run:",
              "#   crm-metrics report --config <this file> [--verbose]",
              "# Definitions of every metric: crm-metrics metrics; keys: configs/example.yaml."]
+    lines += [f"# Not included: {reason}" for reason in skipped or []]
     dates = [d for plan in plans for d in plan.dates]
     period, first, last = _period(dates)
     counts: dict[str, int] = {}

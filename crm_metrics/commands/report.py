@@ -23,7 +23,8 @@ def report(
         "--format", "-f", help="table, json, csv, xlsx, md or html. Default: from --output's extension, else table.",
     )] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", dir_okay=False, help="Write the report to this file (atomically) instead of stdout.",
+        # No dir_okay=False: check_output_path says "is a folder" in one line instead of a usage box.
+        "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     )] = None,
     fail_on_target: Annotated[bool, typer.Option(
         "--fail-on-target", help="Exit with code 3 when a target of the latest period is missed.",
@@ -63,7 +64,10 @@ def report(
             if period not in {k.value for k in PeriodKind}:
                 raise ConfigError(f"--period {period!r}: choose month, quarter or year")
             kind = PeriodKind(period)
-        metric_ids = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics else None
+        metric_ids = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics is not None else None
+        if metric_ids == ():
+            raise ConfigError(f"--metrics {metrics!r}: no metric id; give some, e.g. --metrics close_rate,cac "
+                              "(list: crm-metrics metrics)")
         for metric_id in metric_ids or ():
             get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
@@ -78,6 +82,12 @@ def report(
 
             check_compare(compare)
         cfg = load_config_or_sample(config, quiet=quiet)
+
+        history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
+        if history_file is not None:
+            from crm_metrics.history import check_path
+
+            check_path(history_file)
 
         from crm_metrics.pipeline import RunOptions, run
         from crm_metrics.targets import missed_latest
@@ -103,7 +113,6 @@ def report(
         result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
                               for s in checked.sources if s.problems and s.table in result.quality)
 
-        history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
         if history_file is not None:
             from crm_metrics.history import config_hash, record_run
 

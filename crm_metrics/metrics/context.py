@@ -82,6 +82,12 @@ class MetricContext:
 
         return customer_ledger(self.tables.get("deals"), self.tables.get("customers"))
 
+    def customer_date_missing(self, column: str) -> bool:
+        """No deals, and a customers table without `column` (IBM Telco's churn export has no dates at
+        all): the ledger would read "nobody acquired / nobody churned", a wrong 0, not a fact."""
+        customers = self.tables.get("customers")
+        return not self.has("deals") and customers is not None and column not in customers.columns
+
     def active_on(self, day: pd.Timestamp) -> pd.Series:
         """Customers active on `day`: acquired before it and not churned before it."""
         c = self.customers

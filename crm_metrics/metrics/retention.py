@@ -11,6 +11,9 @@ from crm_metrics.metrics.spend import spend_in
 
 
 def churn_rate(ctx: MetricContext) -> PeriodCells:
+    if ctx.customer_date_missing("churned_at"):
+        return ctx.per_period(pd.Series(dtype="float64"), empty=None,
+                              note="no churn date: map customers.churned_at or add a deals export")
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:

@@ -32,6 +32,9 @@ def won_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame,
 
 
 def new_customers(ctx: MetricContext) -> PeriodCells:
+    if ctx.customer_date_missing("acquired_at"):
+        return ctx.per_period(pd.Series(dtype="float64"), empty=None,
+                              note="no acquisition date: map customers.acquired_at or add a deals export")
     acquired = ctx.customers["acquired_at"].dropna()
     ordinals = ctx.calendar.ordinals(acquired)
     return ctx.per_period(ordinals.value_counts())

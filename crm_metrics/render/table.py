@@ -65,8 +65,10 @@ def _render(report: Report, out: IO[str]) -> None:
     console = make_console(out, needed)
     fancy = out.isatty()
     footnotes: dict[str, int] = {}
+    title = f"CRM metrics by {report.period.value}" + (f", split by {report.by}" if report.by else "")
     table = Table(
-        title=f"CRM metrics by {report.period.value}" + (f", split by {report.by}" if report.by else ""),
+        title=title,
+        min_width=len(title),  # one narrow column must not wrap the title ("CRM metrics by" / "quarter")
         box=box.SIMPLE_HEAVY if fancy else None,
         show_edge=fancy,
         header_style=STYLE_HEADER,
