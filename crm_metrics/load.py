@@ -13,7 +13,9 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +53,35 @@ def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Pa
     return found
 
 
+# Within one report, validate() asks for the very frames the pipeline read; shared_reads() lets the
+# second request reuse them instead of reading (and for a workbook, inflating) the file again.
+_SHARED: ContextVar[dict[tuple[str, str | int | None, frozenset[str] | None], pd.DataFrame] | None] = ContextVar(
+    "shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Reads inside this block are kept and handed out again; callers must not change the frames."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
                usecols: Collection[str] | None = None) -> pd.DataFrame:
+    shared = _SHARED.get()
+    if shared is None:
+        return _read_table(path, sheet, limits, usecols)
+    key = (str(path.resolve()), sheet, None if usecols is None else frozenset(usecols))
+    if key not in shared:
+        shared[key] = _read_table(path, sheet, limits, usecols)
+    return shared[key]
+
+
+def _read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
+                usecols: Collection[str] | None = None) -> pd.DataFrame:
     """The file's cells with its header row as column names, every value as read (no parsing).
 
     With `usecols` (names as csv_headers gives them) only those columns are kept; a CSV is then read

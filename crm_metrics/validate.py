@@ -130,8 +130,8 @@ def _read_mapped_columns(path: Path, table: str, source: SourceConfig, config: C
             usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
             raw = read_table(path, source.sheet, limits=config.limits, usecols=usecols)
             if set(usecols) <= set(raw.columns):
-                return raw.copy()
-    return read_table(path, source.sheet, limits=config.limits).copy()
+                return raw.copy(deep=False)  # a new frame for _file and _row; the cells are shared
+    return read_table(path, source.sheet, limits=config.limits).copy(deep=False)
 
 
 def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, explicit: dict[str, str],

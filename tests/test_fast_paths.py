@@ -256,3 +256,23 @@ def test_usecols_reads_only_those_columns(tmp_path: Path) -> None:
     frame = load.read_table(path, usecols={"Deal ID", "Amount"})
     assert list(frame.columns) == ["Deal ID", "Amount"]
     assert frame["Amount"].tolist() == ["10", "20"]
+
+
+def test_report_reads_each_export_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The data-quality footer (validate) reuses the frames the report read instead of reading again.
+    from typer.testing import CliRunner
+
+    from crm_metrics.cli import app
+
+    reads: list[str] = []
+    real = load._read_table
+
+    def counting(path: Path, *args: object, **kwargs: object) -> pd.DataFrame:
+        reads.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "_read_table", counting)
+    config = ROOT.parent / "sample_data" / "sample-config.yaml"
+    result = CliRunner().invoke(app, ["report", "--config", str(config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(reads) == ["deals.csv", "spend.csv", "tickets.csv"]  # each once, not twice

@@ -89,20 +89,22 @@ def report(
 
             check_path(history_file)
 
+        from crm_metrics.load import shared_reads
         from crm_metrics.pipeline import RunOptions, run
         from crm_metrics.targets import missed_latest
         from crm_metrics.validate import validate
 
-        result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids,
-                                     by=by, top=top, compare=compare))
+        with shared_reads():  # validate below reuses the frames the report read
+            result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
+                                         metrics=metric_ids, by=by, top=top, compare=compare))
+            # Only the tables this report read: a broken export it does not use must not stop it.
+            checked = validate(cfg, tables=set(result.quality))
         if verbose:
             for name, quality in result.quality.items():
                 typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
                 for line in quality.mapping:
                     typer.echo(f"  {line}", err=True)
 
-        # Only the tables this report read: a broken export it does not use must not stop it.
-        checked = validate(cfg, tables=set(result.quality))
         if strict and not checked.ok:
             for problem in checked.problems:
                 typer.echo(f"crm-metrics: {problem.table}: {problem.count:,} {problem.message}", err=True)
