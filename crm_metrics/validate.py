@@ -283,20 +283,31 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     account = "account_id" if "account_id" in frame.columns else "account_name"
     if account not in frame.columns or not {"amount", "created_at"} <= set(parsed):
         return
-    key = pd.DataFrame({
-        "account": word_keys(frame[account].astype("string").fillna("")),
-        "amount": parsed["amount"],
-        "created": parsed["created_at"].dt.normalize(),
-    })
+    amount = parsed["amount"].to_numpy()
+    created = parsed["created_at"].dt.normalize()
     # Lost deals are often zeroed; two zero-amount deals of one account and day are not a duplicate.
-    complete = key.notna().all(axis=1).to_numpy(dtype=bool) & (key["account"] != "").to_numpy(dtype=bool)
-    complete &= (key["amount"] != 0).to_numpy(dtype=bool)
+    complete = ~np.isnan(amount) & created.notna().to_numpy(dtype=bool) & (amount != 0)
+    numbers = pd.DataFrame({"amount": amount, "created": created.to_numpy()})
+    # Only rows sharing an amount and a day with another row can be twins; account keys (text, slow
+    # on millions of rows) are built for those alone.
+    candidates = np.zeros(len(frame), dtype=bool)
+    candidates[complete] = numbers[complete].duplicated(keep=False).to_numpy(dtype=bool)
+    lost = (outcome == "lost").to_numpy(dtype=bool)
+    if not (candidates & lost).any():
+        return
     if "deal_id" in frame.columns:
         # Rows that repeat an id are duplicate ids, reported above; count each deal once here.
-        complete &= ~frame["deal_id"].astype("string").duplicated(keep="last").fillna(False).to_numpy(dtype=bool)
-    twins = key[complete].duplicated(keep=False).reindex(key.index, fill_value=False).to_numpy(dtype=bool)
-    lost = (outcome == "lost").to_numpy(dtype=bool)
-    check.add("lost_duplicate", pd.Series(twins & lost & complete), frame, account,
+        candidates &= ~frame["deal_id"].astype("string").duplicated(keep="last").fillna(False).to_numpy(dtype=bool)
+    positions = np.flatnonzero(candidates)
+    key = pd.DataFrame({
+        "account": word_keys(frame[account].iloc[positions].astype("string").fillna("")).to_numpy(),
+        "amount": amount[positions],
+        "created": created.to_numpy()[positions],
+    })
+    named = (key["account"] != "").to_numpy(dtype=bool)
+    twins = np.zeros(len(frame), dtype=bool)
+    twins[positions[named]] = key[named].duplicated(keep=False).to_numpy(dtype=bool)
+    check.add("lost_duplicate", pd.Series(twins & lost), frame, account,
               "lost deals that duplicate another deal (same account, amount and create date)")
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -205,3 +206,25 @@ def test_report_footer_and_strict_agree_with_validate(clean_config: Path) -> Non
     assert loose.exit_code == 0
     notices = json.loads(loose.stdout)["notices"]
     assert any("data problems in deals" in n and "1 stages that are neither" in n for n in notices)
+
+
+def test_lost_twins_match_the_rule_on_random_deals() -> None:
+    # The rule read literally: a lost deal whose (account key, amount, create day) equals another
+    # deal's, amounts non-zero, a repeated id counted at its last row only. The validator takes a
+    # faster route (numbers first, account keys for the rows that share them); both must agree.
+    rng = np.random.default_rng(5)
+    n = 400
+    rows = [[f"D{rng.integers(0, 380)}", rng.choice(["Acme Ltd", "ACME ltd.", "Beta Co", "", "Gamma"]),
+             rng.choice(["Closed Lost", "Closed Won", "Prospecting"]), str(rng.choice([0, 100, 150, 200])),
+             f"2025-01-0{rng.integers(1, 4)}", "2025-02-03"] for _ in range(n)]
+    check = _check("deals", DEAL_HEADERS, rows)
+    found = next((p.count for p in check.problems if p.check == "lost_duplicate"), 0)
+
+    frame = pd.DataFrame(rows, columns=["id", "account", "stage", "amount", "created", "closed"])
+    frame["key"] = frame["account"].str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)
+    last_of_id = ~frame["id"].duplicated(keep="last")
+    usable = frame[last_of_id & (frame["amount"] != "0") & (frame["key"] != "")]
+    twin = usable.duplicated(["key", "amount", "created"], keep=False)
+    expected = int((usable["stage"][twin] == "Closed Lost").sum())
+    assert expected > 0
+    assert found == expected
