@@ -13,16 +13,16 @@ import pandas as pd
 
 from crm_metrics.config import Config
 from crm_metrics.errors import ConfigError, InputError
-from crm_metrics.load import csv_headers, expand_paths, read_table, sheet_names
-from crm_metrics.mapping import ColumnMap, map_columns, needed_headers, select_columns
+from crm_metrics.load import expand_paths, sheet_names
+from crm_metrics.mapping import select_columns
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.normalise import normalise
 from crm_metrics.periods import Calendar, Period, PeriodKind
 from crm_metrics.preset_loader import vocabulary_for
 from crm_metrics.progress import loading
+from crm_metrics.read_source import read_mapped
 from crm_metrics.report import MetricResult, Report, TableQuality
-from crm_metrics.schema import TABLES
 from crm_metrics.targets import Target
 
 _USES_MARGIN = {"clv", "ltv_cac_ratio", "cac_payback_months"}
@@ -160,7 +160,7 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         for path, sheet in _sheets(paths, source.sheet):
             where = f"{path}" if sheet is None else f"{path} [{sheet}]"
             with loading(f"Reading {path.name}"):
-                raw, column_map = _read_mapped(path, sheet, name, where, config)
+                raw, column_map = read_mapped(path, sheet, name, config, where)
             skipped += int(raw.attrs.get("skipped_rows", 0))
             vocabulary = vocabulary_for(column_map.preset, name)
             raws.append(select_columns(raw, column_map, vocabulary))
@@ -185,29 +185,6 @@ def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str],
     if preset:
         return f"preset {preset}" + (" and config map" if columns else "")
     return f"detected headers ({guessed or 'no vendor'})"
-
-
-def _read_mapped(path: Path, sheet: str | int | None, table: str, where: str,
-                 config: Config) -> tuple[pd.DataFrame, ColumnMap]:
-    """The file's raw frame and its column map. A CSV's header is read first, so only the columns the
-    mapping uses are read (a CRM export often has dozens); a workbook is read whole either way."""
-    source = getattr(config.sources, table)
-    headers = csv_headers(path)
-    if headers is not None:
-        try:
-            column_map = map_columns(TABLES[table], headers, source.columns, config.origin, where,
-                                     preset=source.preset)
-        except InputError:
-            pass  # read the whole file: a broken file's own error comes before a mapping error
-        else:
-            usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
-            raw = read_table(path, sheet, limits=config.limits, usecols=usecols)
-            if set(usecols) <= set(raw.columns):
-                return raw, column_map
-    # A workbook, or a CSV whose header the first block did not show as read_table finds it.
-    raw = read_table(path, sheet, limits=config.limits)
-    return raw, map_columns(TABLES[table], list(raw.columns), source.columns, config.origin, where,
-                            preset=source.preset)
 
 
 def _sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str | int | None]]:

@@ -11,18 +11,18 @@ from __future__ import annotations
 import difflib
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crm_metrics.config import Config, SourceConfig
-from crm_metrics.load import csv_headers, expand_paths, read_table
-from crm_metrics.mapping import header_key, map_columns, needed_headers
+from crm_metrics.config import Config
+from crm_metrics.load import expand_paths
+from crm_metrics.mapping import header_key, map_columns
 from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, word_key, word_keys
 from crm_metrics.parsing import parse_amounts, parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, vocabulary_for
+from crm_metrics.read_source import read_mapped
 from crm_metrics.schema import TABLES, FieldKind, TableSchema
 
 MAX_EXAMPLES = 5
@@ -105,7 +105,8 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
         paths = expand_paths(source.paths, config.resolve)
         raws = []
         for path in paths:
-            raw = _read_mapped_columns(path, name, source, config)
+            raw, _ = read_mapped(path, source.sheet, name, config, strict=False)
+            raw = raw.copy(deep=False)  # a new frame for _file and _row; the cells are shared
             # One category, not a copy of the path per row.
             raw["_file"] = pd.Categorical.from_codes(np.zeros(len(raw), dtype=np.int8),
                                                      categories=pd.Index([str(path)]))
@@ -116,22 +117,6 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
         check_source(check, TABLES[name], combined, source.columns, config, today, preset=source.preset)
         checks.append(check)
     return Validation(checks)
-
-
-def _read_mapped_columns(path: Path, table: str, source: SourceConfig, config: Config) -> pd.DataFrame:
-    """The export's cells; only the mapped columns of a CSV when every required one is there (the
-    headers of a file with a missing column are all read, to suggest the closest)."""
-    headers = csv_headers(path)
-    if headers is not None:
-        schema = TABLES[table]
-        column_map = map_columns(schema, headers, source.columns, config.origin, str(path), preset=source.preset,
-                                 strict=False)
-        if all(name in column_map.fields for name in schema.required):
-            usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
-            raw = read_table(path, source.sheet, limits=config.limits, usecols=usecols)
-            if set(usecols) <= set(raw.columns):
-                return raw.copy(deep=False)  # a new frame for _file and _row; the cells are shared
-    return read_table(path, source.sheet, limits=config.limits).copy(deep=False)
 
 
 def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, explicit: dict[str, str],

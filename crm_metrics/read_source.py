@@ -1,0 +1,44 @@
+"""Reading one file of a configured source: its header first, then only the columns the mapping
+uses (a CRM export often has dozens), so the report and `validate` read the same frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from crm_metrics.config import Config
+from crm_metrics.errors import InputError
+from crm_metrics.load import csv_headers, read_table
+from crm_metrics.mapping import ColumnMap, map_columns, needed_headers
+from crm_metrics.preset_loader import vocabulary_for
+from crm_metrics.schema import TABLES
+
+
+def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config, where: str | None = None,
+                strict: bool = True) -> tuple[pd.DataFrame, ColumnMap]:
+    """The file's raw frame (export headers) and its column map.
+
+    A CSV whose header maps every required field is read for the mapped columns only. Anything else
+    (a workbook, a missing column, a header the first block shows differently) is read whole, so a
+    broken file's own error comes before a mapping error and a missing column's message can suggest
+    the closest of all headers. strict=False maps what it can instead of raising (for validate).
+    """
+    schema = TABLES[table]
+    source = getattr(config.sources, table)
+    where = where or str(path)
+    headers = csv_headers(path)
+    if headers is not None:
+        try:
+            column_map = map_columns(schema, headers, source.columns, config.origin, where, preset=source.preset,
+                                     strict=strict)
+        except InputError:
+            column_map = None
+        if column_map is not None and all(name in column_map.fields for name in schema.required):
+            usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
+            raw = read_table(path, sheet, limits=config.limits, usecols=usecols)
+            if set(usecols) <= set(raw.columns):
+                return raw, column_map
+    raw = read_table(path, sheet, limits=config.limits)
+    return raw, map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
+                            strict=strict)
