@@ -110,7 +110,7 @@ def test_unparseable_and_left_out_rows_are_reported_once_each(tmp_path: Path) ->
 
 
 def test_footer_counts_an_unparseable_close_date_once(tmp_path: Path) -> None:
-    from crm_metrics.render.table import quality_lines
+    from crm_metrics.render.shared import quality_lines
 
     rows = [deal("1", "Won", 10, "2025-01-01", "TBD", "A"), deal("2", "Lost", 10, "2025-01-01", None, "B")]
     report = run_report(tmp_path, {"deals": rows}, ["close_rate"], date(2025, 1, 1), date(2025, 3, 31))

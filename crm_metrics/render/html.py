@@ -10,8 +10,7 @@ from html import escape
 from typing import IO
 
 from crm_metrics.metrics.registry import Unit
-from crm_metrics.render.shared import caption, footnotes, title
-from crm_metrics.render.table import quality_lines
+from crm_metrics.render.shared import caption, footnotes, quality_lines, title
 from crm_metrics.render.values import format_value
 from crm_metrics.report import MetricResult, Report
 from crm_metrics.targets import Target, status, target_of

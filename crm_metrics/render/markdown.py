@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from crm_metrics.render.shared import caption, footnotes, title
-from crm_metrics.render.table import quality_lines
+from crm_metrics.render.shared import caption, footnotes, quality_lines, title
 from crm_metrics.render.values import format_value
 from crm_metrics.report import Report
 from crm_metrics.targets import status, target_of

@@ -63,3 +63,19 @@ def caption(report: Report) -> str:
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
     return (f"{len(report.periods)} {report.period.value}s, {first.start} to {last.end}{fiscal}; "
             f"amounts in {report.currency}; data: {files or 'none'}")
+
+
+def quality_lines(report: Report) -> list[str]:
+    """The data-quality footer: rows read, duplicates dropped, rows left out and why."""
+    lines = []
+    for name, q in report.quality.items():
+        parts = [f"{q.rows:,} rows read"]
+        if q.duplicates_dropped:
+            parts.append(f"{q.duplicates_dropped:,} duplicates dropped")
+        parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
+        parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
+        lines.append(f"Data quality, {name}: " + "; ".join(parts))
+        if q.mapped_by.startswith("detected"):
+            # Found by matching headers, not named by the user: say what was read so a wrong guess shows.
+            lines.append(f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items()))
+    return lines

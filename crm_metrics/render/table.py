@@ -17,6 +17,7 @@ from rich.text import Text
 
 from crm_metrics.compare import Change, Direction
 from crm_metrics.metrics.registry import Cell
+from crm_metrics.render.shared import quality_lines
 from crm_metrics.render.values import format_value
 from crm_metrics.report import MetricResult, Report
 from crm_metrics.targets import status, target_of
@@ -205,19 +206,3 @@ def _caption(report: Report) -> str:
     mapped = "; ".join(f"{name} columns by {q.mapped_by}" for name, q in report.quality.items() if q.mapped_by)
     return (f"{len(report.periods)} {report.period.value}s, {first.start} to {last.end}{fiscal}; "
             f"amounts in {report.currency}{hours}; data: {files or 'none'}" + (f"; {mapped}" if mapped else ""))
-
-
-def quality_lines(report: Report) -> list[str]:
-    """The data-quality footer: rows read, duplicates dropped, rows left out and why."""
-    lines = []
-    for name, q in report.quality.items():
-        parts = [f"{q.rows:,} rows read"]
-        if q.duplicates_dropped:
-            parts.append(f"{q.duplicates_dropped:,} duplicates dropped")
-        parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
-        parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
-        lines.append(f"Data quality, {name}: " + "; ".join(parts))
-        if q.mapped_by.startswith("detected"):
-            # Found by matching headers, not named by the user: say what was read so a wrong guess shows.
-            lines.append(f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items()))
-    return lines
