@@ -53,6 +53,17 @@ def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Pa
     return found
 
 
+def expand_sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str | int | None]]:
+    """Each file once, or with `sheet: "*"` each sheet of each workbook (CSV files have none)."""
+    if sheet != "*":
+        return [(p, sheet) for p in paths]
+    found: list[tuple[Path, str | int | None]] = []
+    for path in paths:
+        names = sheet_names(path)
+        found += [(path, name) for name in names] if names else [(path, None)]
+    return found
+
+
 # Within one report, validate() asks for the very frames the pipeline read; shared_reads() lets the
 # second request reuse them instead of reading (and for a workbook, inflating) the file again.
 _SHARED: ContextVar[dict[tuple[str, str | int | None, frozenset[str] | None], pd.DataFrame] | None] = ContextVar(

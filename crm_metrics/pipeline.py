@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from crm_metrics.config import Config
 from crm_metrics.errors import ConfigError, InputError
-from crm_metrics.load import expand_paths, sheet_names
+from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import select_columns
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
@@ -157,7 +156,7 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         raws = []
         column_map = None
         skipped = 0
-        for path, sheet in _sheets(paths, source.sheet):
+        for path, sheet in expand_sheets(paths, source.sheet):
             where = f"{path}" if sheet is None else f"{path} [{sheet}]"
             with loading(f"Reading {path.name}"):
                 raw, column_map = read_mapped(path, sheet, name, config, where)
@@ -185,17 +184,6 @@ def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str],
     if preset:
         return f"preset {preset}" + (" and config map" if columns else "")
     return f"detected headers ({guessed or 'no vendor'})"
-
-
-def _sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str | int | None]]:
-    """Each file once, or with `sheet: "*"` each sheet of each workbook (CSV files have none)."""
-    if sheet != "*":
-        return [(p, sheet) for p in paths]
-    found: list[tuple[Path, str | int | None]] = []
-    for path in paths:
-        names = sheet_names(path)
-        found += [(path, name) for name in names] if names else [(path, None)]
-    return found
 
 
 def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.config import Config
-from crm_metrics.load import expand_paths
+from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import header_key, map_columns
 from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, word_key, word_keys
 from crm_metrics.parsing import parse_amounts, parse_bools, parse_dates
@@ -104,8 +104,8 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
             continue
         paths = expand_paths(source.paths, config.resolve)
         raws = []
-        for path in paths:
-            raw, _ = read_mapped(path, source.sheet, name, config, strict=False)
+        for path, sheet in expand_sheets(paths, source.sheet):
+            raw, _ = read_mapped(path, sheet, name, config, strict=False)
             raw = raw.copy(deep=False)  # a new frame for _file and _row; the cells are shared
             # One category, not a copy of the path per row.
             raw["_file"] = pd.Categorical.from_codes(np.zeros(len(raw), dtype=np.int8),

@@ -123,6 +123,14 @@ def test_every_sheet_of_a_workbook(tmp_path: Path) -> None:
     values, quality = q1({"deals": {"path": "deals.xlsx", "sheet": "*"}}, ["new_revenue"], base=tmp_path)
     assert values["new_revenue"] == pytest.approx(600)
     assert quality.duplicates_dropped == 1
+    # validate (and so the report's footer) reads every sheet too: 4 rows, M2 twice with another stage.
+    from crm_metrics.validate import validate
+
+    config = parse_config({"sources": {"deals": {"path": "deals.xlsx", "sheet": "*"}}}, origin="test.yaml",
+                          base_dir=tmp_path)
+    check = validate(config, today=date(2026, 1, 1)).sources[0]
+    assert check.rows == 4
+    assert [p.count for p in check.problems if p.check == "duplicate_conflict"] == [1]
     values, _ = q1({"deals": {"path": "deals.xlsx", "sheet": "Jan"}}, ["new_revenue"], base=tmp_path)
     assert values["new_revenue"] == pytest.approx(100)
 
