@@ -184,10 +184,12 @@ AUDITORS: dict[str, Auditor] = {
 def audit_lines(metric: MetricDef, ctx: MetricContext, cells: dict[str, Cell]) -> list[str]:
     """One line per period: the inputs where an auditor exists, else the value and a plain notice."""
     auditor = AUDITORS.get(metric.id)
-    needs_missing = any(c.note and c.note.startswith("needs: ") for c in cells.values())
+    # Every metric says "needs ..." when a table ("needs: tickets") or a column ("needs
+    # tickets.resolved_at") is missing; the auditors assume both are there.
+    needs_missing = any(c.note and c.note.startswith("needs") for c in cells.values())
     if auditor is None or needs_missing:
         lines = [f"No breakdown of inputs is available for {metric.id}; the value per period:"
-                 if auditor is None else "The tables this metric needs are not in the config:"]
+                 if auditor is None else "The tables or columns this metric needs are not in the config:"]
         lines += [f"{metric.label} {p.label} = {_result(ctx, metric, cells[p.label])}" for p in ctx.periods]
         return lines
     return [auditor(ctx, period, cells[period.label]) for period in ctx.periods]

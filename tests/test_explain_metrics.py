@@ -113,3 +113,13 @@ def test_every_new_metric_is_documented_and_explained() -> None:
     assert len(new) == 9
     assert [m for m in new if f"**{m}**" not in docs] == []
     assert [m.id for m in all_metrics() if m.id not in FORMULAS] == []
+
+
+def test_explain_a_ticket_metric_whose_column_is_missing(tmp_path: Path) -> None:
+    # No resolved_at column: the report says n/a "needs tickets.resolved_at"; explain says the same
+    # instead of failing inside the auditor.
+    make_config(tmp_path, ("tickets",))
+    (tmp_path / "tickets.csv").write_text("ticket_id,created_at\nT1,2025-01-01 08:00\n", encoding="utf-8")
+    result = runner.invoke(app, ["explain", "resolution_time_hours", "-c", str(tmp_path / "crm-metrics.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Resolution time (median) 2025-Q1 = n/a (needs tickets.resolved_at)" in result.stdout
