@@ -173,10 +173,10 @@ def detect_columns(
 def _listed_together(found: list[tuple[str, list[_Synonym]]]) -> str | None:
     """The header a single preset puts first when that preset lists every one of `found`."""
     presets = set.intersection(*({h.preset for h in hits} for _, hits in found))
-    for preset in sorted(presets):
-        ranked = sorted(found, key=lambda item: min(h.rank for h in item[1] if h.preset == preset))
-        return ranked[0][0]
-    return None
+    if not presets:
+        return None
+    preset = min(presets)
+    return min(found, key=lambda item: min(h.rank for h in item[1] if h.preset == preset))[0]
 
 
 def _missing_message(file: str, table: str, field: str, wanted: str, headers: list[str], mapped: bool) -> str:

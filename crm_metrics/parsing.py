@@ -303,7 +303,3 @@ def parse_bools(values: pd.Series) -> Parsed:
     out[_flag(text.isin(_FALSE))] = False
     bad_mask = ~blank & out.isna()
     return Parsed(out, int(bad_mask.sum()), bad_mask)
-
-
-def parse_numbers(values: pd.Series) -> Parsed:
-    return parse_amounts(values)

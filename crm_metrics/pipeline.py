@@ -127,7 +127,7 @@ def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> l
         return calendar.default_periods(options.today)
     if first is None:
         assert last is not None
-        return calendar.periods_between(calendar.period(calendar.ordinal_of(last) - 4).start, last)
+        return calendar.default_periods(last)
     # Name where each end came from: the user may not have passed the --to that bounds the range.
     first_name = "--from" if options.date_from else "the start of the config's range"
     if last is None:

@@ -6,7 +6,6 @@ computed once per run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -100,9 +99,3 @@ class MetricContext:
         return (c["acquired_at"] < end) & ~(c["churned_at"] < end)
 
 
-def day_start(day: date) -> pd.Timestamp:
-    return pd.Timestamp(day)
-
-
-def next_day(day: date) -> pd.Timestamp:
-    return pd.Timestamp(day) + pd.Timedelta(days=1)
