@@ -67,7 +67,7 @@ def normalise(
     frame.index = pd.RangeIndex(len(frame))
     for name, words in vocabulary.value_maps.items():
         if name in frame.columns:
-            frame[name] = _map_values(frame[name], words)
+            frame[name] = map_values(frame[name], words)
     quality.rows = len(frame)
     quality.columns = dict(column_map.fields)
     dayfirst = _dayfirst(config, table)
@@ -169,7 +169,7 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     return frame
 
 
-def _map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:
+def map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:
     """A vendor's words for a score ("good" / "bad") as numbers; other cells are left as they are."""
 
     def one(value: object) -> object:

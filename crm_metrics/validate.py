@@ -19,7 +19,7 @@ import pandas as pd
 from crm_metrics.config import Config
 from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import header_key, map_columns
-from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, word_key, word_keys
+from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, map_values, word_key, word_keys
 from crm_metrics.parsing import parse_amounts, parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, vocabulary_for
 from crm_metrics.read_source import read_mapped
@@ -140,7 +140,7 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
                                           f"required column '{wanted}' for {name} is missing{hint}"))
     frame = pd.DataFrame({f: raw[h] if h in headers else h[1:] for f, h in check.columns.items()}, index=raw.index)
     frame["_file"], frame["_row"] = raw["_file"].array, raw["_row"].to_numpy()
-    parsed = _parse_columns(check, schema, frame, config)
+    parsed = _parse_columns(check, schema, frame, config, vocabulary)
     if schema.id_field and schema.id_field in frame.columns:
         _duplicates(check, frame, schema.id_field)
     for name_field in ("account_name", "customer_name"):
@@ -157,7 +157,7 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
 
 
 def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
-                   config: Config) -> dict[str, pd.Series]:
+                   config: Config, vocabulary: Vocabulary) -> dict[str, pd.Series]:
     source = getattr(config.sources, check.table)
     dayfirst = None if source is None else source.dayfirst
     parsed = {}
@@ -169,6 +169,9 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
         # An open deal often has no amount yet; a won deal without one is checked in _deal_checks.
         if name in schema.required and name != schema.id_field and (check.table, name) != ("deals", "amount"):
             check.add("blank_required", blank, frame, name, f"blank {name}")
+        if name in vocabulary.value_maps:
+            # A desk's words for a score (Zendesk's "good" / "bad") are values, as normalise reads them.
+            values = map_values(values, vocabulary.value_maps[name])
         kind = schema.kind(name)
         if kind is FieldKind.DATE:
             result = parse_dates(values, config.timezone, dayfirst)

@@ -228,3 +228,22 @@ def test_lost_twins_match_the_rule_on_random_deals() -> None:
     expected = int((usable["stage"][twin] == "Closed Lost").sum())
     assert expected > 0
     assert found == expected
+
+
+def test_a_desks_score_words_are_values_not_unparseable() -> None:
+    # Zendesk exports CSAT as "good" / "bad" / "unoffered"; the report reads them through the preset's
+    # value map, so validate must too (it reported every one as an unparseable csat).
+    from crm_metrics.validate import validate
+
+    exports = Path(__file__).parent / "fixtures" / "exports"
+    config = parse_config({"sources": {"tickets": {"path": "zendesk_tickets.csv", "preset": "zendesk"}}},
+                          origin="t.yaml", base_dir=exports)
+    check = validate(config, today=TODAY).sources[0]
+    assert [p for p in check.problems if p.check == "unparseable"] == []
+    # A real typo in that column still is one: "good" maps to a score, "goood" does not.
+    raw = pd.DataFrame({"ID": ["1", "2"], "Created at": ["2025-01-06 09:00"] * 2,
+                        "Solved at": ["2025-01-06 13:00"] * 2, "Satisfaction Score": ["good", "goood"],
+                        "_file": "x.csv", "_row": [2, 3]})
+    typo = SourceCheck("tickets", ["x.csv"])
+    check_source(typo, TABLES["tickets"], raw, {}, _config(), TODAY, preset="zendesk")
+    assert [(p.check, p.count, p.examples) for p in typo.problems] == [("unparseable", 1, [("x.csv", 3, "goood")])]
