@@ -10,11 +10,11 @@ field that cannot be found is an error that lists the file's headers and the clo
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crm_metrics.errors import ConfigError, InputError
+from crm_metrics.preset_loader import word_key
 from crm_metrics.schema import TABLES, TableSchema
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 
 def header_key(header: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", header.casefold())
+    """Headers match as stage words do: case, space and punctuation blind."""
+    return word_key(header)
 
 
 @dataclass(frozen=True)

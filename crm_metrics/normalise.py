@@ -6,8 +6,6 @@ currency, dates naive wall time in the config's time zone; duplicate ids keep th
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from crm_metrics.business_hours import from_config
@@ -16,7 +14,7 @@ from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
 from crm_metrics.mapping import ColumnMap
 from crm_metrics.parsing import currency_in_text, parse_amounts, parse_bools, parse_dates
-from crm_metrics.preset_loader import Vocabulary
+from crm_metrics.preset_loader import Vocabulary, word_key
 from crm_metrics.report import TableQuality
 from crm_metrics.schema import TABLES, FieldKind
 
@@ -27,10 +25,6 @@ RENEWAL_WORDS = ("renewal", "renew")
 EXPANSION_WORDS = ("upsell", "crosssell", "addon", "upgrade", "expansion", "expand", "upsale")
 PRIORITY_ALIASES = {"medium": "normal", "critical": "urgent", "p1": "urgent", "p2": "high",
                     "p3": "normal", "p4": "low"}
-
-
-def word_key(value: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", value.casefold())
 
 
 def word_keys(values: pd.Series) -> pd.Series:
