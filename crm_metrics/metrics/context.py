@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +16,9 @@ import pandas as pd
 from crm_metrics.config import Config
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.periods import Calendar, Period
+
+if TYPE_CHECKING:
+    from crm_metrics.business_hours import BusinessHours
 
 
 @dataclass
@@ -66,6 +70,14 @@ class MetricContext:
             num = float(numerator.get(ordinal, 0) or 0)
             cells[ordinal] = Cell(num / den) if den else Cell.na(zero_note)
         return cells
+
+    @cached_property
+    def business_hours(self) -> BusinessHours | None:
+        """The config's business-hours calendar, built once per run: it may read a holidays file,
+        and every support-time metric asks for it."""
+        from crm_metrics.business_hours import from_config
+
+        return from_config(self.config)
 
     # --- the customer ledger --------------------------------------------------------------------
 

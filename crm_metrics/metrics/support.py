@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_metrics.business_hours import BusinessHours, from_config
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.normalise import PRIORITY_ALIASES
@@ -29,14 +28,10 @@ def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
     return {o: Cell.na(f"needs tickets.{column}") for o in ctx.ordinals_shown}
 
 
-def _business_hours(ctx: MetricContext) -> BusinessHours | None:
-    return from_config(ctx.config)
-
-
 def _hours(ctx: MetricContext, tickets: pd.DataFrame, end: str) -> pd.Series:
     """Hours from created_at to `end`: calendar, or business time when the config has a schedule."""
     calendar = (tickets[end] - tickets["created_at"]).dt.total_seconds() / _HOUR
-    business = _business_hours(ctx)
+    business = ctx.business_hours
     if business is None:
         return calendar
     seconds = business.business_seconds(tickets["created_at"], tickets[end])
@@ -88,7 +83,7 @@ def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
     if "resolved_at" not in ctx.table("tickets"):
         return _no_column(ctx, "resolved_at")
     resolved, ordinals = _resolved(ctx)
-    business = _business_hours(ctx)
+    business = ctx.business_hours
     if business is None:
         same_day = (resolved["resolved_at"].dt.normalize() == resolved["created_at"].dt.normalize()).astype(int)
     else:
@@ -108,7 +103,7 @@ def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
         sla_hours = {PRIORITY_ALIASES.get(k.casefold(), k.casefold()): v
                      for k, v in ctx.config.support.sla_hours.items()}
         hours = tickets["priority_key"].map(sla_hours).astype("float64")
-        business = _business_hours(ctx)
+        business = ctx.business_hours
         if business is None:
             deadline = tickets["created_at"] + pd.to_timedelta(hours, unit="h")
         else:
