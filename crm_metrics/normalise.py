@@ -12,7 +12,6 @@ from crm_metrics.business_hours import from_config
 from crm_metrics.config import Config
 from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
-from crm_metrics.mapping import ColumnMap
 from crm_metrics.parsing import currency_in_text, parse_amounts, parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, word_key
 from crm_metrics.report import TableQuality
@@ -52,18 +51,18 @@ def name_key(values: pd.Series) -> pd.Series:
 
 
 def normalise(
-    table: str, raw: pd.DataFrame, column_map: ColumnMap, config: Config, quality: TableQuality,
+    table: str, raw: pd.DataFrame, config: Config, quality: TableQuality,
     vocabulary: Vocabulary | None = None,
 ) -> pd.DataFrame:
     schema = TABLES[table]
     vocabulary = vocabulary or Vocabulary()
-    frame = pd.DataFrame({name: raw[header] for name, header in column_map.fields.items()})
+    # raw has canonical column names (mapping.select_columns); _duration_ columns are read below.
+    frame = pd.DataFrame({name: raw[name] for name in raw.columns if not name.startswith("_")})
     frame.index = pd.RangeIndex(len(frame))
     for name, words in vocabulary.value_maps.items():
         if name in frame.columns:
             frame[name] = map_values(frame[name], words)
     quality.rows = len(frame)
-    quality.columns = dict(column_map.fields)
     dayfirst = _dayfirst(config, table)
     for name in list(frame.columns):
         kind = schema.kind(name)

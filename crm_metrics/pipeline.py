@@ -166,9 +166,8 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
         assert column_map is not None
         # Columns are canonical names by now, so files whose headers differ still line up.
         combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
-        identity = type(column_map)(name, {f: f for f in combined.columns if not f.startswith("_")})
         with loading(f"Cleaning {name} ({len(combined):,} rows)"):
-            frames[name] = normalise(name, combined, identity, config, table_quality, vocabulary)
+            frames[name] = normalise(name, combined, config, table_quality, vocabulary)
         table_quality.columns = dict(column_map.fields)
         table_quality.mapping = column_map.describe()
         table_quality.mapped_by = _mapped_by(source.preset, source.columns, column_map.how, column_map.preset)
