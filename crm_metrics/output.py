@@ -8,7 +8,9 @@ import contextlib
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from crm_metrics.errors import ConfigError, CrmMetricsError
 from crm_metrics.report import Report
@@ -46,6 +48,21 @@ def write_report(report: Report, fmt: str, path: Path) -> int:
     """Render `report` as `fmt` into `path` atomically; return the number of bytes written."""
     from crm_metrics.render import BINARY_FORMATS, get_binary_renderer, get_renderer
 
+    def render(raw: BinaryIO) -> None:
+        if fmt in BINARY_FORMATS:
+            get_binary_renderer(fmt)(report, raw)
+        else:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            get_renderer(fmt)(report, text)
+            text.flush()
+            text.detach()
+
+    return atomic_write(path, render)
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> int:
+    """Write `path` through a temp file in its folder, then rename: a crash never leaves a half-written
+    file, and an existing one is replaced only by a complete one. Returns the size written."""
     check_output_path(path)
     folder = path.parent
     try:
@@ -55,13 +72,7 @@ def write_report(report: Report, fmt: str, path: Path) -> int:
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as raw:
-            if fmt in BINARY_FORMATS:
-                get_binary_renderer(fmt)(report, raw)
-            else:
-                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                get_renderer(fmt)(report, text)
-                text.flush()
-                text.detach()
+            write(raw)
             raw.flush()
             os.fsync(raw.fileno())
         os.chmod(temp, _mode_for(path))

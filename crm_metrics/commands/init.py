@@ -55,6 +55,7 @@ def init(
     """Sniff exports and write a commented crm-metrics.yaml that runs at once."""
     with user_errors():
         from crm_metrics.errors import ConfigError, ExitCode
+        from crm_metrics.output import atomic_write
 
         exports = _expand(exports)
         _check_paths(exports, output)
@@ -67,9 +68,7 @@ def init(
             raise typer.Exit(int(ExitCode.USAGE))
         text = render_config(plans, output.resolve().parent, skipped)
         _check_runs(text, output)
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
+        atomic_write(output, lambda handle: handle.write(text.encode("utf-8")))
         for plan in plans:
             how = f"{len(plan.columns)} detected columns" if plan.columns else f"preset {plan.preset}"
             typer.echo(f"{plan.table}: {', '.join(p.name for p in plan.paths)} ({how})")
