@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crm_metrics.parsing import Parsed
+from crm_metrics.parsing import Parsed, once_per_value
 
 if TYPE_CHECKING:
     from crm_metrics.business_hours import BusinessHours
@@ -41,6 +41,7 @@ class DurationUnit(Enum):
                 return 1.0
 
 
+@once_per_value
 def parse_durations(values: pd.Series, unit: DurationUnit) -> Parsed:
     """Seconds (float64, NaN where blank or unreadable) from "HH:MM:SS", "HH:MM", numbers in
     `unit`, and time-like cells from Excel (timedelta, time). Negative values are unreadable."""

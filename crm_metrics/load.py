@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from crm_metrics.categories import categorise
 from crm_metrics.errors import InputError
 from crm_metrics.readers import CsvLayout, read_csv_arrow
 from crm_metrics.sniff import count_footer, detect_delimiter, detect_encoding, filled, find_header, is_text
@@ -66,8 +67,8 @@ def expand_sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path
 
 # Within one report, validate() asks for the very frames the pipeline read; shared_reads() lets the
 # second request reuse them instead of reading (and for a workbook, inflating) the file again.
-_SHARED: ContextVar[dict[tuple[str, str | int | None, frozenset[str] | None], pd.DataFrame] | None] = ContextVar(
-    "shared_reads", default=None)
+_ReadKey = tuple[str, str | int | None, frozenset[str] | None, frozenset[str]]
+_SHARED: ContextVar[dict[_ReadKey, pd.DataFrame] | None] = ContextVar("shared_reads", default=None)
 
 
 @contextmanager
@@ -81,22 +82,23 @@ def shared_reads() -> Iterator[None]:
 
 
 def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
-               usecols: Collection[str] | None = None) -> pd.DataFrame:
+               usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
     shared = _SHARED.get()
     if shared is None:
-        return _read_table(path, sheet, limits, usecols)
-    key = (str(path.resolve()), sheet, None if usecols is None else frozenset(usecols))
+        return _read_table(path, sheet, limits, usecols, categorical)
+    key = (str(path.resolve()), sheet, None if usecols is None else frozenset(usecols), frozenset(categorical))
     if key not in shared:
-        shared[key] = _read_table(path, sheet, limits, usecols)
+        shared[key] = _read_table(path, sheet, limits, usecols, categorical)
     return shared[key]
 
 
 def _read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
-                usecols: Collection[str] | None = None) -> pd.DataFrame:
+                usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
     """The file's cells with its header row as column names, every value as read (no parsing).
 
     With `usecols` (names as csv_headers gives them) only those columns are kept; a CSV is then read
-    for those columns alone, which is what makes a wide export with millions of rows quick.
+    for those columns alone, which is what makes a wide export with millions of rows quick. The
+    `categorical` columns come back as categoricals where their values repeat (categories.py).
     """
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path in the config's sources")
@@ -107,9 +109,10 @@ def _read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig
         if suffix in EXCEL_SUFFIXES:
             max_mb = limits.max_xlsx_uncompressed_mb if limits else 500.0
             frame = _read_excel(path, sheet, max_mb)
+            categorise(frame, categorical)
         elif suffix in CSV_SUFFIXES or suffix == "":
             _check_csv_size(path, limits.max_csv_mb if limits else None)
-            frame = _read_csv(path, usecols)
+            frame = _read_csv(path, usecols, categorical)
         else:
             raise InputError(f"{path}: unsupported file type '{suffix}'; export as .csv or .xlsx")
     except PermissionError:
@@ -157,7 +160,7 @@ def _unique(headers: list[str]) -> list[str]:
     return out
 
 
-def _read_csv(path: Path, usecols: Collection[str] | None = None) -> pd.DataFrame:
+def _read_csv(path: Path, usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     encoding = detect_encoding(head)
@@ -170,7 +173,7 @@ def _read_csv(path: Path, usecols: Collection[str] | None = None) -> pd.DataFram
                          "export it again as UTF-8")
     layout = _csv_layout(path, head, encoding, fast_only=True)
     if layout is not None:
-        fast = read_csv_arrow(path, layout, usecols)
+        fast = read_csv_arrow(path, layout, usecols, categorical)
         if fast is not None:
             return fast
     try:
@@ -185,7 +188,9 @@ def _read_csv(path: Path, usecols: Collection[str] | None = None) -> pd.DataFram
         raise InputError(f"{path}: cannot split the file into cells ({exc}); check its quoting") from None
     frame = _frame_from_rows(path, rows)
     # Text cells in pandas' string dtype, as the fast reader gives them.
-    return frame.astype("str") if len(frame.columns) else frame
+    frame = frame.astype("str") if len(frame.columns) else frame
+    categorise(frame, categorical)
+    return frame
 
 
 def _csv_layout(path: Path, head: bytes, encoding: str, fast_only: bool) -> CsvLayout | None:

@@ -6,9 +6,11 @@ currency, dates naive wall time in the config's time zone; duplicate ids keep th
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from crm_metrics.business_hours import from_config
+from crm_metrics.categories import recode, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
@@ -27,11 +29,12 @@ PRIORITY_ALIASES = {"medium": "normal", "critical": "urgent", "p1": "urgent", "p
 
 
 def word_keys(values: pd.Series) -> pd.Series:
-    """word_key of every cell, computed once per distinct value (a column repeats a few stages)."""
+    """word_key of every cell ("" for a missing one), computed once per distinct value (a column
+    repeats a few stages)."""
     # factorize + take: a dict .map() over millions of rows costs several times more.
     codes, uniques = pd.factorize(values)
-    keys = pd.array([word_key(str(u)) for u in uniques], dtype="str")
-    return pd.Series(keys.take(codes, allow_fill=True), index=values.index)
+    keys = pd.array([word_key(str(u)) for u in uniques] + [""], dtype="str")
+    return pd.Series(keys.take(np.where(codes < 0, len(uniques), codes)), index=values.index)
 
 
 # Python's \s on ASCII text, spelled for Arrow's RE2 (whose \s lacks \v and \x1c-\x1f).
@@ -40,6 +43,10 @@ _ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
 
 def name_key(values: pd.Series) -> pd.Series:
     """An account name as a customer key: trimmed, case-folded, inner spaces collapsed."""
+    return recode(values, _name_key)
+
+
+def _name_key(values: pd.Series) -> pd.Series:
     text = values.astype("string")
     if text.str.isascii().all():
         # For ASCII text casefold is lower(), which Arrow does in bulk.
@@ -80,7 +87,7 @@ def normalise(
         elif name in _DURATION_FIELDS:
             continue  # read by _ticket_times, which also takes Excel time cells
         else:
-            frame[name] = frame[name].astype("string").str.strip()
+            frame[name] = stripped_text(frame[name])
             continue
         frame[name] = parsed.values
         quality.unparseable[name] = parsed.bad
@@ -171,7 +178,7 @@ def map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:
             return pd.NA if mapped is None else mapped
         return value
 
-    return values.astype(object).map(one)
+    return recode(values, lambda cells: cells.astype(object).map(one), text=False)
 
 
 def _durations(values: pd.Series, unit: str) -> pd.Series:
@@ -201,19 +208,26 @@ def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality, vocabular
     quality.leave_out("deals without a create date", int(_blank(frame, "created_at").sum()))
     quality.leave_out("deals without an amount", int(_blank(frame, "amount").sum()))
     if "account_id" in frame.columns:
-        key = frame["account_id"].astype("string")
+        key = frame["account_id"]
         if "account_name" in frame.columns:
-            key = key.fillna(name_key(frame["account_name"]))
+            key = _filled(key, name_key(frame["account_name"]))
     elif "account_name" in frame.columns:
         key = name_key(frame["account_name"])
     else:
         key = pd.Series(pd.NA, index=frame.index, dtype="string")
     # A deal with no account at all still stands for one customer: itself.
-    frame["account_key"] = key.fillna("deal:" + frame["deal_id"].astype("string"))
+    frame["account_key"] = _filled(key, "deal:" + frame["deal_id"].astype("string"))
     for column in ("owner", "source", "region", "product", "campaign"):
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     return frame
+
+
+def _filled(values: pd.Series, fallback: pd.Series) -> pd.Series:
+    """values, with fallback's cell where one is missing (as text once anything needs filling)."""
+    if not values.isna().any():
+        return values
+    return values.astype("string").fillna(fallback.astype("string"))
 
 
 def _outcomes(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd.Series:
@@ -222,15 +236,20 @@ def _outcomes(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd
     won = (WON_STAGES | {word_key(s) for s in vocabulary.won_stages}) - {word_key(s) for s in config.lost_stages}
     won |= {word_key(s) for s in config.won_stages}
     lost |= {word_key(s) for s in config.lost_stages}
-    keys = word_keys(frame["stage"].fillna(""))
-    outcome = pd.Series("open", index=frame.index, dtype="string")
-    outcome[keys.isin(won).to_numpy(dtype=bool)] = "won"
-    outcome[keys.isin(lost).to_numpy(dtype=bool)] = "lost"
+    keys = word_keys(frame["stage"])
+    codes = np.full(len(frame), _OUTCOMES.index("open"), dtype=np.int8)
+    codes[keys.isin(won).to_numpy(dtype=bool)] = _OUTCOMES.index("won")
+    codes[keys.isin(lost).to_numpy(dtype=bool)] = _OUTCOMES.index("lost")
     if "status" in frame.columns:
-        status = word_keys(frame["status"].fillna(""))
-        for value in ("won", "lost", "open"):
-            outcome[(status == value).to_numpy(dtype=bool)] = value
-    return outcome
+        status = word_keys(frame["status"])
+        for value in _OUTCOMES:
+            codes[(status == value).to_numpy(dtype=bool)] = _OUTCOMES.index(value)
+    # A categorical: three values over millions of deals, compared and filtered as small integers.
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(_OUTCOMES, dtype="string")),
+                     index=frame.index)
+
+
+_OUTCOMES = ("lost", "open", "won")  # sorted, as recode orders categories
 
 
 def _deal_types(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd.Series:
@@ -252,10 +271,12 @@ def _deal_types(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> 
             return "expansion"
         return "new"
 
-    values = frame["deal_type"]
-    mapping = {v: classify(v) for v in values.dropna().unique()}
-    # Built as plain strings: mapping an all-blank column gives a float column that cannot take "new".
-    return pd.Series([mapping.get(v, "new") for v in values.astype(object)], index=frame.index, dtype="string")
+    def classify_cells(values: pd.Series) -> pd.Series:
+        mapping = {v: classify(v) for v in values.dropna().unique()}
+        # Built as plain strings: mapping an all-blank column gives a float column that cannot take "new".
+        return pd.Series([mapping.get(v, "new") for v in values.astype(object)], index=values.index, dtype="string")
+
+    return recode(frame["deal_type"], classify_cells)
 
 
 def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
@@ -323,7 +344,7 @@ def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) ->
 def _spend(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
     if "category" not in frame.columns:
         frame["category"] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    frame["category_key"] = word_keys(frame["category"].fillna(""))
+    frame["category_key"] = word_keys(frame["category"])
     quality.leave_out("spend rows without a date", int(_blank(frame, "date").sum()))
     quality.leave_out("spend rows without an amount", int(_blank(frame, "amount").sum()))
     return frame

@@ -5,13 +5,17 @@ could not read, so normalise.py can report them instead of guessing.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec
 
 import numpy as np
 import pandas as pd
 
 from crm_metrics import fast_parsing as fast
+from crm_metrics.categories import distinct_values, is_categorical, per_value, spread
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB",
             "R$": "BRL", "CHF": "CHF", "kr": "SEK", "zł": "PLN"}
@@ -26,6 +30,29 @@ class Parsed:
     bad_mask: pd.Series
 
 
+_P = ParamSpec("_P")
+
+
+def once_per_value(parse: Callable[Concatenate[pd.Series, _P], Parsed]) -> Callable[Concatenate[pd.Series, _P], Parsed]:
+    """`parse` run on a categorical column's distinct values only, its result spread to the rows.
+
+    Every parser here reads each cell on its own, or decides a column-wide reading (day-first,
+    decimal comma) from which values occur, never from how often: the distinct values give the
+    same cells, bad counts included.
+    """
+
+    @functools.wraps(parse)
+    def per_distinct(values: pd.Series, *args: _P.args, **kwargs: _P.kwargs) -> Parsed:
+        if not is_categorical(values):
+            return parse(values, *args, **kwargs)
+        distinct, positions = distinct_values(values)
+        parsed = parse(distinct, *args, **kwargs)
+        bad_mask = spread(parsed.bad_mask, positions, values.index)
+        return Parsed(spread(parsed.values, positions, values.index), int(bad_mask.sum()), bad_mask)
+
+    return per_distinct
+
+
 def _flag(mask: pd.Series) -> pd.Series:
     """A plain numpy-backed boolean mask (string methods return nullable or arrow booleans)."""
     return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
@@ -38,6 +65,10 @@ def _blank(values: pd.Series) -> pd.Series:
 
 def currency_in_text(values: pd.Series) -> pd.Series:
     """The currency named inside amount cells ("$1,200", "EUR 1.200,50"), or <NA>."""
+    return per_value(values, _currency_in_text)
+
+
+def _currency_in_text(values: pd.Series) -> pd.Series:
     if _is_text(values) and not fast.any_match(values, _CURRENCY_RE.pattern):
         return pd.Series(pd.NA, index=values.index, dtype="string")
     found = values.astype("string").str.extract(f"({_CURRENCY_RE.pattern})", expand=False)
@@ -45,6 +76,7 @@ def currency_in_text(values: pd.Series) -> pd.Series:
     return found.map(names).astype("string")
 
 
+@once_per_value
 def parse_amounts(values: pd.Series) -> Parsed:
     """Amounts such as 1234.5, "$1,234.50", "1.234,50 €", "EUR 1.200,50", "(300)", "1'234"."""
     if pd.api.types.is_numeric_dtype(values.dtype):
@@ -113,6 +145,7 @@ _NUMERIC_DATE_RE = re.compile(
 _SERIAL_RE = r"\d{5}(?:\.\d+)?"
 
 
+@once_per_value
 def parse_dates(values: pd.Series, timezone: str, dayfirst: bool | None = None) -> Parsed:
     """Dates and timestamps to naive wall time in `timezone` (datetime64[ns]).
 
@@ -295,6 +328,7 @@ _TRUE = {"true", "yes", "y", "1", "answered", "t", "x"}
 _FALSE = {"false", "no", "n", "0", "abandoned", "unanswered", "missed", "f"}
 
 
+@once_per_value
 def parse_bools(values: pd.Series) -> Parsed:
     blank = _blank(values)
     text = values.astype("string").str.strip().str.lower()

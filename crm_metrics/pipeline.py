@@ -10,6 +10,7 @@ from datetime import date
 
 import pandas as pd
 
+from crm_metrics.categories import concat_rows
 from crm_metrics.config import Config
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.load import expand_paths, expand_sheets
@@ -165,7 +166,7 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
             raws.append(select_columns(raw, column_map, vocabulary))
         assert column_map is not None
         # Columns are canonical names by now, so files whose headers differ still line up.
-        combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
+        combined = concat_rows(raws)
         with loading(f"Cleaning {name} ({len(combined):,} rows)"):
             frames[name] = normalise(name, combined, config, table_quality, vocabulary)
         table_quality.columns = dict(column_map.fields)

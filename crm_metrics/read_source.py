@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from crm_metrics.categories import categorise
 from crm_metrics.config import Config
 from crm_metrics.errors import InputError
 from crm_metrics.load import csv_headers, read_table
 from crm_metrics.mapping import ColumnMap, map_columns, needed_headers
 from crm_metrics.preset_loader import vocabulary_for
-from crm_metrics.schema import TABLES
+from crm_metrics.schema import TABLES, FieldKind
 
 
 def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config, where: str | None = None,
@@ -36,9 +37,20 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
             column_map = None
         if column_map is not None and all(name in column_map.fields for name in schema.required):
             usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
-            raw = read_table(path, sheet, limits=config.limits, usecols=usecols)
+            raw = read_table(path, sheet, limits=config.limits, usecols=usecols,
+                             categorical=repeating_headers(column_map, table))
             if set(usecols) <= set(raw.columns):
                 return raw, column_map
     raw = read_table(path, sheet, limits=config.limits)
-    return raw, map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
-                            strict=strict)
+    column_map = map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
+                             strict=strict)
+    categorise(raw, repeating_headers(column_map, table))
+    return raw, column_map
+
+
+def repeating_headers(column_map: ColumnMap, table: str) -> set[str]:
+    """Headers whose values repeat down a long export (stages, owners, dates, scores), read as
+    categoricals: all mapped fields but the id and the amounts, which are nearly all distinct."""
+    schema = TABLES[table]
+    return {header for name, header in column_map.fields.items()
+            if name != schema.id_field and schema.kind(name) is not FieldKind.AMOUNT}

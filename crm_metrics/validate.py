@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crm_metrics.categories import blank_cells, concat_rows, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import header_key, map_columns
@@ -113,7 +114,7 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
             raw["_row"] = range(2, len(raw) + 2)
             raws.append(raw)
         check = SourceCheck(name, [str(p) for p in paths])
-        combined = pd.concat(raws, ignore_index=True) if len(raws) > 1 else raws[0]
+        combined = concat_rows(raws)
         check_source(check, TABLES[name], combined, source.columns, config, today, preset=source.preset)
         checks.append(check)
     return Validation(checks)
@@ -163,8 +164,7 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
     parsed = {}
     for name in check.columns:
         values = frame[name]
-        blank = pd.Series(values.isna().to_numpy() | (values.astype("string").str.strip() == "")
-                          .fillna(True).to_numpy(dtype=bool), index=values.index)
+        blank = pd.Series(blank_cells(values), index=values.index)
         check.blanks[name] = int(blank.sum())
         # An open deal often has no amount yet; a won deal without one is checked in _deal_checks.
         if name in schema.required and name != schema.id_field and (check.table, name) != ("deals", "amount"):
@@ -203,8 +203,8 @@ def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> None:
 
 
 def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None:
-    names = frame[column].astype("string").str.strip()
-    keys = word_keys(names.fillna(""))
+    names = stripped_text(frame[column])
+    keys = word_keys(names)
     spellings = pd.DataFrame({"key": keys, "name": names}).dropna()
     spellings = spellings[spellings["key"] != ""]
     variants = spellings.groupby("key")["name"].nunique()
@@ -239,12 +239,11 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
     else:
         # Only blank cells: a date that cannot be read is already counted as unparseable closed_at,
         # and each bad row is counted once, under its most specific reason.
-        text = frame["closed_at"].astype("string").str.strip()
-        no_date = (frame["closed_at"].isna() | (text == "").fillna(True)).to_numpy(dtype=bool)
+        no_date = blank_cells(frame["closed_at"])
     check.add("closed_without_date", pd.Series(closed & no_date), frame, "stage",
               "won or lost deals without a close date")
     if "amount" in frame.columns:
-        blank = frame["amount"].astype("string").str.strip().fillna("").eq("").to_numpy(dtype=bool)
+        blank = blank_cells(frame["amount"])
         check.add("won_without_amount", pd.Series(blank & (outcome == "won").to_numpy(dtype=bool)), frame,
                   "stage", "won deals without an amount")
     if "created_at" in parsed:
@@ -254,11 +253,11 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
     known = WON_STAGES | LOST_STAGES | OPEN_STAGES | {
         word_key(s) for s in (*config.won_stages, *config.lost_stages, *config.open_stages,
                               *vocabulary.won_stages, *vocabulary.lost_stages, *vocabulary.open_stages)}
-    keys = word_keys(frame["stage"].astype("string").fillna(""))
+    keys = word_keys(frame["stage"])
     unknown = ~keys.isin(known).to_numpy(dtype=bool) & (keys != "").to_numpy(dtype=bool)
     if "status" in frame.columns:
         # Pipedrive's status column decides the outcome; its stage names are the user's own.
-        status = word_keys(frame["status"].astype("string").fillna(""))
+        status = word_keys(frame["status"])
         unknown &= ~status.isin({"won", "lost", "open"}).to_numpy(dtype=bool)
     check.add("unknown_stage", pd.Series(unknown), frame, "stage",
               "stages that are neither won, lost nor a known open stage (add them to won_stages, "
@@ -288,7 +287,7 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
         candidates &= ~frame["deal_id"].astype("string").duplicated(keep="last").fillna(False).to_numpy(dtype=bool)
     positions = np.flatnonzero(candidates)
     key = pd.DataFrame({
-        "account": word_keys(frame[account].iloc[positions].astype("string").fillna("")).to_numpy(),
+        "account": word_keys(frame[account].iloc[positions]).to_numpy(),
         "amount": amount[positions],
         "created": created.to_numpy()[positions],
     })

@@ -124,10 +124,11 @@ def _arrow_reads(path: Path) -> bool:
     return layout is not None and load.read_csv_arrow(path, layout) is not None
 
 
-def _plain_only(monkeypatch: pytest.MonkeyPatch, path: Path, usecols: object = None) -> pd.DataFrame:
+def _plain_only(monkeypatch: pytest.MonkeyPatch, path: Path, usecols: object = None,
+                categorical: tuple[str, ...] = ()) -> pd.DataFrame:
     with monkeypatch.context() as patch:
         patch.setattr(load, "read_csv_arrow", lambda *args, **kwargs: None)
-        return load.read_table(path, usecols=usecols)  # type: ignore[arg-type]
+        return load.read_table(path, usecols=usecols, categorical=categorical)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
@@ -209,6 +210,12 @@ def test_every_csv_fixture_reads_the_same_with_and_without_arrow(path: Path, mon
     plain = _plain_only(monkeypatch, path)
     pd.testing.assert_frame_equal(fast, plain)
     assert fast.attrs == plain.attrs
+    # Asked for categoricals, Arrow dictionary-encodes while reading and the plain reader factorizes
+    # afterwards: the same columns become categoricals, with the same categories in the same order.
+    every = tuple(plain.columns)
+    fast_categories = load.read_table(path, categorical=every)
+    pd.testing.assert_frame_equal(fast_categories, _plain_only(monkeypatch, path, categorical=every))
+    pd.testing.assert_frame_equal(fast_categories.astype(object), plain.astype(object))
 
 
 REPORT_EXPORT = (
