@@ -72,6 +72,7 @@ def read_csv_arrow(path: Path, layout: CsvLayout, usecols: Collection[str] | Non
         return None
     footer_in_table = sum(1 for row in layout.footer if len(row) == width)
     table = table.slice(0, table.num_rows - footer_in_table)
+    rows_read = table.num_rows
     if table.num_columns:
         table = table.unify_dictionaries()
         for column in table.columns:
@@ -83,7 +84,12 @@ def read_csv_arrow(path: Path, layout: CsvLayout, usecols: Collection[str] | Non
             filled = pc.or_(filled, pc.is_valid(column))
         if not pc.all(filled).as_py():
             table = table.filter(filled)  # rows with no cell at all, as the plain reader drops them
-    return _to_frame(_plain_where_distinct(table), layout)
+    trimmed = rows_read + footer_in_table > table.num_rows
+    table, unused = _plain_where_distinct(table, trimmed)
+    frame = _to_frame(table, layout)
+    for name in unused:
+        frame[name] = frame[name].cat.remove_unused_categories()
+    return frame
 
 
 def _dictionary(column: Any) -> Any:
@@ -93,16 +99,30 @@ def _dictionary(column: Any) -> Any:
     return column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
 
 
-def _plain_where_distinct(table: Any) -> Any:
-    """Dictionary columns whose values hardly repeat (ids, timestamps to the second) as plain text."""
+def _plain_where_distinct(table: Any, trimmed: bool) -> tuple[Any, list[str]]:
+    """Dictionary columns as categories.categorise leaves them: plain text where values hardly
+    repeat (timestamps to the second), cast here because pandas takes long to make millions of
+    categories; and the names of those whose dictionary holds values of cut-off rows (footer or
+    empty rows), which must leave the categories."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from crm_metrics.categories import worth_categories
 
+    unused = []
     for i, column in enumerate(table.columns):
-        if pa.types.is_dictionary(column.type) and not worth_categories(len(_dictionary(column)), table.num_rows):
+        if not pa.types.is_dictionary(column.type):
+            continue
+        distinct = len(_dictionary(column))
+        if trimmed and distinct:
+            used = pc.count_distinct(pa.chunked_array([c.indices for c in column.chunks])).as_py()
+            if used < distinct:
+                unused.append(table.field(i).name)
+            distinct = used
+        if not worth_categories(distinct, table.num_rows):
             table = table.set_column(i, table.field(i).name, column.cast(pa.string()))
-    return table
+            unused = [name for name in unused if name != table.field(i).name]
+    return table, unused
 
 
 def _to_frame(table: Any, layout: CsvLayout) -> pd.DataFrame:

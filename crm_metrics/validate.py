@@ -284,7 +284,7 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
         return
     if "deal_id" in frame.columns:
         # Rows that repeat an id are duplicate ids, reported above; count each deal once here.
-        candidates &= ~frame["deal_id"].astype("string").duplicated(keep="last").fillna(False).to_numpy(dtype=bool)
+        candidates &= ~frame["deal_id"].duplicated(keep="last").to_numpy(dtype=bool)
     positions = np.flatnonzero(candidates)
     key = pd.DataFrame({
         "account": word_keys(frame[account].iloc[positions]).to_numpy(),
