@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.business_hours import from_config
-from crm_metrics.categories import recode, stripped_text
+from crm_metrics.categories import per_value, recode, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
@@ -148,12 +148,14 @@ def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality) 
 
 def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality, table: str) -> pd.DataFrame:
     if "currency" in frame.columns:
-        currency = frame["currency"].astype("string").str.strip().str.upper()
+        currency = per_value(frame["currency"], lambda cells: cells.astype("string").str.strip().str.upper())
         currency = currency.fillna(frame["_text_currency"])
     else:
         currency = frame["_text_currency"]
-    currency = currency.fillna(config.currency)
-    foreign = sorted(set(currency.unique()) - {config.currency})
+    # Rates per distinct currency, spread by code: a few currencies over millions of rows.
+    codes, found = pd.factorize(currency)
+    found = found.fillna(config.currency) if found.hasnans else found
+    foreign = sorted(set(found) - {config.currency})
     missing = [c for c in foreign if c not in config.fx]
     if missing:
         files = ", ".join(quality.files)
@@ -162,10 +164,11 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
             f"{'it' if len(missing) == 1 else 'them'}; add fx: {{{missing[0]}: <value of 1 {missing[0]} "
             f"in {config.currency}>}}"
         )
-    rates = currency.map({c: 1.0 if c == config.currency else config.fx[c] for c in currency.unique()}).astype(
-        "float64")
-    frame["amount"] = frame["amount"] * rates.to_numpy()
-    frame["currency"] = config.currency
+    if foreign:
+        rates = np.array([1.0 if c == config.currency else config.fx[c] for c in found] + [1.0])
+        frame["amount"] = frame["amount"] * rates[codes]  # code -1, no currency: the report's own
+    frame["currency"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
+                                                  categories=pd.Index([config.currency], dtype="string"))
     return frame
 
 

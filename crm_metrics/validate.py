@@ -142,8 +142,9 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
     frame = pd.DataFrame({f: raw[h] if h in headers else h[1:] for f, h in check.columns.items()}, index=raw.index)
     frame["_file"], frame["_row"] = raw["_file"].array, raw["_row"].to_numpy()
     parsed = _parse_columns(check, schema, frame, config, vocabulary)
+    repeated_ids = None
     if schema.id_field and schema.id_field in frame.columns:
-        _duplicates(check, frame, schema.id_field)
+        repeated_ids = _duplicates(check, frame, schema.id_field)
     for name_field in ("account_name", "customer_name"):
         if name_field in frame.columns:
             _name_variants(check, frame, name_field)
@@ -151,7 +152,7 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
     if "amount" in parsed and check.table == "deals":
         check.add("negative_amount", parsed["amount"] < 0, frame, "amount", "negative amounts")
     if check.table == "deals" and "stage" in frame.columns:
-        _deal_checks(check, frame, parsed, config, vocabulary)
+        _deal_checks(check, frame, parsed, config, vocabulary, repeated_ids)
     if check.table == "tickets" and {"created_at", "resolved_at"} <= set(parsed):
         check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"], frame,
                   "resolved_at", "tickets resolved before they were created")
@@ -186,13 +187,14 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
     return parsed
 
 
-def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> None:
+def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> np.ndarray:
+    """Report missing and repeated ids; the rows whose id another row has too."""
     ids = frame[id_field].astype("string").str.strip()
     has_id = ids.notna().to_numpy(dtype=bool)
     check.add("missing_id", ~has_id, frame, id_field, f"rows without {id_field}")
     repeated = (ids.duplicated(keep=False).to_numpy(dtype=bool)) & has_id
     if not repeated.any():
-        return
+        return repeated
     content = frame.drop(columns=["_file", "_row"]).astype("string").fillna("")
     # Every row after the first of an id; an exact copy repeats all mapped cells of the first.
     later = ids.duplicated(keep="first").to_numpy(dtype=bool) & has_id
@@ -200,20 +202,24 @@ def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> None:
     check.add("duplicate_exact", pd.Series(exact), frame, id_field, f"exact copies of a row with the same {id_field}")
     check.add("duplicate_conflict", pd.Series(later & ~exact), frame, id_field,
               f"rows that repeat a {id_field} with different values (the last one is kept)")
+    return repeated
 
 
 def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None:
-    names = stripped_text(frame[column])
-    keys = word_keys(names)
-    spellings = pd.DataFrame({"key": keys, "name": names}).dropna()
-    spellings = spellings[spellings["key"] != ""]
-    variants = spellings.groupby("key")["name"].nunique()
-    keys_with_variants = set(variants[variants > 1].index)
-    if not keys_with_variants:
-        return
-    first = spellings.drop_duplicates("key")
-    flagged = keys.isin(keys_with_variants).to_numpy(dtype=bool) & ~frame.index.isin(first.index)
-    flagged &= ~names.duplicated(keep="first").fillna(False).to_numpy(dtype=bool)
+    """Flag the first row of each spelling of a name whose word key another, earlier spelling has
+    ("ACME Inc." after "Acme Inc"); the earliest spelling of a key is the one the others differ from."""
+    # Worked on the distinct spellings: an export has millions of rows but thousands of names.
+    codes, spellings = pd.factorize(stripped_text(frame[column]))
+    # factorize numbers spellings in order of appearance: a row is a spelling's first exactly when
+    # its code is above every code before it.
+    before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+    first_rows = np.flatnonzero(codes > before)
+    table = pd.DataFrame({"key": word_keys(pd.Series(spellings)).to_numpy(), "row": first_rows})
+    table = table[table["key"] != ""]
+    table = table[table.groupby("key")["row"].transform("size").to_numpy() > 1]
+    earliest = table.groupby("key")["row"].transform("min").to_numpy()
+    flagged = np.zeros(len(frame), dtype=bool)
+    flagged[table["row"].to_numpy()[table["row"].to_numpy() != earliest]] = True
     check.add("name_variants", pd.Series(flagged), frame, column,
               f"{column} spellings that differ only in case, spacing or punctuation from another")
 
@@ -229,7 +235,7 @@ def _future_dates(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
 
 
 def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series], config: Config,
-                 vocabulary: Vocabulary) -> None:
+                 vocabulary: Vocabulary, repeated_ids: np.ndarray | None) -> None:
     outcome = _outcomes(frame, config, vocabulary)
     closed = (outcome != "open").to_numpy(dtype=bool)
     closed_at = parsed.get("closed_at")
@@ -262,11 +268,11 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
     check.add("unknown_stage", pd.Series(unknown), frame, "stage",
               "stages that are neither won, lost nor a known open stage (add them to won_stages, "
               "lost_stages or open_stages)")
-    _lost_duplicates(check, frame, parsed, outcome)
+    _lost_duplicates(check, frame, parsed, outcome, repeated_ids)
 
 
 def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series],
-                     outcome: pd.Series) -> None:
+                     outcome: pd.Series, repeated_ids: np.ndarray | None) -> None:
     account = "account_id" if "account_id" in frame.columns else "account_name"
     if account not in frame.columns or not {"amount", "created_at"} <= set(parsed):
         return
@@ -274,17 +280,22 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     created = parsed["created_at"].dt.normalize()
     # Lost deals are often zeroed; two zero-amount deals of one account and day are not a duplicate.
     complete = ~np.isnan(amount) & created.notna().to_numpy(dtype=bool) & (amount != 0)
-    numbers = pd.DataFrame({"amount": amount, "created": created.to_numpy()})
     # Only rows sharing an amount and a day with another row can be twins; account keys (text, slow
-    # on millions of rows) are built for those alone.
+    # on millions of rows) are built for those alone. Amounts are nearly all distinct, so the rows
+    # that share one are few, and only those are compared on the day too.
     candidates = np.zeros(len(frame), dtype=bool)
-    candidates[complete] = numbers[complete].duplicated(keep=False).to_numpy(dtype=bool)
+    candidates[complete] = pd.Series(amount[complete]).duplicated(keep=False).to_numpy(dtype=bool)
+    numbers = pd.DataFrame({"amount": amount[candidates], "created": created.to_numpy()[candidates]})
+    candidates[candidates] = numbers.duplicated(keep=False).to_numpy(dtype=bool)
     lost = (outcome == "lost").to_numpy(dtype=bool)
     if not (candidates & lost).any():
         return
-    if "deal_id" in frame.columns:
-        # Rows that repeat an id are duplicate ids, reported above; count each deal once here.
-        candidates &= ~frame["deal_id"].duplicated(keep="last").to_numpy(dtype=bool)
+    if repeated_ids is not None and repeated_ids.any():
+        # Rows that repeat an id are duplicate ids, reported above; count each deal once here (its
+        # last row, the one the report keeps). Only rows whose id repeats can be an earlier copy.
+        repeats = np.flatnonzero(repeated_ids)
+        ids = frame["deal_id"].iloc[repeats].astype("string").str.strip()
+        candidates[repeats[ids.duplicated(keep="last").to_numpy(dtype=bool)]] = False
     positions = np.flatnonzero(candidates)
     key = pd.DataFrame({
         "account": word_keys(frame[account].iloc[positions]).to_numpy(),

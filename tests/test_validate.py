@@ -230,6 +230,31 @@ def test_lost_twins_match_the_rule_on_random_deals() -> None:
     assert found == expected
 
 
+def test_name_variants_match_the_rule_on_random_names() -> None:
+    # The rule read literally, row by row: a spelling is flagged once, at its first row, when an
+    # earlier row has another spelling with the same word key. The validator works on the distinct
+    # spellings instead; both must flag the same rows.
+    rng = np.random.default_rng(7)
+    spellings = ["Acme Ltd", "ACME ltd.", "Acme  Ltd", "Beta Co", "beta co", "", "Gamma", "  Gamma ", "G.amma"]
+    names = [str(rng.choice(spellings)) for _ in range(300)]
+    rows = [[f"D{i}", name, "Closed Won", "100", "2025-01-02", "2025-02-01"] for i, name in enumerate(names)]
+    check = _check("deals", DEAL_HEADERS, rows)
+    problem = next(p for p in check.problems if p.check == "name_variants")
+
+    first_spelling: dict[str, str] = {}
+    seen: set[str] = set()
+    expected = []
+    for row, name in enumerate(names, start=2):
+        name = name.strip()
+        key = "".join(c for c in name.casefold() if c.isalnum())
+        if key and name not in seen and first_spelling.setdefault(key, name) != name:
+            expected.append(row)
+        seen.add(name)
+    assert len(expected) >= 4
+    assert problem.count == len(expected)
+    assert [row for _, row, _ in problem.examples] == expected[:5]
+
+
 def test_a_desks_score_words_are_values_not_unparseable() -> None:
     # Zendesk exports CSAT as "good" / "bad" / "unoffered"; the report reads them through the preset's
     # value map, so validate must too (it reported every one as an unparseable csat).
