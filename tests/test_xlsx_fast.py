@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from crm_metrics import load
+from crm_metrics import fast_parsing, load, parsing
 
 MESSY_SHEET: list[list[object]] = [
     ["Opportunity Report"],
@@ -97,3 +98,90 @@ def test_messy_sheet_by_hand(tmp_path: Path) -> None:
     assert [type(v) for v in frame["Created"]] == [dt.date, dt.date, type(None), str, dt.time]
     assert frame["Flag"].tolist() == [True, False, None, 0.0, "x"]
     assert frame["Id.1"].tolist() == ["x", None, None, None, " y "]
+
+
+def _same(fast: parsing.Parsed, slow: parsing.Parsed) -> None:
+    pd.testing.assert_series_equal(fast.values, slow.values, check_names=False, check_exact=True)
+    assert fast.bad == slow.bad
+    assert fast.bad_mask.tolist() == slow.bad_mask.tolist()
+
+
+AWARE = dt.timezone(dt.timedelta(hours=2))
+
+
+class _Stamp(dt.datetime):
+    """A datetime of a type the fast path does not list: it must ask the flexible parser's question."""
+MESSY_DATE_CELLS: list[object] = [
+    dt.datetime(2024, 3, 4, 5, 6, 7), dt.date(2024, 1, 2), pd.Timestamp("2024-05-06 07:08"), None,
+    float("nan"), pd.NA, "2024-01-05", "3/7/2025", "13/1/2025", "Mar 7, 2025", "not a date", "", "  ",
+    45000.0, 45000, "45000", True, dt.datetime(3000, 1, 1), dt.date(1, 1, 1), dt.datetime(2262, 4, 12),
+    dt.datetime(2024, 3, 4, 5, 6, 7, 123456), dt.datetime(2024, 1, 1, 23, 30), 0.0, -1.0, "2025-02-30",
+]
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York"])
+@pytest.mark.parametrize("extra", [
+    [], [dt.time(10, 30)], [pd.NaT], [np.datetime64("2024-02-03T04:05")],
+    [dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC)],
+    [dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC), dt.datetime(2024, 6, 1, 12, tzinfo=AWARE)],
+    [pd.Timestamp("2024-06-01 12:00", tz="Europe/Berlin")], [dt.timedelta(days=3)], [_Stamp(2024, 7, 1, 9)],
+], ids=["plain", "time", "NaT", "datetime64", "aware", "mixed-offsets", "aware-timestamp", "timedelta", "subclass"])
+def test_datetime_cells_match_the_flexible_parser(timezone: str, extra: list[object]) -> None:
+    values = pd.Series(MESSY_DATE_CELLS + extra, dtype=object)
+    assert fast_parsing.datetime_cells(values) is not None  # the fast path is taken
+    for dayfirst in (None, True, False):
+        slow = parsing._parse_dates_flexible(values, timezone, dayfirst)
+        _same(parsing.parse_dates(values, timezone, dayfirst), slow)
+
+
+def test_datetime_cells_by_hand() -> None:
+    values = pd.Series([dt.datetime(2024, 3, 4, 5, 6), dt.date(2024, 1, 2), None, "2024-01-05", "soon",
+                        dt.datetime(3000, 1, 1)], index=[10, 11, 12, 13, 14, 15], dtype=object)
+    parsed = parsing.parse_dates(values, "America/New_York")
+    # Naive cells are wall time in the config's zone already; the year 3000 does not fit in ns.
+    assert parsed.values.tolist()[:4] == [pd.Timestamp("2024-03-04 05:06"), pd.Timestamp("2024-01-02"), pd.NaT,
+                                          pd.Timestamp("2024-01-05")]
+    assert parsed.bad_mask.tolist() == [False, False, False, False, True, True]
+    assert parsed.bad == 2
+    assert parsed.values.index.tolist() == [10, 11, 12, 13, 14, 15]
+
+
+MESSY_AMOUNT_CELLS: list[object] = [
+    1.5, 2, -3.25, 0.0, -0.0, 1e20, 1e-7, float("inf"), float("nan"), None, pd.NA, True, False, 12345678901234,
+    0.1 + 0.2, 1 / 3, 99.99, 1234.567, "n/a", "$12.50", "(300)", "1'234.5", "12.5 €", "EUR 100", "", "  ", "12-",
+    "−7.5", "1.234.567", 10**14, "R$ 5",
+]
+
+
+@pytest.mark.parametrize("extra, taken", [
+    ([], True),
+    (["1,5"], False),  # a decimal comma in a text cell: the column's reading of numbers may change
+    ([10**15], False), (["1234567890123456"], False),  # too many digits to be sure of pandas' reading
+    ([float(v) for v in range(200)], True),
+], ids=["messy", "comma", "big-int", "long-digits", "more-floats"])
+def test_number_cells_match_the_flexible_parser(extra: list[object], taken: bool) -> None:
+    values = pd.Series(MESSY_AMOUNT_CELLS + extra, dtype=object)
+    assert (fast_parsing.number_cells(values) is not None) == taken
+    _same(parsing.parse_amounts(values), parsing._parse_amounts_flexible(values))
+    # A number's text names no currency, so the currency column is the one of the cells as text.
+    as_text = values.map(lambda v: str(v) if type(v) in (int, float) and v == v else v)
+    pd.testing.assert_series_equal(parsing.currency_in_text(values), parsing.currency_in_text(as_text))
+
+
+def test_only_numbers_match_the_flexible_parser() -> None:
+    rng = np.random.default_rng(11)
+    floats = (rng.standard_normal(3000) * 10.0 ** rng.integers(-6, 18, 3000)).tolist()
+    ints = rng.integers(-10**12, 10**12, 1000).tolist()
+    cells: list[object] = [*floats, *[int(v) for v in ints], None, float("nan")]
+    values = pd.Series(cells, dtype=object)
+    assert fast_parsing.number_cells(values) is not None
+    _same(parsing.parse_amounts(values), parsing._parse_amounts_flexible(values))
+
+
+def test_number_cells_by_hand() -> None:
+    values = pd.Series([1.5, 2, None, "$3.25", "n/a", True, 1e20], index=list("abcdefg"), dtype=object)
+    parsed = parsing.parse_amounts(values)
+    # 1e20 is written "1e+20", which the amount parser does not read; a bool is not an amount.
+    assert parsed.values.tolist()[:4] == [1.5, 2.0, pytest.approx(float("nan"), nan_ok=True), 3.25]
+    assert parsed.bad_mask.tolist() == [False, False, False, False, True, True, True]
+    assert parsed.values.index.tolist() == list("abcdefg")
