@@ -287,7 +287,8 @@ def _frame_from_grid(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFra
     found for the whole grid at once instead of with a Python call per row (2.7 s for 200k rows).
 
     Only the few rows at the top (header) and bottom (footer) go through sniff's row-by-row rules;
-    the result, attrs and errors are _frame_from_rows's own, which still reads any other shape.
+    frame, cell types and attrs are _frame_from_rows's (rows of one width are never ragged), and
+    any other shape of rows is left to _frame_from_rows itself.
     """
     width = len(rows[0])
     if width == 0 or len(set(map(len, rows))) != 1:
