@@ -1,4 +1,5 @@
-"""Vectorised fast paths for parsing.py, in Arrow: plain ISO dates and plain numbers.
+"""Vectorised fast paths for parsing.py: plain ISO dates and plain numbers in text (in Arrow), and
+the datetime and number objects of an xlsx column (by type).
 
 Each one takes only the cells whose result it can prove equal to the flexible parser's (the same
 pandas call on the same text, without the per-row classification) and leaves the rest, so parsing.py
@@ -6,6 +7,11 @@ stays the single definition of what a cell means.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from itertools import repeat
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -59,3 +65,97 @@ def plain_numbers(values: pd.Series) -> pd.Series | None:
         return None  # pc.all skips nulls: blank cells stay missing
     numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
     return pd.Series(np.asarray(numbers, dtype="float64"), index=values.index)
+
+
+# Cells of an object column (an xlsx sheet) sorted by their Python type, one dict lookup per cell.
+# The flexible date parser takes a cell as a datetime when isinstance(v, (pd.Timestamp,
+# np.datetime64)) or hasattr(v, "isoformat"): the _DATE types answer yes, the other listed types no,
+# and a cell of any type not listed (_OTHER) is asked that question itself.
+_OTHER, _NONE, _FLOAT, _INT, _PLAIN, _DATE = range(6)
+_KINDS: dict[type, int] = {type(None): _NONE, type(pd.NA): _NONE, float: _FLOAT, int: _INT, str: _PLAIN,
+                           bool: _PLAIN, **dict.fromkeys((dt.datetime, dt.date, dt.time, pd.Timestamp,
+                                                         type(pd.NaT), np.datetime64), _DATE)}
+# The flexible amount parser's last test; int and float cells reach it as their str(), unchanged.
+_AMOUNT_RE = r"[-+]?(\d+\.?\d*|\.\d+)"
+# Above this an int's text has more digits than pandas' text-to-number conversion is sure to read
+# the same alone as among other cells (it reads an all-int column as ints, a mixed one as floats).
+_EXACT_INT = 10**15
+
+
+class _Parsed(Protocol):
+    @property
+    def values(self) -> pd.Series: ...
+
+    @property
+    def bad_mask(self) -> pd.Series: ...
+
+
+def _kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of an object column and, for each, its _KINDS code; float NaN counts as _NONE."""
+    cells = values.to_numpy(dtype=object)
+    kinds = np.fromiter(map(_KINDS.get, map(type, cells), repeat(_OTHER)), dtype=np.int8, count=len(cells))
+    floats = kinds == _FLOAT
+    kinds[floats & np.isnan(np.where(floats, cells, 0.0).astype("float64"))] = _NONE
+    return cells, kinds
+
+
+def datetime_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """(the cells the flexible parser converts as datetime objects, the missing cells) of an object
+    column, or None when it has no datetime object (then nothing is gained)."""
+    cells, kinds = _kinds(values)
+    typed = kinds == _DATE
+    if not typed.any():
+        return None
+    other = kinds == _OTHER
+    if other.any():
+        typed[other] = [isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat") for v in cells[other]]
+    return typed, kinds == _NONE
+
+
+def number_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """(int and float cells, missing cells) of an object column, or None when it has no number or
+    when its other cells could make the flexible parser read the numbers differently than alone:
+    a comma in any of them can make the column decimal-comma, and long digit runs change how
+    pandas converts the column's texts."""
+    cells, kinds = _kinds(values)
+    numbers = (kinds == _FLOAT) | (kinds == _INT)
+    if not numbers.any():
+        return None
+    missing = kinds == _NONE
+    rest = ~numbers & ~missing
+    if rest.any():
+        ints = cells[kinds == _INT]
+        if len(ints) and np.abs(ints).max() >= _EXACT_INT:
+            return None
+        text = pa.array(values[rest].astype("string").array)
+        if pc.any(pc.match_substring_regex(text, r",|(\d\D*){16}")).as_py():
+            return None
+    return numbers, missing
+
+
+def numbers_as_amounts(values: pd.Series) -> pd.Series:
+    """What the flexible amount parser makes of int and float cells: their text is plain already
+    (no separator, symbol or sign to read), so only its last steps apply, on the same text."""
+    text = values.astype("string")
+    valid = text.str.fullmatch(_AMOUNT_RE).fillna(False).to_numpy(dtype=bool)
+    out = pd.to_numeric(text.where(valid), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return pd.Series(np.where(np.isfinite(out), out, np.nan), index=values.index)
+
+
+def typed_and_rest(values: pd.Series, typed: np.ndarray, missing: np.ndarray,
+                   convert: Callable[[pd.Series], pd.Series], flexible: Callable[[pd.Series], _Parsed],
+                   dtype: str) -> tuple[pd.Series, pd.Series]:
+    """(values, bad mask): the typed cells converted in one call, exactly as the flexible parser
+    converts them, missing cells empty and not bad, and only the other cells through `flexible`."""
+    out = pd.Series(None, index=values.index, dtype=dtype)
+    bad = np.zeros(len(values), dtype=bool)
+    if typed.any():
+        converted = convert(values[typed])
+        out[typed] = converted.to_numpy()
+        bad[typed] = converted.isna().to_numpy() & ~values[typed].isna().to_numpy()
+    rest = ~typed & ~missing
+    if rest.any():
+        slow = flexible(values[rest])
+        out[rest] = slow.values.to_numpy()
+        bad[rest] = slow.bad_mask.to_numpy(dtype=bool)
+    return out, pd.Series(bad, index=values.index)

@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from crm_metrics.categories import categorise
@@ -286,6 +287,46 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFra
     return frame
 
 
+def _frame_from_grid(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """_frame_from_rows for a sheet, whose rows calamine gives all of one width: blank rows are
+    found for the whole grid at once instead of with a Python call per row (2.7 s for 200k rows).
+
+    Only the few rows at the top (header) and bottom (footer) go through sniff's row-by-row rules;
+    frame, cell types and attrs are _frame_from_rows's (rows of one width are never ragged), and
+    any other shape of rows is left to _frame_from_rows itself.
+    """
+    width = len(rows[0])
+    if width == 0 or len(set(map(len, rows))) != 1:
+        return _frame_from_rows(path, rows)
+    start = find_header(rows)
+    header = rows[start]
+    body = rows[start + 1:]
+    footer = count_footer(body, filled(header))
+    body = body[: len(body) - footer]
+    if not body:
+        return _frame_from_rows(path, rows)
+    grid = np.empty((len(body), width), dtype=object)
+    grid[:] = body
+    cells = grid.reshape(-1)  # a view: writing to it writes to grid
+    types = np.fromiter(map(type, cells), dtype=object, count=cells.size)
+    is_text = types == str  # noqa: E721 (element-wise, on an array of types)
+    text = cells[is_text]
+    # sniff.filled's rule: a cell is blank when it is None or text that strips to nothing; numbers,
+    # dates and booleans never are. str.isspace is exactly what str.strip() removes.
+    empty_text = text == ""
+    blank = types == type(None)  # noqa: E721
+    blank[is_text] = empty_text | np.fromiter(map(str.isspace, text), dtype=bool, count=text.size)
+    keep = ~blank.reshape(grid.shape).all(axis=1)
+    empty = np.zeros(cells.size, dtype=bool)
+    empty[is_text] = empty_text
+    cells[empty] = None  # _frame_from_rows's .replace("", None)
+    names = [str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame(grid[keep], columns=names, dtype=object)
+    frame.attrs["skipped_rows"] = start + footer
+    frame.attrs["header_row"] = start + 1
+    return frame
+
+
 def _size(path: Path) -> str:
     return _human(path.stat().st_size)
 
@@ -369,4 +410,4 @@ def _read_excel(path: Path, sheet: str | int | None, max_mb: float = 500.0) -> p
         raise InputError(f"{path}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
     if not rows:
         raise InputError(f"{path}: sheet '{sheet}' is empty")
-    return _frame_from_rows(path, rows)
+    return _frame_from_grid(path, rows)

@@ -71,6 +71,8 @@ def currency_in_text(values: pd.Series) -> pd.Series:
 def _currency_in_text(values: pd.Series) -> pd.Series:
     if _is_text(values) and not fast.any_match(values, _CURRENCY_RE.pattern):
         return pd.Series(pd.NA, index=values.index, dtype="string")
+    if values.dtype == object and (typed := fast.number_cells(values)) is not None:
+        values = values.mask(typed[0], None)  # a number's text names no currency: skip making it
     found = values.astype("string").str.extract(f"({_CURRENCY_RE.pattern})", expand=False)
     names = {s: _SYMBOLS.get(s, s) for s in found.dropna().unique()}  # per distinct match, not per row
     return found.map(names).astype("string")
@@ -87,6 +89,9 @@ def parse_amounts(values: pd.Series) -> Parsed:
         plain = fast.plain_numbers(values)
         if plain is not None and not np.isinf(plain.to_numpy()).any():
             return Parsed(plain, 0, pd.Series(False, index=values.index))
+    if values.dtype == object and (typed := fast.number_cells(values)) is not None:
+        out, bad_mask = fast.typed_and_rest(values, *typed, fast.numbers_as_amounts, _parse_amounts_flexible, "float64")
+        return Parsed(out, int(bad_mask.sum()), bad_mask)
     return _parse_amounts_flexible(values)
 
 
@@ -173,6 +178,10 @@ def parse_dates(values: pd.Series, timezone: str, dayfirst: bool | None = None) 
             bad_mask = pd.Series(False, index=index)
             bad_mask[rest] = slow.bad_mask
             return Parsed(out, slow.bad, bad_mask)
+    if values.dtype == object and (typed := fast.datetime_cells(values)) is not None:  # xlsx date cells
+        out, bad_mask = fast.typed_and_rest(values, *typed, lambda v: _stamps(v, timezone),
+                                            lambda v: _parse_dates_flexible(v, timezone, dayfirst), "datetime64[ns]")
+        return Parsed(out, int(bad_mask.sum()), bad_mask)
     return _parse_dates_flexible(values, timezone, dayfirst)
 
 
