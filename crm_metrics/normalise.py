@@ -14,7 +14,8 @@ from crm_metrics.categories import per_value, recode, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
-from crm_metrics.parsing import currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.load import shared_work
+from crm_metrics.parsing import Parsed, currency_in_text, parse_amounts, parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, word_key
 from crm_metrics.report import TableQuality
 from crm_metrics.schema import TABLES, FieldKind
@@ -71,6 +72,7 @@ def normalise(
             frame[name] = map_values(frame[name], words)
     quality.rows = len(frame)
     dayfirst = _dayfirst(config, table)
+    repeated_ids = None
     for name in list(frame.columns):
         kind = schema.kind(name)
         if kind is FieldKind.DATE:
@@ -78,7 +80,7 @@ def normalise(
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
             if kind is FieldKind.AMOUNT:
                 frame["_text_currency"] = currency_in_text(frame[name])
-            parsed = parse_amounts(frame[name])
+            parsed = amounts(frame[name])
             if kind is FieldKind.AMOUNT:
                 # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
                 frame["_text_currency"] = frame["_text_currency"].mask(parsed.bad_mask.to_numpy(dtype=bool))
@@ -86,6 +88,9 @@ def normalise(
             parsed = parse_bools(frame[name])
         elif name in _DURATION_FIELDS:
             continue  # read by _ticket_times, which also takes Excel time cells
+        elif name == schema.id_field:
+            frame[name], repeated_ids = id_cells(frame[name])
+            continue
         else:
             frame[name] = stripped_text(frame[name])
             continue
@@ -101,7 +106,7 @@ def normalise(
             frame[name] = frame["created_at"] + after
             quality.unparseable[name] = int((after.isna() & raw[column].notna().to_numpy()).sum())
     if schema.id_field:
-        frame = _drop_duplicates(frame, schema.id_field, quality)
+        frame = _drop_duplicates(frame, schema.id_field, quality, repeated_ids)
     if "amount" in frame.columns:
         frame = _convert_currency(frame, config, quality, table)
     frame = frame.drop(columns=["_text_currency"], errors="ignore")
@@ -133,12 +138,28 @@ def _dayfirst(config: Config, table: str) -> bool | None:
     return None if source is None else source.dayfirst
 
 
-def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality) -> pd.DataFrame:
+def amounts(values: pd.Series) -> Parsed:
+    """parse_amounts, done once per report for a column that normalise and validate both parse."""
+    return shared_work("amounts", values, lambda: parse_amounts(values))
+
+
+def id_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Ids with surrounding space removed, and the rows whose id another row has too. Done once per
+    report: normalise and validate both need them, and on millions of ids it is the costly part."""
+    def compute() -> tuple[pd.Series, np.ndarray]:
+        ids = stripped_text(values)
+        return ids, ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy(dtype=bool)
+
+    return shared_work("ids", values, compute)
+
+
+def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality,
+                     repeated: np.ndarray | None) -> pd.DataFrame:
     missing_id = frame[id_field].isna()
     quality.leave_out(f"no {id_field}", int(missing_id.sum()))
     frame = frame[~missing_id]
-    if frame[id_field].nunique() == len(frame):
-        # Most exports have no duplicate ids; counting distinct ids is cheaper than dropping none.
+    if repeated is not None and not repeated.any():
+        # Most exports have no duplicate ids; then there is nothing to drop.
         quality.duplicates_dropped = 0
         return frame.reset_index(drop=True)
     deduped = frame.drop_duplicates(subset=id_field, keep="last")

@@ -20,8 +20,8 @@ from crm_metrics.categories import blank_cells, concat_rows, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import header_key, map_columns
-from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, map_values, word_key, word_keys
-from crm_metrics.parsing import parse_amounts, parse_bools, parse_dates
+from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, amounts, id_cells, map_values, word_key, word_keys
+from crm_metrics.parsing import parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, vocabulary_for
 from crm_metrics.read_source import read_mapped
 from crm_metrics.schema import TABLES, FieldKind, TableSchema
@@ -177,7 +177,7 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
         if kind is FieldKind.DATE:
             result = parse_dates(values, config.timezone, dayfirst)
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
-            result = parse_amounts(values)
+            result = amounts(values)
         elif kind is FieldKind.BOOL:
             result = parse_bools(values)
         else:
@@ -189,10 +189,9 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
 
 def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> np.ndarray:
     """Report missing and repeated ids; the rows whose id another row has too."""
-    ids = frame[id_field].astype("string").str.strip()
+    ids, repeated = id_cells(frame[id_field])
     has_id = ids.notna().to_numpy(dtype=bool)
     check.add("missing_id", ~has_id, frame, id_field, f"rows without {id_field}")
-    repeated = (ids.duplicated(keep=False).to_numpy(dtype=bool)) & has_id
     if not repeated.any():
         return repeated
     content = frame.drop(columns=["_file", "_row"]).astype("string").fillna("")

@@ -283,3 +283,48 @@ def test_report_reads_each_export_once(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(app, ["report", "--config", str(config), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert sorted(reads) == ["deals.csv", "spend.csv", "tickets.csv"]  # each once, not twice
+
+
+def test_report_parses_the_amounts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # normalise and the data-quality footer both parse the amounts of the same read column; the
+    # report does it once (load.shared_work), `validate` on its own once too.
+    from typer.testing import CliRunner
+
+    from crm_metrics import normalise
+    from crm_metrics.cli import app
+
+    calls: list[int] = []
+    real = normalise.parse_amounts
+
+    def counting(values: pd.Series) -> object:
+        calls.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(normalise, "parse_amounts", counting)
+    config = ROOT.parent / "sample_data" / "sample-config.yaml"
+    runner = CliRunner()
+    # close_rate needs only deals, whose one amount column is the only one parsed.
+    result = runner.invoke(app, ["report", "--config", str(config), "--format", "json", "--metrics", "close_rate"])
+    assert result.exit_code == 0, result.output
+    deals = len(load.read_table(ROOT.parent / "sample_data" / "deals.csv"))
+    assert calls == [deals]
+
+
+def test_shared_work_is_done_once_per_read_column() -> None:
+    column = pd.Series(["D1", "D2", "D1"], dtype="str")
+    first, second = pd.DataFrame({"id": column}), pd.DataFrame({"deal_id": column}, index=[0, 1, 2])
+    done: list[str] = []
+
+    def work(frame: pd.DataFrame, name: str) -> int:
+        return load.shared_work("count", frame[name], lambda: done.append(name) or len(frame))
+
+    with load.shared_reads():
+        assert work(first, "id") == work(second, "deal_id") == 3
+        assert done == ["id"]  # the same Arrow data in two frames: worked out once
+        other = pd.DataFrame({"id": column.str.strip()})
+        work(other, "id")
+        assert done == ["id", "id"]  # a new column (stripped) is new work
+    done.clear()
+    work(first, "id")
+    work(first, "id")
+    assert done == ["id", "id"]  # outside a report nothing is kept
