@@ -148,7 +148,10 @@ def id_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     report: normalise and validate both need them, and on millions of ids it is the costly part."""
     def compute() -> tuple[pd.Series, np.ndarray]:
         ids = stripped_text(values)
-        return ids, ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy(dtype=bool)
+        present = ids.notna().to_numpy(dtype=bool)
+        if ids.nunique() == present.sum():  # the usual export: counting distinct ids is the cheaper pass
+            return ids, np.zeros(len(ids), dtype=bool)
+        return ids, ids.duplicated(keep=False).to_numpy(dtype=bool) & present
 
     return shared_work("ids", values, compute)
 

@@ -280,10 +280,13 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     # Lost deals are often zeroed; two zero-amount deals of one account and day are not a duplicate.
     complete = ~np.isnan(amount) & created.notna().to_numpy(dtype=bool) & (amount != 0)
     # Only rows sharing an amount and a day with another row can be twins; account keys (text, slow
-    # on millions of rows) are built for those alone. Amounts are nearly all distinct, so the rows
-    # that share one are few, and only those are compared on the day too.
+    # on millions of rows) are built for those alone. Rows are first narrowed by one integer mixing
+    # the amount's bits and the day (equal pairs give equal integers; a rare collision only lets an
+    # extra row through), then compared exactly.
+    day = created.to_numpy().astype("datetime64[D]").astype(np.int64)
+    mixed = amount.view(np.uint64) ^ (day.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
     candidates = np.zeros(len(frame), dtype=bool)
-    candidates[complete] = pd.Series(amount[complete]).duplicated(keep=False).to_numpy(dtype=bool)
+    candidates[complete] = pd.Series(mixed[complete]).duplicated(keep=False).to_numpy(dtype=bool)
     numbers = pd.DataFrame({"amount": amount[candidates], "created": created.to_numpy()[candidates]})
     candidates[candidates] = numbers.duplicated(keep=False).to_numpy(dtype=bool)
     lost = (outcome == "lost").to_numpy(dtype=bool)

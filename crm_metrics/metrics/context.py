@@ -5,9 +5,10 @@ computed once per run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,8 @@ from crm_metrics.periods import Calendar, Period
 if TYPE_CHECKING:
     from crm_metrics.business_hours import BusinessHours
 
+_T = TypeVar("_T")
+
 
 @dataclass
 class MetricContext:
@@ -28,6 +31,7 @@ class MetricContext:
     periods: list[Period]
     tables: dict[str, pd.DataFrame]
     _ordinals: dict[tuple[str, str], pd.Series] = field(default_factory=dict, repr=False)
+    _selections: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -45,6 +49,14 @@ class MetricContext:
         if key not in self._ordinals:
             self._ordinals[key] = self.calendar.ordinals(self.tables[table][column])
         return self._ordinals[key]
+
+    def selection(self, key: tuple[object, ...], select: Callable[[], _T]) -> _T:
+        """select(), once per run for `key`: several metrics filter the same rows (closed new and
+        expansion deals for close rate and both sales cycles), and on millions of deals copying
+        them is the costly part. Callers must not change what they get."""
+        if key not in self._selections:
+            self._selections[key] = select()
+        return self._selections[key]  # type: ignore[return-value]
 
     def in_periods(self, table: str, column: str) -> npt.NDArray[np.bool_]:
         """Mask of rows whose `column` date falls in one of the periods shown."""

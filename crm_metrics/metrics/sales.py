@@ -18,17 +18,23 @@ SALES_TYPES = ("new", "expansion")
 
 def closed_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
     """Won and lost deals of `types` closed in the periods shown, and their period ordinals."""
-    deals = ctx.table("deals")
-    mask = ctx.in_periods("deals", "closed_at") & deals["outcome"].isin(["won", "lost"]).to_numpy(
-        dtype=bool
-    ) & deals["deal_type"].isin(types).to_numpy(dtype=bool)
-    return deals[mask], ctx.ordinal("deals", "closed_at")[mask]
+    def select() -> tuple[pd.DataFrame, pd.Series]:
+        deals = ctx.table("deals")
+        mask = ctx.in_periods("deals", "closed_at") & deals["outcome"].isin(["won", "lost"]).to_numpy(
+            dtype=bool
+        ) & deals["deal_type"].isin(types).to_numpy(dtype=bool)
+        return deals[mask], ctx.ordinal("deals", "closed_at")[mask]
+
+    return ctx.selection(("closed deals", types), select)
 
 
 def won_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
-    closed, ordinals = closed_deals(ctx, types)
-    won = (closed["outcome"] == "won").to_numpy(dtype=bool)
-    return closed[won], ordinals[won]
+    def select() -> tuple[pd.DataFrame, pd.Series]:
+        closed, ordinals = closed_deals(ctx, types)
+        won = (closed["outcome"] == "won").to_numpy(dtype=bool)
+        return closed[won], ordinals[won]
+
+    return ctx.selection(("won deals", types), select)
 
 
 def new_customers(ctx: MetricContext) -> PeriodCells:
