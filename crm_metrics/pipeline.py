@@ -1,6 +1,8 @@
 """One report run: load -> map columns -> normalise -> bucket by period -> compute.
 
-run() is the library entry point; the CLI only builds RunOptions and renders the Report it returns.
+run() is the library entry point: prepare() (read and clean the tables the metrics need) then
+compute(). The CLI calls the two itself so that the data-quality checks can use the frames read in
+between, and those can be let go before the metrics run.
 """
 
 from __future__ import annotations
@@ -49,7 +51,24 @@ class LoadedTables:
     quality: dict[str, TableQuality]
 
 
+@dataclass
+class Prepared:
+    """A run up to its clean tables: what compute() needs."""
+
+    config: Config
+    options: RunOptions
+    metrics: list[MetricDef]
+    calendar: Calendar
+    periods: list[Period]
+    loaded: LoadedTables
+
+
 def run(config: Config, options: RunOptions | None = None) -> Report:
+    return compute(prepare(config, options))
+
+
+def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
+    """Check the run's options against the config and read and clean the tables its metrics need."""
     options = options or RunOptions()
     if not config.sources.items():
         # Otherwise every metric is "n/a, needs deals" with exit 0: an empty or unfinished config
@@ -59,7 +78,12 @@ def run(config: Config, options: RunOptions | None = None) -> Report:
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
-    loaded = load_tables(config, _tables_needed(metrics))
+    return Prepared(config, options, metrics, calendar, periods, load_tables(config, _tables_needed(metrics)))
+
+
+def compute(prepared: Prepared) -> Report:
+    config, options, metrics, calendar, periods, loaded = (
+        prepared.config, prepared.options, prepared.metrics, prepared.calendar, prepared.periods, prepared.loaded)
     context = MetricContext(config, calendar, periods, loaded.frames)
     if options.compare:
         results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare)
@@ -196,4 +220,4 @@ def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:
     return MetricResult(metric, {p.label: by_ordinal[p.ordinal] for p in context.periods})
 
 
-__all__ = ["InputError", "RunOptions", "run"]
+__all__ = ["InputError", "Prepared", "RunOptions", "compute", "prepare", "run"]

@@ -90,17 +90,19 @@ def report(
             check_path(history_file)
 
         from crm_metrics.load import shared_reads
-        from crm_metrics.pipeline import RunOptions, run
+        from crm_metrics.pipeline import RunOptions, compute, prepare
         from crm_metrics.targets import missed_latest
         from crm_metrics.validate import validate
 
-        with shared_reads():  # validate below reuses the frames the report read
-            result = run(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
-                                         metrics=metric_ids, by=by, top=top, compare=compare))
+        # validate reuses the frames the report read; leaving the block lets them go before the
+        # metrics run, which on millions of rows is a good part of the peak memory.
+        with shared_reads():
+            prepared = prepare(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
+                                               metrics=metric_ids, by=by, top=top, compare=compare))
             # Only the tables this report read: a broken export it does not use must not stop it.
-            checked = validate(cfg, tables=set(result.quality))
+            checked = validate(cfg, tables=set(prepared.loaded.quality))
         if verbose:
-            for name, quality in result.quality.items():
+            for name, quality in prepared.loaded.quality.items():
                 typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
                 for line in quality.mapping:
                     typer.echo(f"  {line}", err=True)
@@ -111,6 +113,7 @@ def report(
             typer.echo("crm-metrics: error: --strict: data problems found, no metrics printed; "
                        "run `crm-metrics validate` for the rows", err=True)
             raise typer.Exit(int(ExitCode.DATA_PROBLEMS))
+        result = compute(prepared)
         # The footer repeats validate's counts, so the two commands never disagree about the data.
         result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
                               for s in checked.sources if s.problems and s.table in result.quality)
