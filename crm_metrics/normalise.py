@@ -31,7 +31,11 @@ PRIORITY_ALIASES = {"medium": "normal", "critical": "urgent", "p1": "urgent", "p
 
 def word_keys(values: pd.Series) -> pd.Series:
     """word_key of every cell ("" for a missing one), computed once per distinct value (a column
-    repeats a few stages)."""
+    repeats a few stages); a categorical for a categorical column."""
+    return recode(values, _word_keys)
+
+
+def _word_keys(values: pd.Series) -> pd.Series:
     # factorize + take: a dict .map() over millions of rows costs several times more.
     codes, uniques = pd.factorize(values)
     keys = pd.array([word_key(str(u)) for u in uniques] + [""], dtype="str")
@@ -158,9 +162,12 @@ def id_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality,
                      repeated: np.ndarray | None) -> pd.DataFrame:
-    missing_id = frame[id_field].isna()
+    missing_id = frame[id_field].isna().to_numpy(dtype=bool)
     quality.leave_out(f"no {id_field}", int(missing_id.sum()))
-    frame = frame[~missing_id]
+    if missing_id.any():  # a filter copies every column, even when it keeps every row
+        frame = frame[~missing_id]
+        if repeated is not None:
+            repeated = repeated[~missing_id]
     if repeated is not None and not repeated.any():
         # Most exports have no duplicate ids; then there is nothing to drop.
         quality.duplicates_dropped = 0

@@ -96,6 +96,17 @@ def test_text_keys_are_the_same_and_categories_sort_like_the_text() -> None:
     assert blank_cells(categorical).tolist() == [False, False, True, False, False, False, True]
 
 
+def test_blank_cells_know_the_spaces_strip_knows() -> None:
+    # Arrow text is tested in place (utf8_is_space), other columns by stripping: the same cells.
+    cells = ["", " ", "\xa0", "\u2003", "\x1c", "\t\n", None, " a ", "x", "\u200b", "\x85", "\u3000", "\ufeff"]
+    text = pd.Series(cells, dtype="str")
+    by_strip = (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool)
+    assert blank_cells(text).tolist() == by_strip.tolist()
+    assert blank_cells(pd.Series(cells, dtype=object)).tolist() == by_strip.tolist()
+    assert blank_cells(text.astype("category")).tolist() == by_strip.tolist()
+    assert by_strip.tolist() == [True] * 7 + [False, False, False, True, True, False]
+
+
 def test_value_maps_apply_per_distinct_value() -> None:
     text, categorical = _both(["good", "bad", "5", None, "offered", "good"])
     words: dict[str, object] = {"good": 5, "bad": 1, "offered": None}
