@@ -94,7 +94,10 @@ def shared_work(kind: str, values: pd.Series, compute: Callable[[], _T]) -> _T:
     """compute(), done once per `kind` for a column read inside shared_reads(), however many frames
     it has been put in since (pandas hands the same Arrow data along); outside, done every time."""
     shared = _SHARED_WORK.get()
-    data = getattr(values.array, "_pa_array", None)  # Arrow-backed text, as both readers give it
+    # The data behind the column: Arrow text, or a categorical's codes, as the readers give them.
+    data = getattr(values.array, "_pa_array", None)
+    if data is None:
+        data = getattr(values.array, "_codes", None)
     if shared is None or data is None:
         return compute()
     key = (kind, id(data))

@@ -80,7 +80,7 @@ def normalise(
     for name in list(frame.columns):
         kind = schema.kind(name)
         if kind is FieldKind.DATE:
-            parsed = parse_dates(frame[name], config.timezone, dayfirst)
+            parsed = dates(frame[name], config.timezone, dayfirst)
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
             if kind is FieldKind.AMOUNT:
                 frame["_text_currency"] = currency_in_text(frame[name])
@@ -140,6 +140,12 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
 def _dayfirst(config: Config, table: str) -> bool | None:
     source = getattr(config.sources, table)
     return None if source is None else source.dayfirst
+
+
+def dates(values: pd.Series, timezone: str, dayfirst: bool | None) -> Parsed:
+    """parse_dates, done once per report for a column that normalise and validate both parse."""
+    return shared_work(f"dates in {timezone}, dayfirst {dayfirst}", values,
+                       lambda: parse_dates(values, timezone, dayfirst))
 
 
 def amounts(values: pd.Series) -> Parsed:

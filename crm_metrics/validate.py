@@ -20,8 +20,18 @@ from crm_metrics.categories import blank_cells, concat_rows, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import header_key, map_columns
-from crm_metrics.normalise import LOST_STAGES, WON_STAGES, _outcomes, amounts, id_cells, map_values, word_key, word_keys
-from crm_metrics.parsing import parse_bools, parse_dates
+from crm_metrics.normalise import (
+    LOST_STAGES,
+    WON_STAGES,
+    _outcomes,
+    amounts,
+    dates,
+    id_cells,
+    map_values,
+    word_key,
+    word_keys,
+)
+from crm_metrics.parsing import parse_bools
 from crm_metrics.preset_loader import Vocabulary, vocabulary_for
 from crm_metrics.read_source import read_mapped
 from crm_metrics.schema import TABLES, FieldKind, TableSchema
@@ -175,7 +185,7 @@ def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
             values = map_values(values, vocabulary.value_maps[name])
         kind = schema.kind(name)
         if kind is FieldKind.DATE:
-            result = parse_dates(values, config.timezone, dayfirst)
+            result = dates(values, config.timezone, dayfirst)
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
             result = amounts(values)
         elif kind is FieldKind.BOOL:

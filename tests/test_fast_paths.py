@@ -285,29 +285,34 @@ def test_report_reads_each_export_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sorted(reads) == ["deals.csv", "spend.csv", "tickets.csv"]  # each once, not twice
 
 
-def test_report_parses_the_amounts_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # normalise and the data-quality footer both parse the amounts of the same read column; the
-    # report does it once (load.shared_work), `validate` on its own once too.
+def test_report_parses_the_amounts_and_dates_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # normalise and the data-quality footer both parse the amounts and dates of the same read
+    # columns; the report does it once per column (load.shared_work).
     from typer.testing import CliRunner
 
     from crm_metrics import normalise
     from crm_metrics.cli import app
 
-    calls: list[int] = []
-    real = normalise.parse_amounts
+    calls: list[str] = []
+    real_amounts, real_dates = normalise.parse_amounts, normalise.parse_dates
 
-    def counting(values: pd.Series) -> object:
-        calls.append(len(values))
-        return real(values)
+    def amounts(values: pd.Series) -> object:
+        calls.append(f"amounts of {len(values)}")
+        return real_amounts(values)
 
-    monkeypatch.setattr(normalise, "parse_amounts", counting)
+    def dates(values: pd.Series, *args: object) -> object:
+        calls.append(f"dates of {len(values)}")
+        return real_dates(values, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(normalise, "parse_amounts", amounts)
+    monkeypatch.setattr(normalise, "parse_dates", dates)
     config = ROOT.parent / "sample_data" / "sample-config.yaml"
     runner = CliRunner()
-    # close_rate needs only deals, whose one amount column is the only one parsed.
+    # close_rate needs only deals: one amount column and two date columns (created, closed).
     result = runner.invoke(app, ["report", "--config", str(config), "--format", "json", "--metrics", "close_rate"])
     assert result.exit_code == 0, result.output
     deals = len(load.read_table(ROOT.parent / "sample_data" / "deals.csv"))
-    assert calls == [deals]
+    assert sorted(calls) == [f"amounts of {deals}", f"dates of {deals}", f"dates of {deals}"]
 
 
 def test_shared_work_is_done_once_per_read_column() -> None:
