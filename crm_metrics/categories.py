@@ -44,8 +44,13 @@ def distinct_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """A categorical column's distinct values plus one missing value at the end, and each row's
     position in that list: compute on the first, then `spread` the result to the rows."""
     categories = values.cat.categories.array
-    distinct = pd.Series(categories.take(np.append(np.arange(len(categories)), -1), allow_fill=True))
     codes = values.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    if not used.all():
+        # A filtered column keeps every category of the whole one: compute on those its rows use.
+        categories = categories[used]
+        codes = np.where(codes < 0, -1, np.cumsum(used)[np.maximum(codes, 0)] - 1)
+    distinct = pd.Series(categories.take(np.append(np.arange(len(categories)), -1), allow_fill=True))
     return distinct, np.where(codes < 0, len(categories), codes)
 
 

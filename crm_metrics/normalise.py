@@ -38,8 +38,25 @@ def word_keys(values: pd.Series) -> pd.Series:
 def _word_keys(values: pd.Series) -> pd.Series:
     # factorize + take: a dict .map() over millions of rows costs several times more.
     codes, uniques = pd.factorize(values)
-    keys = pd.array([word_key(str(u)) for u in uniques] + [""], dtype="str")
+    keys = pd.array([*_unique_word_keys(pd.Series(uniques)), ""], dtype="str")
     return pd.Series(keys.take(np.where(codes < 0, len(uniques), codes)), index=values.index)
+
+
+def _unique_word_keys(uniques: pd.Series) -> list[str]:
+    """word_key of each value; for ASCII text in bulk in Arrow, where casefold is lower()."""
+    if not len(uniques) or uniques.dtype != "str" and not isinstance(uniques.dtype, pd.StringDtype):
+        return [word_key(str(u)) for u in uniques]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(uniques.array)
+    ascii_text = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    keys = pc.replace_substring_regex(pc.ascii_lower(text), "[^0-9a-z]", "").to_pylist()
+    if ascii_text.all():
+        return keys
+    # casefold turns a few other letters into ASCII ones ("ß" into "ss"): those go through word_key.
+    return [key if is_ascii else word_key(str(value))
+            for key, is_ascii, value in zip(keys, ascii_text, uniques, strict=True)]
 
 
 # Python's \s on ASCII text, spelled for Arrow's RE2 (whose \s lacks \v and \x1c-\x1f).

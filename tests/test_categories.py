@@ -18,6 +18,7 @@ from crm_metrics.cli import app
 from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.normalise import map_values, name_key, word_keys
 from crm_metrics.parsing import Parsed, currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.preset_loader import word_key
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
@@ -83,6 +84,17 @@ def test_a_column_decision_is_taken_from_the_distinct_values_as_from_the_rows() 
     _same(parse_dates(text, "UTC"), parse_dates(categorical, "UTC"))
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["Straße", "ﬁne", "K", "ÉCOLE", "Closed-Won"]),
+                          st.none()), min_size=1, max_size=20))
+def test_word_keys_in_bulk_are_word_key_of_each_cell(cells: list[str | None]) -> None:
+    # ASCII text is keyed in Arrow; casefold makes ASCII of a few other letters ("ß" -> "ss").
+    expected = ["" if cell is None else word_key(cell) for cell in cells]
+    assert word_keys(pd.Series(cells, dtype="str")).tolist() == expected
+    assert word_keys(pd.Series(cells, dtype="str").astype("category")).astype(str).tolist() == expected
+    assert word_keys(pd.Series(cells, dtype=object)).tolist() == expected
+
+
 def test_text_keys_are_the_same_and_categories_sort_like_the_text() -> None:
     cells = ["  Acme Inc ", "ACME  inc", None, "beta", "Beta", "acme inc", ""]
     text, categorical = _both(cells)
@@ -94,6 +106,24 @@ def test_text_keys_are_the_same_and_categories_sort_like_the_text() -> None:
     assert word_keys(categorical).tolist() == word_keys(text).tolist() == [
         "acmeinc", "acmeinc", "", "beta", "beta", "acmeinc", ""]
     assert blank_cells(categorical).tolist() == [False, False, True, False, False, False, True]
+
+
+def test_a_filtered_column_is_worked_on_for_the_values_it_still_has() -> None:
+    # A filter keeps every category of the whole column; the work is done for the rows left only.
+    from crm_metrics.categories import per_value
+
+    whole = pd.Series(["a", "b", "c", None, "d", "b"], dtype="str").astype("category")
+    part = whole.iloc[[1, 3, 5, 4]]
+    seen: list[list[object]] = []
+
+    def upper(cells: pd.Series) -> pd.Series:
+        seen.append(cells.tolist())
+        return cells.str.upper()
+
+    result = per_value(part, upper)
+    assert result.index.tolist() == [1, 3, 5, 4]
+    assert result.fillna("<missing>").tolist() == ["B", "<missing>", "B", "D"]
+    assert seen[0][:2] == ["b", "d"] and len(seen[0]) == 3  # b, d and the missing cell; not a nor c
 
 
 def test_blank_cells_know_the_spaces_strip_knows() -> None:
