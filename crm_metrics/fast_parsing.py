@@ -159,3 +159,26 @@ def typed_and_rest(values: pd.Series, typed: np.ndarray, missing: np.ndarray,
         out[rest] = slow.values.to_numpy()
         bad[rest] = slow.bad_mask.to_numpy(dtype=bool)
     return out, pd.Series(bad, index=values.index)
+
+
+def all_distinct(values: pd.Series) -> bool:
+    """True when the column's cells (missing ones aside) are provably all different; False when
+    they are not, or when this cannot tell (long or non-ASCII text, not Arrow text) and a hash of
+    the text must decide. Ids of up to 16 ASCII characters, as most CRMs write them, are padded
+    to 16 bytes, read as two integers, mixed into one and sorted: different integers can only come
+    from different ids, and sorting integers is several times quicker than hashing strings."""
+    data = getattr(values.array, "_pa_array", None)
+    if data is None:
+        return False
+    text = pc.drop_null(data)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if len(text) < 2:
+        return True
+    if pc.max(pc.binary_length(text)).as_py() > 16 or not pc.all(pc.string_is_ascii(text)).as_py():
+        return False
+    fixed = pc.utf8_rpad(text, width=16, padding="\0").cast(pa.binary()).cast(pa.binary(16))
+    words = np.frombuffer(fixed.buffers()[1], dtype=np.uint64, count=2 * len(fixed),
+                          offset=16 * fixed.offset).reshape(-1, 2)
+    mixed = np.sort(words[:, 0] ^ (words[:, 1] * np.uint64(0x9E3779B97F4A7C15)))
+    return not bool((mixed[1:] == mixed[:-1]).any())

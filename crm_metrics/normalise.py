@@ -14,6 +14,7 @@ from crm_metrics.categories import per_value, recode, stripped_text
 from crm_metrics.config import Config
 from crm_metrics.durations import DurationUnit, parse_durations
 from crm_metrics.errors import ConfigError
+from crm_metrics.fast_parsing import all_distinct
 from crm_metrics.load import shared_work
 from crm_metrics.parsing import Parsed, currency_in_text, parse_amounts, parse_bools, parse_dates
 from crm_metrics.preset_loader import Vocabulary, word_key
@@ -176,7 +177,8 @@ def id_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     def compute() -> tuple[pd.Series, np.ndarray]:
         ids = stripped_text(values)
         present = ids.notna().to_numpy(dtype=bool)
-        if ids.nunique() == present.sum():  # the usual export: counting distinct ids is the cheaper pass
+        # The usual export has no repeated id: proving that is cheaper than finding the repeats.
+        if all_distinct(ids) or ids.nunique() == present.sum():
             return ids, np.zeros(len(ids), dtype=bool)
         return ids, ids.duplicated(keep=False).to_numpy(dtype=bool) & present
 
