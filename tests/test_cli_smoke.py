@@ -77,6 +77,19 @@ def test_xlsx_to_a_closed_pipe_prints_no_traceback(tmp_path: Path) -> None:
     assert "BrokenPipeError" not in done.stdout, done.stdout
 
 
+def test_json_to_a_closed_pipe_prints_no_error(tmp_path: Path) -> None:
+    # `crm-metrics report -f json | head -1`: the report is longer than the pipe's buffer, so the
+    # write fails once head has gone; that is the reader's choice, not an internal error.
+    import subprocess
+    import sys
+
+    command = (f"{sys.executable} -m crm_metrics report -f json --by owner 2>err.txt | head -1; "
+               "cat err.txt")
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.stdout.splitlines()[0] == "{"
+    assert "error" not in done.stdout and "Traceback" not in done.stdout, done.stdout
+
+
 def test_a_terminal_narrower_than_the_table_loses_no_number(monkeypatch: pytest.MonkeyPatch) -> None:
     # 18 monthly columns on an 80-column terminal: rich used to squeeze every value to "…".
     from crm_metrics.periods import PeriodKind

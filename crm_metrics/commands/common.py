@@ -4,6 +4,7 @@ turning a project error into one stderr line and its exit code."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -52,6 +53,11 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(int(error.exit_code)) from None
     except (typer.Exit, typer.Abort, TyperException):
         raise
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): the usual end of a pipe, not a failure. stdout
+        # goes to /dev/null from here, so Python's last flush at exit cannot fail on it again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as error:
         if debug_enabled():
             raise
