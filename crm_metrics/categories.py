@@ -91,7 +91,18 @@ def recode(values: pd.Series, compute: Callable[[pd.Series], pd.Series], text: b
 
 def stripped_text(values: pd.Series) -> pd.Series:
     """Text cells with surrounding space removed (string, or categorical for a categorical column)."""
+    data = getattr(values.array, "_pa_array", None)
+    if data is not None and not _space_around(data):
+        return values.astype("string")  # the same Arrow data: no copy of millions of ids
     return recode(values, lambda cells: cells.astype("string").str.strip())
+
+
+def _space_around(data: object) -> bool:
+    """Whether any Arrow text cell starts or ends with a space (as utf8_trim_whitespace sees one)."""
+    import pyarrow.compute as pc
+
+    return any(pc.any(pc.utf8_is_space(pc.utf8_slice_codeunits(data, start, stop))).as_py()
+               for start, stop in ((0, 1), (-1, None)))
 
 
 def blank_cells(values: pd.Series) -> np.ndarray:

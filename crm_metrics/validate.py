@@ -286,18 +286,20 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     if account not in frame.columns or not {"amount", "created_at"} <= set(parsed):
         return
     amount = parsed["amount"].to_numpy()
-    created = parsed["created_at"].dt.normalize()
+    # The create day as a number (days since 1970); NaT becomes the smallest int64.
+    day = parsed["created_at"].to_numpy().astype("datetime64[D]").view(np.int64)
     # Lost deals are often zeroed; two zero-amount deals of one account and day are not a duplicate.
-    complete = ~np.isnan(amount) & created.notna().to_numpy(dtype=bool) & (amount != 0)
+    complete = ~np.isnan(amount) & parsed["created_at"].notna().to_numpy(dtype=bool) & (amount != 0)
     # Only rows sharing an amount and a day with another row can be twins; account keys (text, slow
     # on millions of rows) are built for those alone. Rows are first narrowed by one integer mixing
     # the amount's bits and the day (equal pairs give equal integers; a rare collision only lets an
-    # extra row through), then compared exactly.
-    day = created.to_numpy().astype("datetime64[D]").astype(np.int64)
-    mixed = amount.view(np.uint64) ^ (day.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    # extra row through), then compared exactly. Worked in place: these are millions of rows.
+    mixed = day[complete].view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    mixed ^= amount[complete].view(np.uint64)
     candidates = np.zeros(len(frame), dtype=bool)
-    candidates[complete] = _repeated(mixed[complete])
-    numbers = pd.DataFrame({"amount": amount[candidates], "created": created.to_numpy()[candidates]})
+    candidates[complete] = _repeated(mixed)
+    del mixed
+    numbers = pd.DataFrame({"amount": amount[candidates], "created": day[candidates]})
     candidates[candidates] = numbers.duplicated(keep=False).to_numpy(dtype=bool)
     lost = (outcome == "lost").to_numpy(dtype=bool)
     if not (candidates & lost).any():
@@ -312,7 +314,7 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     key = pd.DataFrame({
         "account": word_keys(frame[account].iloc[positions]).to_numpy(),
         "amount": amount[positions],
-        "created": created.to_numpy()[positions],
+        "created": day[positions],
     })
     named = (key["account"] != "").to_numpy(dtype=bool)
     twins = np.zeros(len(frame), dtype=bool)
@@ -325,7 +327,9 @@ def _repeated(values: np.ndarray) -> np.ndarray:
     """Rows whose value another row has too: found by sorting, which on millions of integers is
     quicker than a hash table and needs a fraction of its memory."""
     order = np.argsort(values, kind="stable")
-    same = values[order[1:]] == values[order[:-1]]
+    in_sorted_order = values[order]
+    same = in_sorted_order[1:] == in_sorted_order[:-1]
+    del in_sorted_order
     in_order = np.zeros(len(values), dtype=bool)
     in_order[1:] |= same
     in_order[:-1] |= same

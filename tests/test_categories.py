@@ -227,3 +227,14 @@ def test_ids_are_proved_distinct_only_when_they_are(cells: list[str | None]) -> 
     # Padding makes "" and "\x00" alike: ids with NUL characters may go to the hash instead.
     if distinct and all(c.isascii() and len(c) <= 16 and "\x00" not in c for c in present):
         assert proved
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=" \t\xa0\u2003\x1cab", max_size=5), st.none()), min_size=1, max_size=12))
+def test_stripped_text_is_strip(cells: list[str | None]) -> None:
+    # A column with no space around any cell keeps its data (no copy); either way the cells are strip()'s.
+    text = pd.Series(cells, dtype="str")
+    expected = text.astype("string").str.strip()
+    for column in (text, text.astype("category"), pd.Series(cells, dtype=object)):
+        got = stripped_text(column).astype("string")
+        assert got.fillna("<missing>").tolist() == expected.fillna("<missing>").tolist()
