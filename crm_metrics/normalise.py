@@ -114,7 +114,7 @@ def normalise(
             frame[name], repeated_ids = id_cells(frame[name])
             continue
         else:
-            frame[name] = stripped_text(frame[name])
+            frame[name] = text_cells(frame[name])
             continue
         frame[name] = parsed.values
         quality.unparseable[name] = parsed.bad
@@ -158,6 +158,11 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
 def _dayfirst(config: Config, table: str) -> bool | None:
     source = getattr(config.sources, table)
     return None if source is None else source.dayfirst
+
+
+def text_cells(values: pd.Series) -> pd.Series:
+    """stripped_text, done once per report for a column that normalise and validate both strip."""
+    return shared_work("stripped", values, lambda: stripped_text(values))
 
 
 def dates(values: pd.Series, timezone: str, dayfirst: bool | None) -> Parsed:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crm_metrics.categories import blank_cells, concat_rows, stripped_text
+from crm_metrics.categories import blank_cells, concat_rows
 from crm_metrics.config import Config
 from crm_metrics.load import expand_paths, expand_sheets
 from crm_metrics.mapping import header_key, map_columns
@@ -28,6 +28,7 @@ from crm_metrics.normalise import (
     dates,
     id_cells,
     map_values,
+    text_cells,
     word_key,
     word_keys,
 )
@@ -218,7 +219,7 @@ def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None
     """Flag the first row of each spelling of a name whose word key another, earlier spelling has
     ("ACME Inc." after "Acme Inc"); the earliest spelling of a key is the one the others differ from."""
     # Worked on the distinct spellings: an export has millions of rows but thousands of names.
-    codes, spellings = pd.factorize(stripped_text(frame[column]))
+    codes, spellings = pd.factorize(text_cells(frame[column]))
     # factorize numbers spellings in order of appearance: a row is a spelling's first exactly when
     # its code is above every code before it.
     before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
@@ -326,7 +327,7 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
 def _repeated(values: np.ndarray) -> np.ndarray:
     """Rows whose value another row has too: found by sorting, which on millions of integers is
     quicker than a hash table and needs a fraction of its memory."""
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)  # equal values end up side by side; their order does not matter
     in_sorted_order = values[order]
     same = in_sorted_order[1:] == in_sorted_order[:-1]
     del in_sorted_order
