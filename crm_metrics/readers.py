@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _BLOCK_BYTES = 16 << 20  # large blocks: fewer, bigger chunks for the string columns
+_SAMPLE_BYTES = 1 << 20  # the first rows, to guess which columns repeat
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def read_csv_arrow(path: Path, layout: CsvLayout, usecols: Collection[str] | Non
 
     read = pacsv.ReadOptions(column_names=layout.names, skip_rows=1, block_size=_BLOCK_BYTES, encoding="utf8")
     parse = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True, invalid_row_handler=skip_ragged)
+    categorical = _repeating(path, layout, [n for n in wanted if n in categorical], read, parse)
     convert = pacsv.ConvertOptions(
         include_columns=wanted,
         column_types={n: pa.dictionary(pa.int32(), pa.string()) if n in categorical else pa.string()
@@ -93,6 +95,42 @@ def read_csv_arrow(path: Path, layout: CsvLayout, usecols: Collection[str] | Non
     # Arrow to reuse; pandas and numpy allocate elsewhere, so give them back to the system.
     pa.default_memory_pool().release_unused()
     return frame
+
+
+def _repeating(path: Path, layout: CsvLayout, columns: list[str], read: Any, parse: Any) -> set[str]:
+    """Those of `columns` whose values repeat in the file's first rows (about 1 MiB of them).
+
+    Building a dictionary of values that never repeat (timestamps to the second) costs several
+    times the plain read, only for them to be cast back to text afterwards. A column that repeats
+    no value among thousands of rows is read as text; dates, stages and even account names with a
+    few percent of repeats there are dictionary-encoded. Only the speed depends on this guess.
+    """
+    if not columns:
+        return set()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    with path.open("rb") as handle:
+        handle.seek(layout.header_offset)
+        head = handle.read(_SAMPLE_BYTES)
+    cut = head.rfind(b"\n")
+    try:
+        sample = pacsv.read_csv(pa.BufferReader(head[: cut + 1] if cut > 0 else head), read_options=read,
+                                parse_options=pacsv.ParseOptions(delimiter=parse.delimiter, newlines_in_values=True,
+                                                                 invalid_row_handler=lambda row: "skip"),
+                                convert_options=pacsv.ConvertOptions(
+                                    include_columns=columns, column_types={n: pa.string() for n in columns},
+                                    null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return set(columns)  # the whole read will say what is wrong, or hand over to the plain reader
+    repeating = set()
+    for name in columns:
+        cells = pc.drop_null(sample.column(name))
+        # Under 1 % repeats: 250k account names over 5M rows still repeat more in a few thousand.
+        if len(cells) < 100 or len(cells) - pc.count_distinct(cells).as_py() >= 0.01 * len(cells):
+            repeating.add(name)
+    return repeating
 
 
 def _dictionary(column: Any) -> Any:

@@ -333,3 +333,17 @@ def test_shared_work_is_done_once_per_read_column() -> None:
     work(first, "id")
     work(first, "id")
     assert done == ["id", "id"]  # outside a report nothing is kept
+
+
+def test_a_column_that_never_repeats_is_read_as_text_not_a_dictionary(tmp_path: Path) -> None:
+    # Ticket timestamps to the second: dictionary-encoding them cost several times the plain read,
+    # only to be cast back to text. Arrow guesses from the first rows; the cells are the same.
+    rows = "".join(f"T{i},2025-01-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:{i % 59:02d}.{i},"
+                   f"{['Open', 'Solved'][i % 2]}\n" for i in range(3000))
+    path = tmp_path / "tickets.csv"
+    path.write_text("ID,Created at,Status\n" + rows, encoding="utf-8")
+    frame = load.read_table(path, categorical=["Created at", "Status"])
+    assert not isinstance(frame["Created at"].dtype, pd.CategoricalDtype)
+    assert isinstance(frame["Status"].dtype, pd.CategoricalDtype)
+    plain = load.read_table(path)
+    assert frame.astype(object).equals(plain.astype(object))
