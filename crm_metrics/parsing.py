@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics import fast_parsing as fast
-from crm_metrics.categories import distinct_values, is_categorical, per_value, spread
+from crm_metrics.categories import blank_cells, distinct_values, is_categorical, per_value, spread
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB",
             "R$": "BRL", "CHF": "CHF", "kr": "SEK", "zł": "PLN"}
@@ -59,8 +59,7 @@ def _flag(mask: pd.Series) -> pd.Series:
 
 
 def _blank(values: pd.Series) -> pd.Series:
-    text = values.astype("string")
-    return _flag(values.isna() | (text.str.strip() == "").fillna(True))
+    return pd.Series(blank_cells(values), index=values.index)
 
 
 def currency_in_text(values: pd.Series) -> pd.Series:
