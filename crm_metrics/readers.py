@@ -155,14 +155,13 @@ def _plain_where_distinct(table: Any, trimmed: bool) -> tuple[Any, list[str]]:
         if not pa.types.is_dictionary(column.type):
             continue
         distinct = len(_dictionary(column))
+        used = distinct
         if trimmed and distinct:
             used = pc.count_distinct(pa.chunked_array([c.indices for c in column.chunks])).as_py()
-            if used < distinct:
-                unused.append(table.field(i).name)
-            distinct = used
-        if not worth_categories(distinct, table.num_rows):
+        if not worth_categories(used, table.num_rows):
             table = table.set_column(i, table.field(i).name, column.cast(pa.string()))
-            unused = [name for name in unused if name != table.field(i).name]
+        elif used < distinct:
+            unused.append(table.field(i).name)
     return table, unused
 
 
