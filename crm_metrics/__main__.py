@@ -1,3 +1,3 @@
-from crm_metrics.cli import main
+from crm_metrics.cli.app import main
 
 main()

@@ -26,7 +26,7 @@ import pandas as pd
 from crm_metrics.errors import ConfigError
 
 if TYPE_CHECKING:
-    from crm_metrics.config import Config
+    from crm_metrics.config.model import Config
 
 DAY = 86_400
 _DAY_NS = DAY * 1_000_000_000

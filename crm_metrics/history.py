@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from crm_metrics.errors import ConfigError, CrmMetricsError
 
 if TYPE_CHECKING:
-    from crm_metrics.config import Config
+    from crm_metrics.config.model import Config
     from crm_metrics.report import Report
 
 BUSY_TIMEOUT_SECONDS = 30.0

@@ -12,20 +12,20 @@ from datetime import date
 
 import pandas as pd
 
-from crm_metrics.categories import concat_rows
-from crm_metrics.config import Config
+from crm_metrics.clean.categoricals import concat_rows
+from crm_metrics.clean.normalise import normalise
+from crm_metrics.config.model import Config
 from crm_metrics.errors import ConfigError, InputError
-from crm_metrics.load import expand_paths, expand_sheets
-from crm_metrics.mapping import select_columns
+from crm_metrics.io.files import expand_paths, expand_sheets
+from crm_metrics.io.read_source import read_mapped
+from crm_metrics.mapping.columns import select_columns
+from crm_metrics.mapping.presets import vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
-from crm_metrics.normalise import normalise
+from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, Period, PeriodKind
-from crm_metrics.preset_loader import vocabulary_for
 from crm_metrics.progress import loading
-from crm_metrics.read_source import read_mapped
 from crm_metrics.report import MetricResult, Report, TableQuality
-from crm_metrics.targets import Target
 
 _USES_MARGIN = {"clv", "ltv_cac_ratio", "cac_payback_months"}
 # Metrics that count active customers (churn-based lifetime only when clv.lifetime_years is unset).
@@ -90,7 +90,7 @@ def compute(prepared: Prepared) -> Report:
     else:
         results = [_compute(metric, context) for metric in metrics]
     if options.by:
-        from crm_metrics.breakdown import split
+        from crm_metrics.metrics.breakdown import split
 
         results = split(results, context, options.by, options.top, _compute)
     notices = []
@@ -120,7 +120,7 @@ def undated_customer_notices(config: Config, metrics: list[MetricDef], context: 
 def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],
                   frames: dict[str, pd.DataFrame], compare: str) -> list[MetricResult]:
     """Results for the shown periods, computed together with their baselines to give the changes."""
-    from crm_metrics.compare import changes_for, with_baselines
+    from crm_metrics.metrics.compare import changes_for, with_baselines
 
     computed = with_baselines(calendar, shown, compare)
     context = MetricContext(config, calendar, computed, frames)

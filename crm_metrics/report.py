@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from crm_metrics.compare import Change
+from crm_metrics.metrics.compare import Change
 from crm_metrics.metrics.registry import Cell, MetricDef
 from crm_metrics.periods import Period, PeriodKind
 
 if TYPE_CHECKING:
-    from crm_metrics.targets import Target
+    from crm_metrics.metrics.targets import Target
 
 
 @dataclass

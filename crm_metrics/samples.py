@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from crm_metrics.config import Config, load_config
+from crm_metrics.config.model import Config, load_config
 
 
 def sample_dir() -> Path:

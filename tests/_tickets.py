@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crm_metrics.config import parse_config
+from crm_metrics.config.model import parse_config
 from crm_metrics.pipeline import RunOptions, run
 from crm_metrics.report import Report
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from crm_metrics.metrics.registry import Cell, get_metric
+from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, PeriodKind
 from crm_metrics.report import MetricResult, Report, TableQuality
-from crm_metrics.targets import Target
 
 FORMULA_NOTE = "@SUM(1+1) from owner =cmd"
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crm_metrics.config import Config, parse_config
+from crm_metrics.config.model import Config, parse_config
 
 DEALS = """deal_id,account_name,owner,stage,amount,created_at,closed_at,deal_type,campaign
 D1,Alpha Ltd,Ann,Closed Won,1000,2025-01-01,2025-02-01,New,Spring

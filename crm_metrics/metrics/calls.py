@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crm_metrics.clean.normalise import word_keys
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
-from crm_metrics.normalise import word_keys
 
 ANSWERED_WORDS = {"answered", "completed", "handled", "connected", "resolved", "yes", "true"}
 ABANDONED_WORDS = {"abandoned", "missed", "unanswered", "noanswer", "dropped", "hungup", "no", "false",

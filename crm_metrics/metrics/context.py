@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from crm_metrics.config import Config
+from crm_metrics.config.model import Config
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.periods import Calendar, Period
 

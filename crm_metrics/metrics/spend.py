@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crm_metrics.clean.normalise import word_key
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.normalise import word_key
 
 
 def retention_categories(ctx: MetricContext) -> set[str]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_metrics.clean.normalise import PRIORITY_ALIASES
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
-from crm_metrics.normalise import PRIORITY_ALIASES
 
 _HOUR = 3600.0
 

@@ -10,10 +10,10 @@ from html import escape
 from typing import IO
 
 from crm_metrics.metrics.registry import Unit
+from crm_metrics.metrics.targets import Target, status, target_of
 from crm_metrics.render.shared import caption, footnotes, quality_lines, title
 from crm_metrics.render.values import format_value
 from crm_metrics.report import MetricResult, Report
-from crm_metrics.targets import Target, status, target_of
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1f2328;

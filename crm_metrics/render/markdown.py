@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import IO
 
+from crm_metrics.metrics.targets import status, target_of
 from crm_metrics.render.shared import caption, footnotes, quality_lines, title
 from crm_metrics.render.values import format_value
 from crm_metrics.report import Report
-from crm_metrics.targets import status, target_of
 
 
 def escape(text: str) -> str:

@@ -15,12 +15,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crm_metrics.compare import Change, Direction
+from crm_metrics.metrics.compare import Change, Direction
 from crm_metrics.metrics.registry import Cell
+from crm_metrics.metrics.targets import status, target_of
 from crm_metrics.render.shared import quality_lines
 from crm_metrics.render.values import format_value
 from crm_metrics.report import MetricResult, Report
-from crm_metrics.targets import status, target_of
 
 STYLE_NA = "dim"
 STYLE_HEADER = "bold"
@@ -189,7 +189,7 @@ def sparkline(values: list[float | None], unicode: bool = True) -> str:
 
 def sorted_groups(groups: dict[str, dict[str, Cell]], first_label: str) -> list[str]:
     """Largest first period value first; n/a after numbers; the folded "other" group last."""
-    from crm_metrics.breakdown import OTHER_GROUP
+    from crm_metrics.metrics.breakdown import OTHER_GROUP
 
     def key(group: str) -> tuple[int, int, float, str]:
         value = groups[group][first_label].value

@@ -16,10 +16,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crm_metrics.metrics.registry import Unit
+from crm_metrics.metrics.targets import status, target_of
 from crm_metrics.render.shared import caption, footnotes, long_rows, neutralise, quality_lines, title
 from crm_metrics.render.values import CURRENCY_SYMBOLS
 from crm_metrics.report import Report
-from crm_metrics.targets import status, target_of
 
 BOLD = Font(bold=True)
 MUTED = Font(italic=True, color="666666")

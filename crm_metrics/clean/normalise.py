@@ -1,0 +1,428 @@
+"""From mapped raw frames to clean canonical tables, counting everything that was changed or dropped.
+
+Stages become won / lost / open, deal types new / renewal / expansion, amounts floats in the report
+currency, dates naive wall time in the config's time zone; duplicate ids keep their last row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crm_metrics.business_hours import from_config
+from crm_metrics.clean.categoricals import per_value, recode, stripped_text
+from crm_metrics.clean.durations import DurationUnit, parse_durations
+from crm_metrics.clean.fast_parsers import all_distinct
+from crm_metrics.clean.parsers import Parsed, currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.config.model import Config
+from crm_metrics.errors import ConfigError
+from crm_metrics.io.files import shared_work
+from crm_metrics.mapping.presets import Vocabulary, word_key
+from crm_metrics.report import TableQuality
+from crm_metrics.schema import TABLES, FieldKind
+
+WON_STAGES = {"closedwon", "won", "dealwon", "win", "closedwonpaid", "wonclosed"}
+LOST_STAGES = {"closedlost", "lost", "deallost", "closedlostnodecision", "lostclosed",
+               "closeddisqualified", "disqualified"}
+RENEWAL_WORDS = ("renewal", "renew")
+EXPANSION_WORDS = ("upsell", "crosssell", "addon", "upgrade", "expansion", "expand", "upsale")
+PRIORITY_ALIASES = {"medium": "normal", "critical": "urgent", "p1": "urgent", "p2": "high",
+                    "p3": "normal", "p4": "low"}
+
+
+def word_keys(values: pd.Series) -> pd.Series:
+    """word_key of every cell ("" for a missing one), computed once per distinct value (a column
+    repeats a few stages); a categorical for a categorical column."""
+    return recode(values, _word_keys)
+
+
+def _word_keys(values: pd.Series) -> pd.Series:
+    # factorize + take: a dict .map() over millions of rows costs several times more.
+    codes, uniques = pd.factorize(values)
+    keys = pd.array([*_unique_word_keys(pd.Series(uniques)), ""], dtype="str")
+    return pd.Series(keys.take(np.where(codes < 0, len(uniques), codes)), index=values.index)
+
+
+def _unique_word_keys(uniques: pd.Series) -> list[str]:
+    """word_key of each value; for ASCII text in bulk in Arrow, where casefold is lower()."""
+    if not len(uniques) or uniques.dtype != "str" and not isinstance(uniques.dtype, pd.StringDtype):
+        return [word_key(str(u)) for u in uniques]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(uniques.array)
+    ascii_text = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    keys = pc.replace_substring_regex(pc.ascii_lower(text), "[^0-9a-z]", "").to_pylist()
+    if ascii_text.all():
+        return keys
+    # casefold turns a few other letters into ASCII ones ("ß" into "ss"): those go through word_key.
+    return [key if is_ascii else word_key(str(value))
+            for key, is_ascii, value in zip(keys, ascii_text, uniques, strict=True)]
+
+
+# Python's \s on ASCII text, spelled for Arrow's RE2 (whose \s lacks \v and \x1c-\x1f).
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
+def name_key(values: pd.Series) -> pd.Series:
+    """An account name as a customer key: trimmed, case-folded, inner spaces collapsed."""
+    return recode(values, _name_key)
+
+
+def _name_key(values: pd.Series) -> pd.Series:
+    text = values.astype("string")
+    if text.str.isascii().all():
+        # For ASCII text casefold is lower(), which Arrow does in bulk.
+        return text.str.strip().str.lower().str.replace(_ASCII_SPACE, " ", regex=True)
+    codes, uniques = pd.factorize(values.astype("string"))
+    # casefold has no Arrow kernel, so it runs in Python: once per distinct name, not per row.
+    keys = pd.Series(uniques).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    return pd.Series(keys.astype("string").array.take(codes, allow_fill=True), index=values.index)
+
+
+def normalise(
+    table: str, raw: pd.DataFrame, config: Config, quality: TableQuality,
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
+    schema = TABLES[table]
+    vocabulary = vocabulary or Vocabulary()
+    # raw has canonical column names (mapping.select_columns); _duration_ columns are read below.
+    frame = pd.DataFrame({name: raw[name] for name in raw.columns if not name.startswith("_")})
+    frame.index = pd.RangeIndex(len(frame))
+    for name, words in vocabulary.value_maps.items():
+        if name in frame.columns:
+            frame[name] = map_values(frame[name], words)
+    quality.rows = len(frame)
+    dayfirst = _dayfirst(config, table)
+    repeated_ids = None
+    for name in list(frame.columns):
+        kind = schema.kind(name)
+        if kind is FieldKind.DATE:
+            parsed = dates(frame[name], config.timezone, dayfirst)
+        elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
+            if kind is FieldKind.AMOUNT:
+                frame["_text_currency"] = currency_in_text(frame[name])
+            parsed = amounts(frame[name])
+            if kind is FieldKind.AMOUNT:
+                # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
+                frame["_text_currency"] = frame["_text_currency"].mask(parsed.bad_mask.to_numpy(dtype=bool))
+        elif kind is FieldKind.BOOL:
+            parsed = parse_bools(frame[name])
+        elif name in _DURATION_FIELDS:
+            continue  # read by _ticket_times, which also takes Excel time cells
+        elif name == schema.id_field:
+            frame[name], repeated_ids = id_cells(frame[name])
+            continue
+        else:
+            frame[name] = text_cells(frame[name])
+            continue
+        frame[name] = parsed.values
+        quality.unparseable[name] = parsed.bad
+        # Kept through de-duplication so "without a date" below counts only the blank cells: a row
+        # whose value could not be read is already counted once, as unparseable.
+        frame[_BAD + name] = parsed.bad_mask.to_numpy(dtype=bool)
+    for name, duration in vocabulary.durations.items():
+        column = f"_duration_{name}"
+        if column in raw.columns and name not in frame.columns and "created_at" in frame.columns:
+            after = _durations(raw[column].set_axis(frame.index), duration.unit)
+            frame[name] = frame["created_at"] + after
+            quality.unparseable[name] = int((after.isna() & raw[column].notna().to_numpy()).sum())
+    if schema.id_field:
+        frame = _drop_duplicates(frame, schema.id_field, quality, repeated_ids)
+    if "amount" in frame.columns:
+        frame = _convert_currency(frame, config, quality, table)
+    frame = frame.drop(columns=["_text_currency"], errors="ignore")
+    match table:
+        case "deals":
+            frame = _deals(frame, config, quality, vocabulary)
+        case "tickets":
+            frame = _tickets(_ticket_times(frame, config, quality), quality)
+        case "spend":
+            frame = _spend(frame, quality)
+        case "customers":
+            frame = _customers(frame)
+    return frame.drop(columns=[c for c in frame.columns if c.startswith(_BAD)])
+
+
+_BAD = "_unparseable_"
+
+
+def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Rows with no value in `name` that are not already counted as unparseable."""
+    missing = frame[name].isna()
+    if _BAD + name in frame.columns:
+        missing &= ~frame[_BAD + name].to_numpy(dtype=bool)
+    return missing
+
+
+def _dayfirst(config: Config, table: str) -> bool | None:
+    source = getattr(config.sources, table)
+    return None if source is None else source.dayfirst
+
+
+def text_cells(values: pd.Series) -> pd.Series:
+    """stripped_text, done once per report for a column that normalise and validate both strip."""
+    return shared_work("stripped", values, lambda: stripped_text(values))
+
+
+def dates(values: pd.Series, timezone: str, dayfirst: bool | None) -> Parsed:
+    """parse_dates, done once per report for a column that normalise and validate both parse."""
+    return shared_work(f"dates in {timezone}, dayfirst {dayfirst}", values,
+                       lambda: parse_dates(values, timezone, dayfirst))
+
+
+def amounts(values: pd.Series) -> Parsed:
+    """parse_amounts, done once per report for a column that normalise and validate both parse."""
+    return shared_work("amounts", values, lambda: parse_amounts(values))
+
+
+def id_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Ids with surrounding space removed, and the rows whose id another row has too. Done once per
+    report: normalise and validate both need them, and on millions of ids it is the costly part."""
+    def compute() -> tuple[pd.Series, np.ndarray]:
+        ids = stripped_text(values)
+        present = ids.notna().to_numpy(dtype=bool)
+        # The usual export has no repeated id: proving that is cheaper than finding the repeats.
+        if all_distinct(ids) or ids.nunique() == present.sum():
+            return ids, np.zeros(len(ids), dtype=bool)
+        return ids, ids.duplicated(keep=False).to_numpy(dtype=bool) & present
+
+    return shared_work("ids", values, compute)
+
+
+def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality,
+                     repeated: np.ndarray | None) -> pd.DataFrame:
+    missing_id = frame[id_field].isna().to_numpy(dtype=bool)
+    quality.leave_out(f"no {id_field}", int(missing_id.sum()))
+    if missing_id.any():  # a filter copies every column, even when it keeps every row
+        frame = frame[~missing_id]
+        if repeated is not None:
+            repeated = repeated[~missing_id]
+    if repeated is not None and not repeated.any():
+        # Most exports have no duplicate ids; then there is nothing to drop.
+        quality.duplicates_dropped = 0
+        return frame.reset_index(drop=True)
+    deduped = frame.drop_duplicates(subset=id_field, keep="last")
+    quality.duplicates_dropped = len(frame) - len(deduped)
+    return deduped.reset_index(drop=True)
+
+
+def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality, table: str) -> pd.DataFrame:
+    if "currency" in frame.columns:
+        currency = per_value(frame["currency"], lambda cells: cells.astype("string").str.strip().str.upper())
+        currency = currency.fillna(frame["_text_currency"])
+    else:
+        currency = frame["_text_currency"]
+    # Rates per distinct currency, spread by code: a few currencies over millions of rows.
+    codes, found = pd.factorize(currency)
+    found = found.fillna(config.currency) if found.hasnans else found
+    foreign = sorted(set(found) - {config.currency})
+    missing = [c for c in foreign if c not in config.fx]
+    if missing:
+        files = ", ".join(quality.files)
+        raise ConfigError(
+            f"{files}: {table} amounts in {', '.join(missing)} but the config has no fx rate for "
+            f"{'it' if len(missing) == 1 else 'them'}; add fx: {{{missing[0]}: <value of 1 {missing[0]} "
+            f"in {config.currency}>}}"
+        )
+    if foreign:
+        rates = np.array([1.0 if c == config.currency else config.fx[c] for c in found] + [1.0])
+        frame["amount"] = frame["amount"] * rates[codes]  # code -1, no currency: the report's own
+    frame["currency"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
+                                                  categories=pd.Index([config.currency], dtype="string"))
+    return frame
+
+
+def map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:
+    """A vendor's words for a score ("good" / "bad") as numbers; other cells are left as they are."""
+
+    def one(value: object) -> object:
+        if isinstance(value, str) and word_key(value) in words:
+            mapped = words[word_key(value)]
+            return pd.NA if mapped is None else mapped
+        return value
+
+    return recode(values, lambda cells: cells.astype(object).map(one), text=False)
+
+
+def _durations(values: pd.Series, unit: str) -> pd.Series:
+    """A "time after creation" column (minutes, hours, seconds or H:MM:SS) as timedeltas."""
+    if unit == "hhmmss":
+        text = values.astype("string").str.strip()
+        return pd.Series(pd.to_timedelta(text.where(_flag_mask(text.str.fullmatch(r"\d+:\d{2}(:\d{2})?"))),
+                                         errors="coerce"), index=values.index)
+    factor = {"minutes": 60.0, "hours": 3600.0, "seconds": 1.0}[unit]
+    return pd.to_timedelta(parse_amounts(values).values * factor, unit="s")
+
+
+def no_values(index: pd.Index) -> pd.Series:
+    """An unmapped text field: every cell missing, one byte per row (a text column of millions of
+    missing cells takes eight)."""
+    return pd.Series(pd.Categorical.from_codes(np.full(len(index), -1, dtype=np.int8),
+                                               categories=pd.Index([], dtype="string")), index=index)
+
+
+def _flag_mask(mask: pd.Series) -> pd.Series:
+    return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
+
+
+def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality, vocabulary: Vocabulary) -> pd.DataFrame:
+    frame["outcome"] = _outcomes(frame, config, vocabulary)
+    frame["deal_type"] = _deal_types(frame, config, vocabulary)
+    # A CRM keeps the expected close date on open deals; only won and lost deals have closed.
+    closed = frame["outcome"] != "open"
+    if "closed_at" in frame.columns:
+        frame["closed_at"] = frame["closed_at"].where(closed)
+    else:
+        frame["closed_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    quality.leave_out("won or lost deals without a close date", int((closed & _blank(frame, "closed_at")).sum()))
+    quality.leave_out("deals without a create date", int(_blank(frame, "created_at").sum()))
+    quality.leave_out("deals without an amount", int(_blank(frame, "amount").sum()))
+    if "account_id" in frame.columns:
+        key = frame["account_id"]
+        if "account_name" in frame.columns:
+            key = _filled(key, name_key(frame["account_name"]))
+    elif "account_name" in frame.columns:
+        key = name_key(frame["account_name"])
+    else:
+        key = pd.Series(pd.NA, index=frame.index, dtype="string")
+    # A deal with no account at all still stands for one customer: itself.
+    frame["account_key"] = _filled(key, "deal:" + frame["deal_id"].astype("string"))
+    for column in ("owner", "source", "region", "product", "campaign"):
+        if column not in frame.columns:
+            frame[column] = no_values(frame.index)
+    return frame
+
+
+def _filled(values: pd.Series, fallback: pd.Series) -> pd.Series:
+    """values, with fallback's cell where one is missing (as text once anything needs filling)."""
+    if not values.isna().any():
+        return values
+    return values.astype("string").fillna(fallback.astype("string"))
+
+
+def _outcomes(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd.Series:
+    # The config's own words come last so a stage it names wins over a preset's reading of it.
+    lost = (LOST_STAGES | {word_key(s) for s in vocabulary.lost_stages}) - {word_key(s) for s in config.won_stages}
+    won = (WON_STAGES | {word_key(s) for s in vocabulary.won_stages}) - {word_key(s) for s in config.lost_stages}
+    won |= {word_key(s) for s in config.won_stages}
+    lost |= {word_key(s) for s in config.lost_stages}
+    keys = word_keys(frame["stage"])
+    codes = np.full(len(frame), _OUTCOMES.index("open"), dtype=np.int8)
+    codes[keys.isin(won).to_numpy(dtype=bool)] = _OUTCOMES.index("won")
+    codes[keys.isin(lost).to_numpy(dtype=bool)] = _OUTCOMES.index("lost")
+    if "status" in frame.columns:
+        status = word_keys(frame["status"])
+        for value in _OUTCOMES:
+            codes[(status == value).to_numpy(dtype=bool)] = _OUTCOMES.index(value)
+    # A categorical: three values over millions of deals, compared and filtered as small integers.
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(_OUTCOMES, dtype="string")),
+                     index=frame.index)
+
+
+_OUTCOMES = ("lost", "open", "won")  # sorted, as recode orders categories
+
+
+def _deal_types(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> pd.Series:
+    if "deal_type" not in frame.columns:
+        return pd.Series("new", index=frame.index, dtype="string")
+    own = {word_key(w): kind for kind, words in vocabulary.deal_types.items() for w in words}
+    own |= {word_key(w): kind for kind in ("new", "renewal", "expansion")
+            for w in getattr(config.deal_types, kind)}
+
+    def classify(raw: object) -> str:
+        if not isinstance(raw, str) or not raw.strip():
+            return "new"
+        key = word_key(raw)
+        if key in own:
+            return own[key]
+        if any(word in key for word in RENEWAL_WORDS):
+            return "renewal"
+        if any(word in key for word in EXPANSION_WORDS):
+            return "expansion"
+        return "new"
+
+    def classify_cells(values: pd.Series) -> pd.Series:
+        mapping = {v: classify(v) for v in values.dropna().unique()}
+        # Built as plain strings: mapping an all-blank column gives a float column that cannot take "new".
+        return pd.Series([mapping.get(v, "new") for v in values.astype(object)], index=values.index, dtype="string")
+
+    return recode(frame["deal_type"], classify_cells)
+
+
+def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
+    if "priority" in frame.columns:
+        priority = frame["priority"].str.casefold()
+        frame["priority_key"] = priority.replace(PRIORITY_ALIASES)
+    for column in ("priority", "channel", "agent"):
+        if column not in frame.columns:
+            frame[column] = no_values(frame.index)
+    quality.leave_out("tickets without a create date", int(_blank(frame, "created_at").sum()))
+    if "resolved_at" in frame.columns:
+        backwards = (frame["resolved_at"] < frame["created_at"]).fillna(False)
+        quality.leave_out("tickets resolved before they were created (left out of times)", int(backwards.sum()))
+    return frame
+
+
+# Duration fields -> (the seconds column kept for validate, unit or None for the config's
+# support.durations.unit).
+_DURATION_FIELDS = {
+    "first_response_duration": ("first_response_seconds", None),
+    "first_response_minutes": ("first_response_seconds", DurationUnit.MINUTES),
+    "resolution_duration": ("resolution_seconds", None),
+    "resolution_minutes": ("resolution_seconds", DurationUnit.MINUTES),
+}
+
+
+def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.DataFrame:
+    """Timestamps filled from the desk's exported durations where missing, then first or full
+    resolution chosen for reopened tickets (support.resolution)."""
+    settings = config.support.durations
+    hours = from_config(config) if settings.clock == "business" else None
+    for name, (seconds_column, unit) in _DURATION_FIELDS.items():
+        if name not in frame.columns:
+            continue
+        parsed = parse_durations(frame[name], unit or DurationUnit(settings.unit))
+        quality.unparseable[name] = parsed.bad
+        seconds = parsed.values
+        if seconds_column in frame.columns:  # both a duration and a minutes column: first wins
+            seconds = frame[seconds_column].fillna(seconds)
+        frame[seconds_column] = seconds
+    for seconds_column, stamp in (("first_response_seconds", "first_response_at"),
+                                  ("resolution_seconds", "resolved_at")):
+        if seconds_column not in frame.columns:
+            continue
+        if stamp not in frame.columns:
+            frame[stamp] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        if hours is None:
+            derived = frame["created_at"] + pd.to_timedelta(frame[seconds_column], unit="s")
+        else:
+            derived = hours.add(frame["created_at"], frame[seconds_column]).set_axis(frame.index)
+        quality.leave_out(f"{stamp} taken from the exported duration",
+                          int((frame[stamp].isna() & derived.notna()).sum()))
+        frame[stamp] = frame[stamp].fillna(derived)
+    # Full resolution (the default) keeps resolved_at, the last solve: a reopened ticket that is
+    # open again has no resolved_at and is not resolved. First resolution counts the first solve.
+    if "first_resolved_at" in frame.columns and config.support.resolution == "first":
+        if "resolved_at" in frame.columns:
+            frame["full_resolved_at"] = frame["resolved_at"]
+            frame["resolved_at"] = frame["first_resolved_at"].fillna(frame["resolved_at"])
+        else:
+            frame["resolved_at"] = frame["first_resolved_at"]
+    return frame
+
+
+def _spend(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
+    if "category" not in frame.columns:
+        frame["category"] = no_values(frame.index)
+    frame["category_key"] = word_keys(frame["category"])
+    quality.leave_out("spend rows without a date", int(_blank(frame, "date").sum()))
+    quality.leave_out("spend rows without an amount", int(_blank(frame, "amount").sum()))
+    return frame
+
+
+def _customers(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["customer_key"] = frame["customer_id"].astype("string")
+    if "customer_name" in frame.columns:
+        frame["name_key"] = name_key(frame["customer_name"])
+    return frame

@@ -1,0 +1,153 @@
+"""`crm-metrics report`: compute the configured metrics per period and print or export them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crm_metrics.cli.common import ConfigOption, load_config_or_sample, parse_date, user_errors
+from crm_metrics.cli.history import HistoryOption
+from crm_metrics.errors import ConfigError, ExitCode
+
+
+def report(
+    config: ConfigOption = None,
+    period: Annotated[str | None, typer.Option(help="month, quarter or year (overrides the config).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day to report, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
+    metrics: Annotated[str | None, typer.Option(help="Comma-separated metric ids, e.g. close_rate,cac.")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table, json, csv, xlsx, md or html. Default: from --output's extension, else table.",
+    )] = None,
+    output: Annotated[Path | None, typer.Option(
+        # No dir_okay=False: check_output_path says "is a folder" in one line instead of a usage box.
+        "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
+    )] = None,
+    fail_on_target: Annotated[bool, typer.Option(
+        "--fail-on-target", help="Exit with code 3 when a target of the latest period is missed.",
+    )] = False,
+    history_db: HistoryOption = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing but errors (and missed targets with --fail-on-target).",
+    )] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Split by a field: owner, source, region, product, "
+                                           "channel, priority, campaign, ...")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="With --by: keep the N largest groups, "
+                                            "fold the rest into 'other'.")] = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="Show the change against the previous "
+                                                "period ('previous') or a year earlier ('year').")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also print which export header was read for each field.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Print no metrics (exit 4) when `validate` "
+                                         "finds any data problem.")] = False,
+) -> None:
+    """Compute the configured metrics per period and print them, or write them to --output."""
+    with user_errors():
+        from crm_metrics.metrics.registry import get_metric
+        from crm_metrics.periods import PeriodKind
+        from crm_metrics.render import BINARY_FORMATS, FORMATS
+        from crm_metrics.render.output import check_output_path, infer_format
+
+        if output is not None:
+            check_output_path(output)
+        if fmt is None:
+            fmt = infer_format(output) if output is not None else "table"
+        if fmt not in FORMATS:
+            raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+            raise ConfigError(f"--format {fmt} is a binary file: add --output report.{fmt}")
+        kind = None
+        if period is not None:
+            if period not in {k.value for k in PeriodKind}:
+                raise ConfigError(f"--period {period!r}: choose month, quarter or year")
+            kind = PeriodKind(period)
+        metric_ids = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics is not None else None
+        if metric_ids == ():
+            raise ConfigError(f"--metrics {metrics!r}: no metric id; give some, e.g. --metrics close_rate,cac "
+                              "(list: crm-metrics metrics)")
+        for metric_id in metric_ids or ():
+            get_metric(metric_id)
+        options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+        if by is not None:
+            from crm_metrics.metrics.breakdown import check_field
+
+            check_field(by)
+        elif top is not None:
+            raise ConfigError("--top needs --by FIELD")
+        if compare is not None:
+            from crm_metrics.metrics.compare import check_compare
+
+            check_compare(compare)
+        cfg = load_config_or_sample(config, quiet=quiet)
+
+        history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
+        if history_file is not None:
+            from crm_metrics.history import check_path
+
+            check_path(history_file)
+
+        from crm_metrics.checks import validate
+        from crm_metrics.io.files import shared_reads
+        from crm_metrics.metrics.targets import missed_latest
+        from crm_metrics.pipeline import RunOptions, compute, prepare
+
+        # validate reuses the frames the report read; leaving the block lets them go before the
+        # metrics run, which on millions of rows is a good part of the peak memory.
+        with shared_reads():
+            prepared = prepare(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
+                                               metrics=metric_ids, by=by, top=top, compare=compare))
+            # Only the tables this report read: a broken export it does not use must not stop it.
+            checked = validate(cfg, tables=set(prepared.loaded.quality))
+        if verbose:
+            for name, quality in prepared.loaded.quality.items():
+                typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
+                for line in quality.mapping:
+                    typer.echo(f"  {line}", err=True)
+
+        if strict and not checked.ok:
+            for problem in checked.problems:
+                typer.echo(f"crm-metrics: {problem.table}: {problem.count:,} {problem.message}", err=True)
+            typer.echo("crm-metrics: error: --strict: data problems found, no metrics printed; "
+                       "run `crm-metrics validate` for the rows", err=True)
+            raise typer.Exit(int(ExitCode.DATA_PROBLEMS))
+        result = compute(prepared)
+        # The footer repeats validate's counts, so the two commands never disagree about the data.
+        result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
+                              for s in checked.sources if s.problems and s.table in result.quality)
+
+        if history_file is not None:
+            from crm_metrics.history import config_hash, record_run
+
+            run_id = record_run(history_file, result, config_hash(cfg))
+            if not quiet:
+                typer.echo(f"crm-metrics: recorded run {run_id} in {history_file}", err=True)
+
+        if output is not None:
+            from crm_metrics.render.output import write_report
+
+            size = write_report(result, fmt, output)
+            if not quiet:
+                typer.echo(f"crm-metrics: wrote {output} ({fmt}, {size:,} bytes)", err=True)
+        elif fmt in BINARY_FORMATS:
+            import io
+
+            from crm_metrics.render import get_binary_renderer
+
+            # Rendered whole first: a reader that closes the pipe early (`| head`) then gets one
+            # BrokenPipeError here, not zipfile's traceback from a half-closed archive at exit.
+            buffer = io.BytesIO()
+            get_binary_renderer(fmt)(result, buffer)
+            sys.stdout.buffer.write(buffer.getvalue())
+        else:
+            from crm_metrics.render import get_renderer
+
+            get_renderer(fmt)(result, sys.stdout)
+
+        misses = missed_latest(result)
+        if fail_on_target and misses:
+            for miss in misses:
+                typer.echo(f"crm-metrics: target missed: {miss.text}", err=True)
+            raise typer.Exit(int(ExitCode.TARGET_MISSED))

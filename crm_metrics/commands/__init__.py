@@ -1,1 +1,0 @@
-"""One module per crm-metrics command; cli.py registers them."""

@@ -1,0 +1,437 @@
+"""Reading an export file into a raw frame of text cells (CSV) or typed cells (xlsx).
+
+Nothing here knows about CRMs: it finds the encoding, delimiter and header row (sniff.py), reads the
+sheet, cuts off title and totals rows (counted in frame.attrs["skipped_rows"]), and turns every way a
+file can be unreadable into an InputError that names the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from crm_metrics.clean.categoricals import categorise
+from crm_metrics.errors import InputError
+from crm_metrics.io.arrow_csv import CsvLayout, read_csv_arrow
+from crm_metrics.io.sniff import count_footer, detect_delimiter, detect_encoding, filled, find_header, is_text
+
+if TYPE_CHECKING:
+    from crm_metrics.config.model import LimitsConfig
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_SNIFF_BYTES = 64 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE files
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# A string frame takes several times the file's size in memory (arrow buffers plus the parsed copy).
+_MEMORY_PER_CSV_BYTE = 5
+_MB = 1024 * 1024
+
+
+def expand_paths(patterns: list[str], resolve: Callable[[str], Path]) -> list[Path]:
+    """Paths and globs from a source's `path`, relative to the config; missing ones are errors."""
+    found: list[Path] = []
+    for pattern in patterns:
+        target = resolve(pattern)
+        if glob.has_magic(str(target)):
+            matches = sorted(Path(p) for p in glob.glob(str(target)))
+            if not matches:
+                raise InputError(f"{target}: no file matches this pattern; check sources.*.path")
+            found.extend(matches)
+        else:
+            found.append(target)
+    return found
+
+
+def expand_sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path, str | int | None]]:
+    """Each file once, or with `sheet: "*"` each sheet of each workbook (CSV files have none)."""
+    if sheet != "*":
+        return [(p, sheet) for p in paths]
+    found: list[tuple[Path, str | int | None]] = []
+    for path in paths:
+        names = sheet_names(path)
+        found += [(path, name) for name in names] if names else [(path, None)]
+    return found
+
+
+# Within one report, validate() asks for the very frames the pipeline read; shared_reads() lets the
+# second request reuse them instead of reading (and for a workbook, inflating) the file again.
+_ReadKey = tuple[str, str | int | None, frozenset[str] | None, frozenset[str]]
+_SHARED: ContextVar[dict[_ReadKey, pd.DataFrame] | None] = ContextVar("shared_reads", default=None)
+# Work on one of those columns that both ask for (ids checked for repeats, amounts parsed), by kind
+# and column; the column is kept with the result so that its id() cannot be reused meanwhile.
+_SHARED_WORK: ContextVar[dict[tuple[str, int], tuple[object, object]] | None] = ContextVar(
+    "shared_work", default=None)
+_T = TypeVar("_T")
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Reads inside this block are kept and handed out again; callers must not change the frames,
+    nor the results of shared_work."""
+    token = _SHARED.set({})
+    work_token = _SHARED_WORK.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+        _SHARED_WORK.reset(work_token)
+
+
+def shared_work(kind: str, values: pd.Series, compute: Callable[[], _T]) -> _T:
+    """compute(), done once per `kind` for a column read inside shared_reads(), however many frames
+    it has been put in since (pandas hands the same Arrow data along); outside, done every time."""
+    shared = _SHARED_WORK.get()
+    # The data behind the column: Arrow text, or a categorical's codes, as the readers give them.
+    data = getattr(values.array, "_pa_array", None)
+    if data is None:
+        data = getattr(values.array, "_codes", None)
+    if shared is None or data is None:
+        return compute()
+    key = (kind, id(data))
+    if key not in shared:
+        shared[key] = (data, compute())
+    return shared[key][1]  # type: ignore[return-value]
+
+
+def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
+               usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
+    shared = _SHARED.get()
+    if shared is None:
+        return _read_table(path, sheet, limits, usecols, categorical)
+    key = (str(path.resolve()), sheet, None if usecols is None else frozenset(usecols), frozenset(categorical))
+    if key not in shared:
+        shared[key] = _read_table(path, sheet, limits, usecols, categorical)
+    return shared[key]
+
+
+def _read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
+                usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
+    """The file's cells with its header row as column names, every value as read (no parsing).
+
+    With `usecols` (names as csv_headers gives them) only those columns are kept; a CSV is then read
+    for those columns alone, which is what makes a wide export with millions of rows quick. The
+    `categorical` columns come back as categoricals where their values repeat (categories.py).
+    """
+    if not path.exists():
+        raise InputError(f"{path}: file not found; check the path in the config's sources")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; point the source's path at an export file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            max_mb = limits.max_xlsx_uncompressed_mb if limits else 500.0
+            frame = _read_excel(path, sheet, max_mb)
+            categorise(frame, categorical)
+        elif suffix in CSV_SUFFIXES or suffix == "":
+            _check_csv_size(path, limits.max_csv_mb if limits else None)
+            frame = _read_csv(path, usecols, categorical)
+        else:
+            raise InputError(f"{path}: unsupported file type '{suffix}'; export as .csv or .xlsx")
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; make the file readable for this user") from None
+    except MemoryError:
+        raise InputError(f"{path}: too big to load into memory ({_size(path)}); export a shorter "
+                         "date range, e.g. only the rows since the --from date you report on") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if frame.columns.empty:
+        raise InputError(f"{path}: the file is empty; export it again with a header row")
+    if frame.empty:
+        raise InputError(f"{path}: has a header row but no data rows; export it again with the rows")
+    frame.columns = _unique([str(c).strip() for c in frame.columns])
+    if usecols is not None:
+        frame = frame[[c for c in frame.columns if c in usecols]]
+    return frame
+
+
+def csv_headers(path: Path) -> list[str] | None:
+    """A CSV's column names as read_table would give them, from its first block only; None for a
+    workbook or a file whose first block cannot be read (read_table then says what is wrong)."""
+    if path.suffix.lower() not in CSV_SUFFIXES and path.suffix != "":
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return None
+    layout = _csv_layout(path, head, detect_encoding(head), fast_only=False)
+    return None if layout is None else layout.names
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Repeated headers get .1, .2 as pandas names them in a CSV, so one name is one column."""
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        name = header
+        while name in seen:
+            seen[header] += 1
+            name = f"{header}.{seen[header]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+def _read_csv(path: Path, usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    encoding = detect_encoding(head)
+    if not head.strip(b"\x00\r\n\t \xff\xfe\xef\xbb\xbf"):
+        raise InputError(f"{path}: the file is empty; export it again with a header row")
+    if not is_text(head, encoding):
+        raise InputError(f"{path}: this is not a text CSV file (binary content); export as CSV or xlsx")
+    if encoding == "cp1252" and _UTF8_MULTIBYTE.search(head):
+        raise InputError(f"{path}: mixes UTF-8 and another encoding (such as Latin-1) in one file; "
+                         "export it again as UTF-8")
+    layout = _csv_layout(path, head, encoding, fast_only=True)
+    if layout is not None:
+        fast = read_csv_arrow(path, layout, usecols, categorical)
+        if fast is not None:
+            return fast
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot decode the file as {encoding}; save it as UTF-8") from None
+    delimiter = detect_delimiter(text[:_SNIFF_BYTES])
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True,
+                                     strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: cannot split the file into cells ({exc}); check its quoting") from None
+    frame = _frame_from_rows(path, rows)
+    # Text cells in pandas' string dtype, as the fast reader gives them.
+    frame = frame.astype("str") if len(frame.columns) else frame
+    categorise(frame, categorical)
+    return frame
+
+
+def _csv_layout(path: Path, head: bytes, encoding: str, fast_only: bool) -> CsvLayout | None:
+    """Where the table sits in a CSV, found from its first and last blocks: the header line (below
+    any title rows) and the footer rows (totals, "Generated by"), as _frame_from_rows would find them.
+
+    None when the fast reader should not try (fast_only and not UTF-8: Arrow would transcode in
+    Python) or when the blocks cannot be split into rows; the plain reader then reads the file.
+    """
+    if fast_only and encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    size = path.stat().st_size
+    whole = size <= len(head)
+    text = head.decode(encoding, errors="replace")
+    if not whole:
+        # Only complete lines: a row cut at the block's end would look like a short row.
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1]
+    delimiter = detect_delimiter(text)
+    try:
+        rows, line_starts = _rows_with_lines(text, delimiter)
+    except csv.Error:
+        return None
+    if not rows:
+        return None
+    start = find_header(rows)
+    header = rows[start]
+    if not filled(header):
+        return None
+    if whole:
+        footer_rows = rows[start + 1:]
+    else:
+        try:
+            footer_rows = _tail_rows(path, size, delimiter)
+        except (csv.Error, OSError):
+            return None
+    footer = footer_rows[len(footer_rows) - count_footer(footer_rows, filled(header)):]
+    if not whole and len(footer) == len(footer_rows):
+        return None  # the whole tail looks like a footer: let the plain reader look at every row
+    # Bytes of the lines above the header (the BOM included), so Arrow can start at the header.
+    prefix = "".join(io.StringIO(text, newline="").readlines()[: line_starts[start]])
+    if "\ufffd" in prefix:
+        return None  # undecodable bytes above the header: their length in the file is unknown
+    offset = len(prefix.encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0) if start else 0
+    names = _unique([str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)])
+    return CsvLayout(delimiter=delimiter, header_offset=offset, header_line=line_starts[start] + 1,
+                     rows_above=start, names=names, footer=footer)
+
+
+def _rows_with_lines(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The non-empty rows of `text` and, for each, how many physical lines come before it."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
+    rows, starts = [], []
+    before = 0
+    for row in reader:
+        if row:
+            rows.append(row)
+            starts.append(before)
+        before = reader.line_num
+    return rows, starts
+
+
+def _tail_rows(path: Path, size: int, delimiter: str) -> list[list[str]]:
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - _SNIFF_BYTES))
+        tail = handle.read().decode("utf-8", errors="replace")
+    # The block starts mid-line: keep only the lines after its first line break.
+    cut = min((i for i in (tail.find("\n"), tail.find("\r")) if i >= 0), default=len(tail))
+    rows, _ = _rows_with_lines(tail[cut + 1:], delimiter)
+    return rows
+
+
+def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """The table inside a report export: header found below any title rows, footer rows cut off."""
+    numbers = [i for i, r in enumerate(rows, start=1) if r]  # csv gives [] for an empty line
+    rows = [r for r in rows if r]
+    if not rows:
+        raise InputError(f"{path}: the file is empty; export it again with a header row")
+    start = find_header(rows)
+    header = rows[start]
+    width = len(header)
+    body = rows[start + 1:]
+    footer = count_footer(body, filled(header))
+    body = body[: len(body) - footer]
+    for number, row in zip(numbers[start + 1:], body, strict=False):
+        if len(row) > width and any(c not in ("", None) for c in row[width:]):
+            raise InputError(f"{path}: rows do not have the same number of columns (row {number} has "
+                             f"{len(row)} cells, the header {width}); check the delimiter and quoting of the export")
+    body = [list(r[:width]) + [None] * (width - len(r)) for r in body if filled(r)]
+    names = [str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame(body, columns=names, dtype=object).replace("", None)
+    frame.attrs["skipped_rows"] = start + footer
+    frame.attrs["header_row"] = numbers[start]
+    return frame
+
+
+def _frame_from_grid(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """_frame_from_rows for a sheet, whose rows calamine gives all of one width: blank rows are
+    found for the whole grid at once instead of with a Python call per row (2.7 s for 200k rows).
+
+    Only the few rows at the top (header) and bottom (footer) go through sniff's row-by-row rules;
+    frame, cell types and attrs are _frame_from_rows's (rows of one width are never ragged), and
+    any other shape of rows is left to _frame_from_rows itself.
+    """
+    width = len(rows[0])
+    if width == 0 or len(set(map(len, rows))) != 1:
+        return _frame_from_rows(path, rows)
+    start = find_header(rows)
+    header = rows[start]
+    body = rows[start + 1:]
+    footer = count_footer(body, filled(header))
+    body = body[: len(body) - footer]
+    if not body:
+        return _frame_from_rows(path, rows)
+    grid = np.empty((len(body), width), dtype=object)
+    grid[:] = body
+    cells = grid.reshape(-1)  # a view: writing to it writes to grid
+    types = np.fromiter(map(type, cells), dtype=object, count=cells.size)
+    is_text = types == str  # noqa: E721 (element-wise, on an array of types)
+    text = cells[is_text]
+    # sniff.filled's rule: a cell is blank when it is None or text that strips to nothing; numbers,
+    # dates and booleans never are. str.isspace is exactly what str.strip() removes.
+    empty_text = text == ""
+    blank = types == type(None)  # noqa: E721
+    blank[is_text] = empty_text | np.fromiter(map(str.isspace, text), dtype=bool, count=text.size)
+    keep = ~blank.reshape(grid.shape).all(axis=1)
+    empty = np.zeros(cells.size, dtype=bool)
+    empty[is_text] = empty_text
+    cells[empty] = None  # _frame_from_rows's .replace("", None)
+    names = [str(h).strip() if h not in ("", None) else f"column_{i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame(grid[keep], columns=names, dtype=object)
+    frame.attrs["skipped_rows"] = start + footer
+    frame.attrs["header_row"] = start + 1
+    return frame
+
+
+def _size(path: Path) -> str:
+    return _human(path.stat().st_size)
+
+
+def _human(size: int) -> str:
+    return f"{size / _MB / 1024:.1f} GB" if size >= 1024 * _MB else f"{size / _MB:.1f} MB"
+
+
+def _available_memory() -> int | None:
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not every platform reports it
+        return None
+
+
+def _check_csv_size(path: Path, max_mb: float | None) -> None:
+    """Refuse a CSV that would not fit in memory before pandas tries, and say how big it is."""
+    size = path.stat().st_size
+    if max_mb is not None:
+        if size > max_mb * _MB:
+            raise InputError(f"{path}: is {_size(path)}, over limits.max_csv_mb ({max_mb:g} MB); export a "
+                             "shorter date range (rows since the --from date you report on) or raise the limit")
+        return
+    available = _available_memory()
+    if available is not None and size * _MEMORY_PER_CSV_BYTE > available:
+        raise InputError(f"{path}: is {_size(path)}, too big for the {_human(available)} of free "
+                         "memory; export a shorter date range (rows since the --from date you report on)")
+
+
+def _check_xlsx(path: Path, max_mb: float) -> None:
+    """Reject protected or corrupt workbooks and zip bombs before calamine inflates anything."""
+    with path.open("rb") as handle:
+        magic = handle.read(len(_OLE_MAGIC))
+    if magic == _OLE_MAGIC:
+        raise InputError(f"{path}: is password-protected (or an old .xls); remove the password and save "
+                         "it as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise InputError(f"{path}: is not a valid .xlsx (corrupt or not a workbook); save it again "
+                         "from Excel as .xlsx") from None
+    if total > max_mb * _MB:
+        raise InputError(f"{path}: unpacks to {total / _MB:,.0f} MB, over limits.max_xlsx_uncompressed_mb "
+                         f"({max_mb:g} MB); export it as CSV or raise the limit if the file is trusted")
+
+
+def sheet_names(path: Path) -> list[str]:
+    """A workbook's sheets in order; [] for a CSV file."""
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return []
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as exc:  # calamine raises its own error types for every kind of bad zip
+        raise InputError(f"{path}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
+
+
+def _read_excel(path: Path, sheet: str | int | None, max_mb: float = 500.0) -> pd.DataFrame:
+    from python_calamine import CalamineWorkbook
+
+    _check_xlsx(path, max_mb)
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of bad zip
+        raise InputError(f"{path}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
+    names = workbook.sheet_names
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputError(f"{path}: no sheet number {sheet}; it has {len(names)}: {', '.join(names)}")
+        sheet = names[sheet]
+    if sheet not in names:
+        raise InputError(f"{path}: no sheet named '{sheet}'; its sheets are: {', '.join(names)}")
+    try:
+        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
+    except Exception as exc:  # calamine's own error types for a broken sheet part
+        raise InputError(f"{path}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
+    if not rows:
+        raise InputError(f"{path}: sheet '{sheet}' is empty")
+    return _frame_from_grid(path, rows)

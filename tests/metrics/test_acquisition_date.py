@@ -1,0 +1,92 @@
+"""Who counts as active: only customers with an acquisition date (../shared/metrics.md section 3).
+
+Acquisition date = customers.acquired_at, else the closed_at of the first won deal of type new. A
+customer known only from a won renewal (or upgrade) has none, so churn_rate, annual_churn_rate and
+retention_cost_per_customer leave it out, and the report says how many such customers there are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.build import cells, deal, make_config, run_report
+
+Q1 = "2025-Q1"
+ACTIVE_METRICS = ["churn_rate", "annual_churn_rate", "retention_cost_per_customer"]
+
+DEALS = [
+    # A and B are acquired by won new deals in early 2024.
+    deal("A0", "Closed Won", 1000, "2024-01-01", "2024-02-01", "A"),
+    deal("B0", "Closed Won", 1000, "2024-01-01", "2024-03-01", "B"),
+    # R has only a won renewal (a customer from before the export began): no acquisition date
+    # unless a customers table gives one.
+    deal("R1", "Closed Won", 1000, "2024-01-01", "2024-01-15", "R", "Renewal"),
+    # B and R churn in 2025-Q1 by lost renewals.
+    deal("B1", "Closed Lost", 1000, "2025-01-01", "2025-02-10", "B", "Renewal"),
+    deal("R2", "Closed Lost", 1000, "2025-01-01", "2025-03-01", "R", "Renewal"),
+]
+SPEND = [{"date": "2025-02-15", "amount": 300, "category": "Retention"}]
+
+
+def test_renewal_only_customer_is_not_active_without_customers_table(tmp_path: Path) -> None:
+    report = run_report(tmp_path, {"deals": DEALS, "spend": SPEND}, ACTIVE_METRICS,
+                        date(2025, 1, 1), date(2025, 3, 31))
+    got = cells(report)
+    # Active on 2025-01-01: A, B (R has no acquisition date) = 2; B churns on 2025-02-10 -> 1 / 2.
+    # (Counting R from its renewal gave A, B, R = 3 with B and R churning: 2 / 3.)
+    assert got["churn_rate"][Q1].value == pytest.approx(1 / 2)
+    # Trailing year from 2024-04-01: active then A, B = 2; B churns within it -> 1 / 2.
+    assert got["annual_churn_rate"][Q1].value == pytest.approx(1 / 2)
+    # Start of Q1: A, B = 2; end of 2025-03-31: A = 1 (B churned). 300 / ((2 + 1) / 2) = 200.
+    # (With R: start 3, end 1 -> 300 / 2 = 150.)
+    assert got["retention_cost_per_customer"][Q1].value == pytest.approx(200)
+    undated = [n for n in report.notices if "no acquisition date" in n]
+    assert len(undated) == 1
+    assert undated[0].startswith("1 customer has won deals but no acquisition date")
+    assert "customers table with acquired_at" in undated[0] and "deal_types" in undated[0]
+
+
+def test_customers_table_acquired_at_makes_it_active(tmp_path: Path) -> None:
+    customers = [{"customer_id": "R", "acquired_at": "2023-05-01"}]
+    report = run_report(tmp_path, {"deals": DEALS, "spend": SPEND, "customers": customers},
+                        ACTIVE_METRICS, date(2025, 1, 1), date(2025, 3, 31))
+    got = cells(report)
+    # Active on 2025-01-01: A, B, R = 3; B (2025-02-10) and R (2025-03-01) churn -> 2 / 3.
+    assert got["churn_rate"][Q1].value == pytest.approx(2 / 3)
+    # Active on 2024-04-01: A, B, R = 3; B and R churn within the 12 months -> 2 / 3.
+    assert got["annual_churn_rate"][Q1].value == pytest.approx(2 / 3)
+    # Start of Q1: 3; end of 2025-03-31: A = 1. 300 / ((3 + 1) / 2) = 150.
+    assert got["retention_cost_per_customer"][Q1].value == pytest.approx(150)
+    assert not [n for n in report.notices if "no acquisition date" in n]
+
+
+def test_won_new_deal_without_close_date_is_counted_in_the_notice(tmp_path: Path) -> None:
+    # U's won new deal has an unparseable close date: U has won deals but no acquisition date too.
+    deals = [*DEALS, deal("U0", "Closed Won", 1000, "2024-01-01", "TBD", "U")]
+    report = run_report(tmp_path, {"deals": deals}, ["churn_rate"], date(2025, 1, 1), date(2025, 3, 31))
+    # R and U: 2 customers. Active on 2025-01-01 is still A, B: 1 / 2.
+    assert cells(report)["churn_rate"][Q1].value == pytest.approx(1 / 2)
+    assert [n for n in report.notices if n.startswith("2 customers have won deals but no acquisition date")]
+
+
+def test_no_notice_for_metrics_that_do_not_count_active_customers(tmp_path: Path) -> None:
+    report = run_report(tmp_path, {"deals": DEALS}, ["renewal_rate"], date(2025, 1, 1), date(2025, 3, 31))
+    assert not [n for n in report.notices if "no acquisition date" in n]
+
+
+def test_explain_shows_the_same_counts_and_the_note(tmp_path: Path) -> None:
+    from crm_metrics.metrics.explain_run import inputs
+    from crm_metrics.metrics.registry import get_metric
+
+    config = make_config(tmp_path, {"deals": DEALS, "spend": SPEND}, range={"from": "2025-01-01", "to": "2025-03-31"})
+    churn = inputs(get_metric("churn_rate"), config, None, None, today=date(2026, 1, 15))
+    # As in the first test: A, B active on 2025-01-01; B churns -> 1 / 2 = 50 %.
+    assert churn[0] == "Churn rate 2025-Q1 = 1 churned in the period (B) / 2 customers active on 2025-01-01 = 50.0 %"
+    assert churn[1].startswith("Note: 1 customer has won deals but no acquisition date")
+    cost = inputs(get_metric("retention_cost_per_customer"), config, None, None, today=date(2026, 1, 15))
+    # 300 / ((2 + 1) / 2 = 1.5) = 200.
+    assert cost[0] == ("Retention cost per customer 2025-Q1 = 300 retention spend / ((2 active on 2025-01-01 + "
+                       "1 active at the end of 2025-03-31) / 2 = 1.50) = 200")

@@ -1,0 +1,82 @@
+"""csv, json, md and html written to files and parsed back; the formula-neutralising rule."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crm_metrics.render.output import write_report
+from crm_metrics.render.shared import neutralise
+from tests.export_fixture import FORMULA_NOTE, fixture_report
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_starts_are_neutralised(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Alice", "1-2", "a=b", "", "'quoted"])
+def test_other_text_is_left_alone(text: str) -> None:
+    assert neutralise(text) == text
+
+
+def test_csv_round_trip_keeps_negative_numbers_and_neutralises_notes(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    write_report(fixture_report(), "csv", path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8
+    by_key = {(r["metric"], r["period"]): r for r in rows}
+    assert float(by_key["close_rate", "2025-Q1"]["value"]) == 0.25
+    assert by_key["new_revenue", "2025-Q1"]["value"] == "-1500.0"  # a number: not prefixed
+    assert by_key["cac", "2025-Q2"]["value"] == ""
+    assert by_key["cac", "2025-Q2"]["note"] == "'" + FORMULA_NOTE
+
+
+def test_json_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    write_report(fixture_report(), "json", path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["periods"] == ["2025-Q1", "2025-Q2"]
+    cac = next(m for m in data["metrics"] if m["id"] == "cac")
+    assert cac["values"] == {"2025-Q1": 5000.0, "2025-Q2": None}
+    assert cac["notes"] == {"2025-Q2": FORMULA_NOTE}  # JSON is not a spreadsheet: text kept as is
+
+
+def test_markdown_is_a_github_table_with_notes(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    write_report(fixture_report(), "md", path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    assert table[0] == "| Metric | 2025-Q1 | 2025-Q2 | Target |"
+    assert table[1] == "| --- | ---: | ---: | ---: |"
+    assert len(table) == 2 + 4
+    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    assert cells == ["Close rate", "25.0 % ✅", "20.0 % ❌", "\\>= 22.0 %"]
+    assert [c.strip() for c in table[3].strip("|").split("|")][2] == "n/a \\[1\\]"
+    assert [c.strip() for c in table[4].strip("|").split("|")][1] == "-$1,500"
+    assert f"- \\[1\\] {FORMULA_NOTE}" in lines
+    assert any(line.startswith("- Data quality, deals: 10 rows read") for line in lines)
+
+
+def test_markdown_escapes_a_pipe_from_an_export() -> None:
+    from crm_metrics.render.markdown import escape
+
+    assert escape("Smith | Jones\nLtd") == "Smith \\| Jones Ltd"
+
+
+def test_html_is_self_contained_with_a_chart_per_metric(tmp_path: Path) -> None:
+    path = tmp_path / "r.html"
+    write_report(fixture_report(), "html", path)
+    page = path.read_text(encoding="utf-8")
+    assert page.count("<svg") == 4
+    assert page.count("<tbody>") == 1 and page.count("<tr>") == 4 + 1
+    assert '<td class="missed">20.0 % ✗</td>' in page
+    assert 'class="target"' in page  # the dashed target line in the close-rate chart
+    assert "@SUM(1+1) from owner =cmd" in page
+    # nothing to fetch: no external scripts, styles, images or fonts
+    assert not re.search(r"""(src|href)\s*=|@import|url\(|<script|<link""", page)
