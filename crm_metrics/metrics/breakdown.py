@@ -4,6 +4,12 @@ value of the field; the unsplit result stays the total row.
 Values are ranked by how many rows carry them; with --top N the N largest keep their own group and
 the rest are computed together as "other" (recomputed, not summed, so ratios and medians stay right).
 Rows with no value form the group "(none)", so for sums the groups add up to the total.
+
+Customers are not rows to filter: a customer's acquisition, churn and first deal are decided once on
+the whole data (metrics.md section 3, "Breakdowns"). Each group's context sees the whole ledger's
+rows of the customers placed in it (ledger.group_values: the group of the first won new deal, or the
+customer's own source), so a customer is new once and churns once, in one group, and the groups of
+new_customers add up to its total.
 """
 
 from __future__ import annotations
@@ -37,8 +43,9 @@ def check_field(field: str) -> str:
     return field
 
 
-def _values(frame: pd.DataFrame, field: str) -> pd.Series:
-    values = frame[field].astype("string").str.strip()
+def _values(column: pd.Series) -> pd.Series:
+    """Group names: the trimmed text, NONE_GROUP where it is missing or blank."""
+    values = column.astype("string").str.strip()
     return values.mask(values == "", NONE_GROUP).fillna(NONE_GROUP)
 
 
@@ -47,7 +54,7 @@ def ranked_groups(tables: dict[str, pd.DataFrame], field: str) -> list[str]:
     counts: dict[str, int] = {}
     for frame in tables.values():
         if field in frame.columns and frame[field].notna().any():
-            for value, count in _values(frame, field).value_counts().items():
+            for value, count in _values(frame[field]).value_counts().items():
                 counts[str(value)] = counts.get(str(value), 0) + int(count)
     if not counts:
         raise ConfigError(f"--by {field}: no loaded table has values in a '{field}' column; "
@@ -59,35 +66,50 @@ def _filtered(tables: dict[str, pd.DataFrame], field: str, keep: set[str], insid
     result = {}
     for name, frame in tables.items():
         if field in frame.columns:
-            mask = _values(frame, field).isin(keep).fillna(False).to_numpy(dtype=bool)
+            mask = _values(frame[field]).isin(keep).fillna(False).to_numpy(dtype=bool)
             frame = frame[mask if inside else ~mask]
         result[name] = frame
     return result
 
 
-def _whole_table_flags(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Attributes that depend on all of a table's rows, computed before it is filtered."""
-    if "deals" not in tables:
-        return tables
-    from crm_metrics.metrics.campaigns import FIRST_NEW, first_new_won
+def customer_groups(context: MetricContext, field: str) -> pd.Series | None:
+    """The group name of each customer of the whole data's ledger (index: customer key), or None
+    when neither deals nor customers carry `field` (tickets' channel): such a split says nothing
+    about customers."""
+    if not any(field in context.table(name).columns for name in ("deals", "customers") if context.has(name)):
+        return None
+    from crm_metrics.metrics.ledger import group_values
 
-    deals = tables["deals"]
-    return {**tables, "deals": deals.assign(**{FIRST_NEW: first_new_won(deals)})}
+    return _values(group_values(context.customers, context.tables.get("deals"), field))
+
+
+def _customers_without_value(context: MetricContext, groups: pd.Series) -> bool:
+    """Whether an acquired customer has no value for the field: its group "(none)" must be shown
+    even when every row has a value, or the groups of new_customers would miss it."""
+    acquired = context.customers["acquired_at"].notna().to_numpy(dtype=bool)
+    return bool((groups[acquired] == NONE_GROUP).any())
 
 
 def split(results: list[MetricResult], context: MetricContext, field: str, top: int | None,
           compute: Compute) -> list[MetricResult]:
-    """The results with `groups` filled for every metric that can be split on `field`."""
+    """The results with `groups` filled for every metric that can be split on `field`.
+
+    context is the unsplit run's (its periods are the ones shown); compute(metric, group context)
+    gives one group's cells. Raises ConfigError when no loaded table has a value for `field`.
+    """
     wanted = [r for r in results if field in r.metric.breakdowns]
     if not wanted:
         return results
-    tables = _whole_table_flags(context.tables)
+    tables = context.tables
     ranked = ranked_groups(tables, field)
+    placed = customer_groups(context, field)
+    if placed is not None and NONE_GROUP not in ranked and _customers_without_value(context, placed):
+        ranked.append(NONE_GROUP)
     kept = ranked if top is None else ranked[:top]
     folded = set(ranked) - set(kept)
-    contexts = {value: _context(context, _filtered(tables, field, {value}, True)) for value in kept}
+    contexts = {value: _context(context, tables, field, {value}, True, placed) for value in kept}
     if folded:
-        contexts[OTHER_GROUP] = _context(context, _filtered(tables, field, set(kept), False))
+        contexts[OTHER_GROUP] = _context(context, tables, field, set(kept), False, placed)
     out = []
     for result in results:
         if field not in result.metric.breakdowns:
@@ -100,5 +122,13 @@ def split(results: list[MetricResult], context: MetricContext, field: str, top: 
     return out
 
 
-def _context(base: MetricContext, tables: dict[str, pd.DataFrame]) -> MetricContext:
-    return MetricContext(base.config, base.calendar, base.periods, tables)
+def _context(base: MetricContext, tables: dict[str, pd.DataFrame], field: str, keep: set[str], inside: bool,
+             groups: pd.Series | None) -> MetricContext:
+    """A group's context: the rows whose `field` is in `keep` (or, for "other", is not), and the
+    customers whose group is."""
+    members = None
+    if groups is not None:
+        chosen = groups.isin(keep).to_numpy(dtype=bool)
+        members = groups.index[chosen if inside else ~chosen]
+    return MetricContext(base.config, base.calendar, base.periods, _filtered(tables, field, keep, inside),
+                         split_from=base, members=members)

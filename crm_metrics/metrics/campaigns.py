@@ -2,7 +2,8 @@
 and spend rows that name a campaign. `--by campaign` gives them per campaign.
 
 A new customer belongs to the campaign of the first won deal of type new of its account, counted in
-the period of that deal's close date (the customers table has no campaign).
+the period of that deal's close date (the customers table has no campaign). That deal is the
+ledger's first_new_deal, decided on the whole data, so --by campaign counts a customer once.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ _ALL_TYPES = ("new", "renewal", "expansion")
 
 def _no_deal_campaigns(ctx: MetricContext) -> PeriodCells | None:
     """n/a cells when deals exist but none names a campaign (the export has no campaign column), so
-    that return on spend does not read -100 % for want of a mapping; None when campaigns are there."""
-    deals = ctx.table("deals")
+    that return on spend does not read -100 % for want of a mapping; None when campaigns are there.
+    Decided on the whole data: a --by group with no deals is 0, not "map deals.campaign"."""
+    deals = ctx.whole.table("deals")
     if len(deals) and not deals["campaign"].notna().any():
         return {o: Cell.na("no deal names a campaign: map deals.campaign") for o in ctx.ordinals_shown}
     return None
@@ -45,24 +47,12 @@ def campaign_won_revenue(ctx: MetricContext) -> PeriodCells:
     return ctx.per_period(won["amount"].groupby(ordinals).sum())
 
 
-FIRST_NEW = "_first_new_won"
-
-
-def first_new_won(deals: pd.DataFrame) -> pd.Series:
-    """True on each account's first won deal of type new (the deal that made it a customer)."""
-    won = deals[(deals["outcome"] == "won") & (deals["deal_type"] == "new") & deals["closed_at"].notna()]
-    first = won.sort_values(["closed_at", "deal_id"], kind="stable").groupby("account_key").head(1)
-    return pd.Series(deals.index.isin(first.index), index=deals.index)
-
-
 def campaign_new_customers(ctx: MetricContext) -> PeriodCells:
     if (missing := _no_deal_campaigns(ctx)) is not None:
         return missing
     deals = ctx.table("deals")
-    # A breakdown filters deals to one campaign first; the flag it computed on all deals keeps a
-    # later deal of the same account from looking like its first.
-    flags = deals[FIRST_NEW] if FIRST_NEW in deals.columns else first_new_won(deals)
-    first = deals[flags.to_numpy(dtype=bool) & deals["campaign"].notna().to_numpy(dtype=bool)]
+    acquiring = deals.index.isin(ctx.customers["first_new_deal"].dropna().to_numpy(dtype="int64"))
+    first = deals[acquiring & deals["campaign"].notna().to_numpy(dtype=bool)]
     ordinals = ctx.calendar.ordinals(first["closed_at"])
     return ctx.per_period(ordinals.value_counts())
 

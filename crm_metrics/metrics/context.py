@@ -1,6 +1,10 @@
 """What a metric's compute function gets: the normalised tables, the periods, the config, and the
 derived views several metrics share (period ordinals per date column, the customer ledger), each
 computed once per run.
+
+A --by group's context (breakdown.py) holds the group's rows of every table, but facts about a
+customer or about the whole export are decided on the unsplit data: it keeps the unsplit context
+as `whole` and sees only its members' rows of the whole-data ledger.
 """
 
 from __future__ import annotations
@@ -30,8 +34,17 @@ class MetricContext:
     calendar: Calendar
     periods: list[Period]
     tables: dict[str, pd.DataFrame]
+    # Set on a breakdown group's context: the unsplit context, and the keys of the customers the
+    # group holds (ledger.group_values); None where the split field says nothing about customers.
+    split_from: MetricContext | None = field(default=None, repr=False)
+    members: pd.Index | None = field(default=None, repr=False)
     _ordinals: dict[tuple[str, str], pd.Series] = field(default_factory=dict, repr=False)
     _selections: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
+
+    @property
+    def whole(self) -> MetricContext:
+        """The unsplit run's context: itself, unless this is a --by group's."""
+        return self.split_from or self
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -95,12 +108,18 @@ class MetricContext:
 
     @cached_property
     def customers(self) -> pd.DataFrame:
-        """One row per customer key: acquired_at, first_won_at, churned_at, source, first_amount.
+        """One row per customer key: acquired_at, churned_at, source, first_amount, first_new_deal
+        (ledger.customer_ledger gives the dtypes and rules).
 
         acquired_at is the customers table's date, else the close date of the first won deal of
         type new. A customer whose won deals are all renewals or expansions has none, and the
         contract counts it neither as new nor as active; the report says how many there are.
+        In a --by group: the rows of the whole data's ledger for the group's members, so a customer
+        is new, churned and first-dealt once, in one group (metrics.md section 3, "Breakdowns").
         """
+        if self.split_from is not None and self.members is not None:
+            ledger = self.split_from.customers
+            return ledger[ledger.index.isin(self.members)]
         from crm_metrics.metrics.ledger import customer_ledger
 
         return customer_ledger(self.tables.get("deals"), self.tables.get("customers"))

@@ -5,16 +5,28 @@ acquired_at follows the contract (customers.acquired_at, else the first won deal
 the only date that makes a customer active: a customer whose won deals are all renewals or
 expansions, or whose won new deal has no close date, is neither new nor active. undated_notice()
 tells the user how many there are, so a churn rate over fewer customers than they have is explained.
+
+The ledger is built once, on the whole data; a --by group sees the customers placed in it by
+group_values() (metrics.md section 3, "Breakdowns"), never a ledger rebuilt from its own deals.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-_COLUMNS = ["acquired_at", "churned_at", "source", "first_amount"]
+_COLUMNS = ["acquired_at", "churned_at", "source", "first_amount", "first_new_deal"]
 
 
 def customer_ledger(deals: pd.DataFrame | None, customers: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per customer key (index "customer", text).
+
+    Columns: acquired_at and churned_at (datetime64[ns], NaT when none), source (string, the
+    customers table's, else that of the first won deal of any type), first_amount (float64, the
+    first won deal's amount in the report currency) and first_new_deal (Int64: the deals-table row
+    label of the first won deal of type new, the one that made it a customer; <NA> when none).
+    "First" is by close date, ties by deal_id. Rules: metrics.md section 3, new_customers,
+    marketing_sourced_pct and churn_rate.
+    """
     ledger = _from_deals(deals) if deals is not None else _empty()
     if customers is not None:
         ledger = _merge_customers(ledger, customers, deals)
@@ -41,12 +53,35 @@ def undated_notice(ledger: pd.DataFrame, deals: pd.DataFrame) -> str | None:
             "new deal, or map the deal type under deal_types")
 
 
+def group_values(ledger: pd.DataFrame, deals: pd.DataFrame | None, field: str) -> pd.Series:
+    """The value of `field` that places each customer of `ledger` in a --by group (string, <NA> when
+    it has none): decided once on the whole data, so that a customer is new once, in the group of
+    the first won new deal that acquired it, and its churn and first deal stay with it there
+    (metrics.md section 3, "Breakdowns").
+
+    A field the ledger itself holds (source) is the customer's own: the customers table's, else its
+    first won deal's, as marketing_sourced_pct reads it. Any other field is the value on the
+    customer's first won new deal; a customer without one (known from the customers table only)
+    has none.
+    """
+    if field in ledger.columns:
+        return ledger[field].astype("string")
+    if deals is None or field not in deals.columns:
+        return pd.Series(pd.NA, index=ledger.index, dtype="string")
+    labels = ledger["first_new_deal"]
+    known = labels.notna().to_numpy(dtype=bool)
+    values = pd.Series(pd.NA, index=ledger.index, dtype="string")
+    values[known] = deals[field].astype("string").loc[labels[known].to_numpy(dtype="int64")].to_numpy()
+    return values
+
+
 def _empty() -> pd.DataFrame:
     """A ledger with no customers yet, typed so that merging a customers table keeps its dtypes."""
     stamp = "datetime64[ns]"
     return pd.DataFrame({"acquired_at": pd.Series(dtype=stamp),
                          "churned_at": pd.Series(dtype=stamp), "source": pd.Series(dtype="string"),
-                         "first_amount": pd.Series(dtype="float64")},
+                         "first_amount": pd.Series(dtype="float64"),
+                         "first_new_deal": pd.Series(dtype="Int64")},
                         index=pd.Index([], dtype="string", name="customer"))
 
 
@@ -54,13 +89,16 @@ def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
     won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
     won = won.sort_values(["closed_at", "deal_id"], kind="stable")
     first_won = won.groupby("account_key", sort=False).first()
-    first_new = won[won["deal_type"] == "new"].groupby("account_key", sort=False)["closed_at"].min()
+    first_new = won[won["deal_type"] == "new"].groupby("account_key", sort=False).head(1)
     churn = _lost_renewals(deals)
     ledger = pd.DataFrame(index=first_won.index)
-    ledger["acquired_at"] = first_new.reindex(ledger.index)
+    by_account = pd.Index(first_new["account_key"])
+    ledger["acquired_at"] = pd.Series(first_new["closed_at"].to_numpy(), index=by_account).reindex(ledger.index)
     ledger["churned_at"] = churn.reindex(ledger.index)
     ledger["source"] = first_won["source"]
     ledger["first_amount"] = first_won["amount"]
+    ledger["first_new_deal"] = pd.Series(first_new.index.to_numpy(), index=by_account).reindex(
+        ledger.index).astype("Int64")
     ledger.index.name = "customer"
     return ledger
 
