@@ -63,6 +63,11 @@ def group_values(ledger: pd.DataFrame, deals: pd.DataFrame | None, field: str) -
     first won deal's, as marketing_sourced_pct reads it. Any other field is the value on the
     customer's first won new deal; a customer without one (known from the customers table only)
     has none.
+
+    Churn goes to the group the customer was acquired in, not to that of the lost renewal that
+    ended it: churn_rate divides the churned by the customers active in the group, and a churn
+    counted where the customer never was active would not be a part of that denominator; with one
+    group per customer, both the churned and the active counts of the groups add up to the total's.
     """
     if field in ledger.columns:
         return ledger[field].astype("string")
@@ -71,7 +76,7 @@ def group_values(ledger: pd.DataFrame, deals: pd.DataFrame | None, field: str) -
     labels = ledger["first_new_deal"]
     known = labels.notna().to_numpy(dtype=bool)
     values = pd.Series(pd.NA, index=ledger.index, dtype="string")
-    values[known] = deals[field].astype("string").loc[labels[known].to_numpy(dtype="int64")].to_numpy()
+    values[known] = deals.loc[labels[known].to_numpy(dtype="int64"), field].astype("string").to_numpy()
     return values
 
 
@@ -91,14 +96,16 @@ def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
     first_won = won.groupby("account_key", sort=False).first()
     first_new = won[won["deal_type"] == "new"].groupby("account_key", sort=False).head(1)
     churn = _lost_renewals(deals)
+    # The deal that made each account a customer: its close date and its row, aligned in one go.
+    acquiring = pd.DataFrame({"acquired_at": first_new["closed_at"].to_numpy(),
+                              "first_new_deal": pd.array(first_new.index.to_numpy(), dtype="Int64")},
+                             index=pd.Index(first_new["account_key"])).reindex(first_won.index)
     ledger = pd.DataFrame(index=first_won.index)
-    by_account = pd.Index(first_new["account_key"])
-    ledger["acquired_at"] = pd.Series(first_new["closed_at"].to_numpy(), index=by_account).reindex(ledger.index)
+    ledger["acquired_at"] = acquiring["acquired_at"]
     ledger["churned_at"] = churn.reindex(ledger.index)
     ledger["source"] = first_won["source"]
     ledger["first_amount"] = first_won["amount"]
-    ledger["first_new_deal"] = pd.Series(first_new.index.to_numpy(), index=by_account).reindex(
-        ledger.index).astype("Int64")
+    ledger["first_new_deal"] = acquiring["first_new_deal"]
     ledger.index.name = "customer"
     return ledger
 
