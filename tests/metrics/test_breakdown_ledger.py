@@ -4,12 +4,15 @@ fixtures written with tests/fixtures/build.py."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from crm_metrics.cli.app import app
 from crm_metrics.pipeline import RunOptions, run
 from crm_metrics.report import Report
 from tests.fixtures.build import deal, make_config
@@ -131,3 +134,25 @@ def test_by_with_compare_keeps_the_unsplit_total_and_its_changes(tmp_path: Path)
     change = split.metrics[0].changes[Q2]
     assert (change.against, change.delta) == (Q1, pytest.approx(0.0))
     assert split.metrics[0].changes[Q1].delta is None
+
+
+def test_maven_pipeline_new_customers_by_product_add_up(tmp_path: Path) -> None:
+    # The real Maven export: 23 won deals (no deal type: all new), every close in 2017-Q1, of 19
+    # accounts. Each is new once, in the product of its first won deal:
+    # GTX Basic: Codehow, Hatfan, Warephase, Zoomit = 4 (Cheers won GTX Basic on 03-07, but
+    # MG Special on 03-05 first); MG Special: Bioholding, Cheers, J-Texon, Rantouch, Ron-tech,
+    # Treequote = 6 (Cancity won MG Special on 03-07, GTX Plus Basic on 03-01 first);
+    # GTX Plus Basic: Cancity, Vehement Capital Partners, Zumgoity = 3; MG Advanced: Finjob,
+    # Scotfind = 2; GTXPro: Isdom, Labdrill = 2; GTX Plus Pro: Sonron, Sunnamplex = 2.
+    # 4 + 6 + 3 + 2 + 2 + 2 = 19 = the total (filtering deals per product gave 5 and 7: 21).
+    export = Path(__file__).parent.parent / "fixtures" / "exports" / "real" / "maven_sales_pipeline.csv"
+    config = tmp_path / "crm-metrics.yaml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(export), "--output", str(config)]).exit_code == 0
+    result = runner.invoke(app, ["report", "--config", str(config), "--period", "quarter", "--metrics",
+                                 "new_customers", "--by", "product", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    metric = json.loads(result.stdout)["metrics"][0]
+    assert metric["values"]["2017-Q1"] == 19
+    assert {g: v["2017-Q1"] for g, v in metric["by"].items() if v["2017-Q1"]} == {
+        "GTX Basic": 4, "MG Special": 6, "GTX Plus Basic": 3, "MG Advanced": 2, "GTXPro": 2, "GTX Plus Pro": 2}
