@@ -97,7 +97,7 @@ def _from_deals(deals: pd.DataFrame) -> pd.DataFrame:
     first_new = won[won["deal_type"] == "new"].groupby("account_key", sort=False).head(1)
     churn = _lost_renewals(deals)
     # The deal that made each account a customer: its close date and its row, aligned in one go.
-    acquiring = pd.DataFrame({"acquired_at": first_new["closed_at"].to_numpy(),
+    acquiring = pd.DataFrame({"acquired_at": first_new["closed_at"].array,
                               "first_new_deal": pd.array(first_new.index.to_numpy(), dtype="Int64")},
                              index=pd.Index(first_new["account_key"])).reindex(first_won.index)
     ledger = pd.DataFrame(index=first_won.index)

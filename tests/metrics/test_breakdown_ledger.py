@@ -9,10 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from crm_metrics.cli.app import app
+from crm_metrics.metrics.ledger import customer_ledger, group_values
 from crm_metrics.pipeline import RunOptions, run
 from crm_metrics.report import Report
 from tests.fixtures.build import deal, make_config
@@ -156,3 +158,30 @@ def test_maven_pipeline_new_customers_by_product_add_up(tmp_path: Path) -> None:
     assert metric["values"]["2017-Q1"] == 19
     assert {g: v["2017-Q1"] for g, v in metric["by"].items() if v["2017-Q1"]} == {
         "GTX Basic": 4, "MG Special": 6, "GTX Plus Basic": 3, "MG Advanced": 2, "GTXPro": 2, "GTX Plus Pro": 2}
+
+
+def test_group_values_read_the_customers_own_source_and_its_acquiring_deal() -> None:
+    # Acme: won expansion E1 (Event, product X) on 01-05 is its first won deal; won new N1 (Web, A)
+    # on 02-10 acquired it; won new N2 (Ads, B) on 03-01 is a second new deal. Bolt: only a lost deal.
+    # Ledger: Acme acquired 02-10 by row 1 (N1), source Event and first amount 100 from E1.
+    # Groups: source Event (the customer's own, metrics.md's source for marketing_sourced_pct),
+    # product A (N1's), region <NA> (N1 has none).
+    deals = pd.DataFrame({
+        "deal_id": ["E1", "N1", "N2", "L1"],
+        "account_key": ["acme", "acme", "acme", "bolt"],
+        "outcome": ["won", "won", "won", "lost"],
+        "deal_type": ["expansion", "new", "new", "new"],
+        "closed_at": pd.to_datetime(["2025-01-05", "2025-02-10", "2025-03-01", "2025-03-02"]),
+        "amount": [100.0, 1000.0, 3000.0, 50.0],
+        "source": pd.array(["Event", "Web", "Ads", "Web"], dtype="string"),
+        "product": pd.array(["X", "A", "B", "A"], dtype="string"),
+        "region": pd.array([None, None, "EU", "EU"], dtype="string"),
+    })
+    ledger = customer_ledger(deals, None)
+    assert list(ledger.index) == ["acme"]
+    acme = ledger.loc["acme"]
+    assert (acme["acquired_at"], acme["first_new_deal"], acme["source"], acme["first_amount"]) == (
+        pd.Timestamp("2025-02-10"), 1, "Event", 100.0)
+    assert group_values(ledger, deals, "source").to_dict() == {"acme": "Event"}
+    assert group_values(ledger, deals, "product").to_dict() == {"acme": "A"}
+    assert group_values(ledger, deals, "region").isna().all()
