@@ -19,7 +19,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1f2328;
   max-width:1300px}
 h1{font-size:1.4rem;margin-bottom:.2rem} p.caption{color:#59636e;margin-top:0}
-.scroll{overflow-x:auto;max-width:100%;margin:1rem 0;border:1px solid #d1d9e0;border-radius:6px}
+.scroll{overflow-x:auto;width:fit-content;max-width:100%;margin:1rem 0;border:1px solid #d1d9e0;border-radius:6px}
 table{border-collapse:collapse}
 th,td{padding:.35rem .8rem;border-bottom:1px solid #d1d9e0;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:#fff}

@@ -34,6 +34,7 @@ from crm_metrics.report import Report
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 SPARK_PLAIN = "_.,-=+*#"  # the same eight levels in ASCII, for pipes and files
+MIN_TREND = 2
 TONE_STYLES = {Tone.BETTER: STYLE_BETTER, Tone.WORSE: STYLE_WORSE, Tone.NEUTRAL: ""}
 
 
@@ -56,12 +57,14 @@ def render_view(view: View, out: IO[str], width: int | None = None) -> None:
 
 
 def _table(view: View, term: Terminal) -> Table:
-    trend = len(view.columns) > 1
+    # A trend of one character says nothing the number beside it does not.
+    trend = len(view.columns) >= MIN_TREND
     table = Table(
         title=view.title,
         min_width=len(view.title),  # one narrow column must not wrap the title
         box=box.SIMPLE_HEAVY if term.fancy else None,
-        show_edge=term.fancy,
+        show_edge=False,
+        collapse_padding=term.fancy,  # the box already puts a space between columns: a period more fits
         header_style=STYLE_HEADER,
         title_justify="center" if term.fancy else "left",
         pad_edge=False,

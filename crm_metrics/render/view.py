@@ -78,7 +78,7 @@ class ChangeView:
         points, so one number format per unit shows them."""
         if self.delta is None:
             return None
-        return self.delta / 100 if self.unit == "%" else self.delta
+        return round(self.delta / 100 if self.unit == "%" else self.delta, 10)
 
     @property
     def explained(self) -> str:
