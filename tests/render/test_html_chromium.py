@@ -23,7 +23,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="headless Chromium not installed (/usr/bin/chromium); `apt-get install chromium` to run this test",
+    reason="headless Chromium not installed (/usr/bin/chromium): run scripts/install-test-browsers "
+           "(root, Debian) or `apt-get install chromium` to run this test",
 )
 
 
