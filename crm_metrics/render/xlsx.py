@@ -15,6 +15,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crm_metrics.metrics.registry import Unit
@@ -23,15 +24,17 @@ from crm_metrics.render.values import CURRENCY_SYMBOLS
 from crm_metrics.render.view import ChangeView, MetricView, RowView, Tone, View, build_view
 from crm_metrics.report import Report
 
-BOLD = Font(bold=True)
-MUTED = Font(italic=True, color="666666")
-BETTER = Font(color="1A7F37")
-WORSE = Font(color="CF222E")
-NEUTRAL = Font(color="666666")
+# Named, so LibreOffice does not fall back to a serif face for cells with a font of their own.
+FONT = {"name": "Calibri", "size": 11}
+BOLD = Font(**FONT, bold=True)
+MUTED = Font(**FONT, italic=True, color="666666")
+BETTER = Font(**FONT, color="1A7F37")
+WORSE = Font(**FONT, color="CF222E")
+NEUTRAL = Font(**FONT, color="666666")
 MET = PatternFill("solid", fgColor="D9F2D9")
 MISSED = PatternFill("solid", fgColor="F8D0D0")
 RIGHT = Alignment(horizontal="right")
-GROUP = Alignment(indent=2)
+GROUP = Alignment(horizontal="left", indent=2)  # LibreOffice indents only left-aligned cells
 NOTE = Alignment(wrap_text=True, vertical="top")
 TONE_FONTS = {Tone.BETTER: BETTER, Tone.WORSE: WORSE, Tone.NEUTRAL: NEUTRAL}
 # Change numbers carry their sign; percent changes are fractions (0.25 shows as +25.0%).
@@ -42,6 +45,9 @@ VALUE_WIDTH, CHANGE_WIDTH, TARGET_WIDTH = 14, 10, 16
 # column-width unit.
 LINE_POINTS = 15
 CHART_ROWS = 17  # an 8 cm chart covers about this many default rows
+# Printed, this many period and change columns stay one page wide; more are spread over pages, with
+# the metric column repeated on each, rather than shrunk past reading.
+COLUMNS_PER_PAGE = 16
 
 
 def number_format(unit: Unit, currency: str) -> str:
@@ -112,7 +118,10 @@ def _report_sheet(view: View, sheet: Worksheet) -> int:
             _row(view, sheet, row_number, metric, row, changes, len(header))
     sheet.freeze_panes = "B2"
     _print_one_page_wide(sheet)
+    pages = max(1, ceil((len(header) - 1) / COLUMNS_PER_PAGE))
+    sheet.page_setup.fitToWidth = pages
     sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "A:A"
     sheet.oddHeader.center.text = neutralise(view.title)
     label_width = max(12, *(len(row.label) + 4 for row in view.rows)) if view.rows else 12
     sheet.column_dimensions["A"].width = label_width
@@ -136,7 +145,9 @@ def _report_sheet(view: View, sheet: Worksheet) -> int:
                      "green is better, red is worse")
     lines += [f"Note: {notice}" for notice in view.notices]
     lines += view.quality
-    return _notes(sheet, lines, row_number + 2, len(header), sum(widths))
+    # As wide as the first printed page, so a note never runs on to the next one.
+    note_columns = min(len(header), 1 + ceil((len(header) - 1) / pages))
+    return _notes(sheet, lines, row_number + 2, note_columns, sum(widths[:note_columns]))
 
 
 def _row(view: View, sheet: Worksheet, row_number: int, metric: MetricView, row: RowView, changes: bool,
@@ -254,4 +265,5 @@ def _chart(view: View, sheet: Worksheet, data: Worksheet, spans: dict[str, tuple
     first, last = spans[view.metrics[chosen[0]].id]
     chart.set_categories(Reference(data, min_col=2, min_row=first, max_row=last))
     sheet.add_chart(chart, f"A{row}")
+    sheet.row_breaks.append(Break(id=row - 1))  # printed, the chart starts a page instead of being cut
     return row + CHART_ROWS

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from crm_metrics.render.output import write_report
-from tests.export_fixture import FORMULA_NOTE, FORMULA_OWNER, fixture_report, full_report
+from tests.export_fixture import FORMULA_NOTE, FORMULA_OWNER, fixture_report, full_report, monthly_report
 
 
 def _book(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -117,7 +117,8 @@ def test_notes_are_inside_the_print_area_and_the_page_prints_landscape_one_wide(
     sheet = _full(tmp_path)
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
-    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_title_rows == "$1:$1" and sheet.print_title_cols == "$A:$A"
+    assert [b.id for b in sheet.row_breaks.brk] == [22]  # the chart (from row 23) starts a page
     assert sheet.print_area == "'Report'!$A$1:$F$40"  # six columns; the chart's rows included
     notes = {sheet.cell(row, 1).value: row for row in range(13, sheet.max_row + 1) if sheet.cell(row, 1).value}
     caption = next(row for text, row in notes.items() if text.startswith("2 quarters, 2025-01-01"))
@@ -126,3 +127,13 @@ def test_notes_are_inside_the_print_area_and_the_page_prints_landscape_one_wide(
     assert sheet.cell(caption, 1).alignment.wrap_text
     assert sheet.row_dimensions[caption].height >= 2 * 15
     assert "[1] no deals closed" in notes and "Not split by owner: CAC, Resolution time (median)" in notes
+
+
+def test_a_wide_report_prints_over_pages_with_the_metric_column_on_each(tmp_path: Path) -> None:
+    path = tmp_path / "monthly.xlsx"
+    write_report(monthly_report(), "xlsx", path)
+    sheet = load_workbook(path)["Report"]
+    # 18 months with their changes: 36 columns after the metric's, 16 a page -> 3 pages wide
+    assert sheet.max_column == 37 and sheet.page_setup.fitToWidth == 3
+    # notes are as wide as the first page: the metric column and 12 of the 36 (ceil(36 / 3))
+    assert "A9:M9" in {str(r) for r in sheet.merged_cells.ranges}

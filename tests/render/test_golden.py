@@ -89,7 +89,8 @@ def dump_report_sheet(buffer: io.BytesIO) -> str:
     sheet = load_workbook(buffer)["Report"]
     lines = [f"print area {sheet.print_area}; orientation {sheet.page_setup.orientation}; "
              f"fit to width {sheet.page_setup.fitToWidth}, height {sheet.page_setup.fitToHeight}; "
-             f"title rows {sheet.print_title_rows}; freeze {sheet.freeze_panes}",
+             f"title rows {sheet.print_title_rows}, columns {sheet.print_title_cols}; freeze {sheet.freeze_panes}; "
+             f"page breaks after rows {[b.id for b in sheet.row_breaks.brk]}",
              "merged " + " ".join(sorted(str(r) for r in sheet.merged_cells.ranges))]
     for row in sheet.iter_rows():
         for cell in row:
