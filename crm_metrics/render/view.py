@@ -111,7 +111,7 @@ class MetricView:
     label: str
     unit: Unit
     total: RowView  # labelled "<label> (total)" when the metric is split
-    groups: list[RowView]  # sorted largest first, "(none)" and n/a after numbers, "other" last
+    groups: list[RowView]  # largest latest value first, n/a after numbers, "other" last
     target: str | None  # ">= 22.0 %", when the config sets one
     bounds: tuple[float | None, float | None] = (None, None)  # the target's min and max, for charts
 
@@ -280,9 +280,11 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
     total = RowView(f"{metric.label} (total)" if split else metric.label, values(result.cells, total=True))
     groups: list[RowView] = []
     if split and result.groups is not None:
-        first = report.labels[0] if report.labels else ""
+        # Ranked by the latest period, the one a report is read for; it is shown even when the
+        # terminal hides older ones, so the order never depends on a column out of sight.
+        latest = report.labels[-1] if report.labels else ""
         groups = [RowView(name, values(result.groups[name], total=False), group=True)
-                  for name in sorted_groups(result.groups, first)]
+                  for name in sorted_groups(result.groups, latest)]
     if target is None:
         return MetricView(metric.id, metric.label, metric.unit, total, groups, None)
     return MetricView(metric.id, metric.label, metric.unit, total, groups,
@@ -302,11 +304,11 @@ def _change_view(change: Change | None) -> ChangeView | None:
     return ChangeView(change.against, change.delta, change.unit, tone, change.note)
 
 
-def sorted_groups(groups: dict[str, dict[str, Cell]], first_label: str) -> list[str]:
-    """Largest first period value first; n/a after numbers; the folded "other" group last."""
+def sorted_groups(groups: dict[str, dict[str, Cell]], label: str) -> list[str]:
+    """Largest value in period `label` first; n/a after numbers; the folded "other" group last."""
 
     def key(group: str) -> tuple[bool, bool, float, str]:
-        cell = groups[group].get(first_label)
+        cell = groups[group].get(label)
         value = cell.value if cell is not None else None
         return (group == OTHER_GROUP, value is None, -(value or 0.0), group)
 

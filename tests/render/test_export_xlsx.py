@@ -82,15 +82,15 @@ def _full(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_groups_are_indented_rows_under_their_metric(tmp_path: Path) -> None:
     sheet = _full(tmp_path)
     labels = [sheet.cell(row, 1).value for row in range(2, 12)]
-    # sorted by the first quarter, largest first, "other" (the folded rest) last; a formula-shaped
-    # owner stays text
-    assert labels == ["Close rate (total)", "Ann", "'" + FORMULA_OWNER, "Bob", "other", "CAC",
+    # ranked by the latest quarter, largest first (Ann and the formula-shaped owner tie at 50 %: by
+    # name, "=" before "A"), n/a after numbers, "other" (the folded rest) last; the formula stays text
+    assert labels == ["Close rate (total)", "'" + FORMULA_OWNER, "Ann", "Bob", "other", "CAC",
                       "New revenue (total)", "Bob", "Ann", "Resolution time (median)"]
-    assert sheet["A2"].font.bold and sheet["A3"].alignment.indent == 2
-    assert sheet.row_dimensions[3].outlineLevel == 1 and not sheet.row_dimensions[2].outlineLevel
+    assert sheet["A2"].font.bold and sheet["A4"].alignment.indent == 2
+    assert sheet.row_dimensions[4].outlineLevel == 1 and not sheet.row_dimensions[2].outlineLevel
     # Ann's close rate: 3 of 4 then 1 of 2, real numbers with the ratio format
-    assert (sheet["B3"].value, sheet["D3"].value) == (0.75, 0.5)
-    assert sheet["D3"].number_format == "0.0%"
+    assert (sheet["B4"].value, sheet["D4"].value) == (0.75, 0.5)
+    assert sheet["D4"].number_format == "0.0%"
     assert sheet["D5"].value == "n/a [1]"  # Bob closed no deal in Q2
     # Bob's new revenue 500 then 250.50, in dollars
     assert (sheet["B9"].value, sheet["D9"].number_format) == (500.0, '"$"#,##0.00')
