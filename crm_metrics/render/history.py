@@ -38,10 +38,14 @@ def render_history(rows: list[Stint], source: str, out: IO[str], width: int | No
     term = terminal(out, width)
     footnotes: dict[str, int] = {}
     cells = [_cells(stint, footnotes) for stint in rows]
+    columns: tuple[str, ...] = COLUMNS
+    if not any(stint.restated for stint in rows):
+        # Nothing restated: an empty Change column would only widen the table.
+        columns, cells = COLUMNS[:-1], [row[:-1] for row in cells]
     title = f"Run history: {source}"
-    body: Table | Group = _table(title, cells, COLUMNS, term)
+    body: Table | Group = _table(title, cells, columns, term)
     if term.width is not None and natural_width(body) > term.width:
-        body = _by_metric(title, cells, term)
+        body = _by_metric(title, cells, columns, term)
     notes = [note(f"[{number}] {reason}") for reason, number in footnotes.items()]
     print_page(out, term, body, notes)
 
@@ -68,13 +72,14 @@ def _table(title: str | None, rows: list[list[Text]], columns: tuple[str, ...], 
     return table
 
 
-def _by_metric(title: str, rows: list[list[Text]], term: Terminal) -> Group:
+def _by_metric(title: str, rows: list[list[Text]], columns: tuple[str, ...], term: Terminal) -> Group:
     """One heading per metric over a table of its rows, the columns as wide in every table."""
     parts: list[Table | Text] = [Text(title)]
-    widths = [max(len(row[i].plain) for row in [[Text(c) for c in COLUMNS], *rows]) for i in range(1, 6)]
+    header = [Text(c) for c in columns]
+    widths = [max(len(row[i].plain) for row in [header, *rows]) for i in range(1, len(columns))]
     metrics = list(dict.fromkeys(row[0].plain for row in rows))
     for metric in metrics:
-        table = _table(None, [row[1:] for row in rows if row[0].plain == metric], COLUMNS[1:], term)
+        table = _table(None, [row[1:] for row in rows if row[0].plain == metric], columns[1:], term)
         for column, width in zip(table.columns, widths, strict=True):
             column.min_width = width
         parts += [Text(metric, style=STYLE_METRIC if term.fancy else ""), table]

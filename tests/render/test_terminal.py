@@ -96,3 +96,10 @@ def test_history_piped_keeps_the_metric_on_every_line() -> None:
     rows = [line for line in out.getvalue().splitlines() if line.startswith("cac ")]
     assert len(rows) == 5
     assert rows[-1].split()[-2:] == ["n/a", "[1]"]
+
+
+def test_history_without_restatements_has_no_change_column() -> None:
+    out = io.StringIO()
+    render_history([s for s in _stints() if not s.restated], "h.db", out)
+    header = out.getvalue().splitlines()[1]
+    assert header.split() == ["Metric", "Period", "Since", "(UTC)", "Runs", "Value"]
