@@ -26,6 +26,7 @@ FORMULA_OWNER = "=HYPERLINK(1)"
 
 
 def fixture_report(close_rate_q2: float = 0.2, targets: bool = True) -> Report:
+    """Two quarters, four metrics, one formula-shaped n/a reason, a negative amount, two targets."""
     periods = Calendar(PeriodKind.QUARTER).periods_between(date(2025, 1, 1), date(2025, 6, 30))
     q1, q2 = (p.label for p in periods)
     metrics = [
@@ -46,6 +47,7 @@ def fixture_report(close_rate_q2: float = 0.2, targets: bool = True) -> Report:
 
 
 def full_report() -> Report:
+    """Groups, changes, targets, n/a footnotes, notices, support hours and a column mapping."""
     calendar = Calendar(PeriodKind.QUARTER)
     periods = calendar.periods_between(date(2025, 1, 1), date(2025, 6, 30))
     q4, q1, q2 = "2024-Q4", *(p.label for p in periods)

@@ -78,5 +78,6 @@ def print_page(out: IO[str], term: Terminal, body: RenderableType, notes: list[T
 
 
 def note(text: str, style: str = STYLE_NOTE) -> Text:
+    """One line below a table, dim unless told otherwise."""
     return Text(text, style=style)
 

@@ -57,10 +57,12 @@ CHANGE_LEGEND = ("Changes: ↑ up, ↓ down, → unchanged, in % of the earlier 
 
 
 def render_html(report: Report, out: IO[str]) -> None:
+    """Write the report as one self-contained HTML page."""
     render_view(build_view(report), out)
 
 
 def render_view(view: View, out: IO[str]) -> None:
+    """Write the page for an already built View."""
     heading = escape(view.title)
     out.write(f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{heading}</title>\n'
               f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -24,10 +24,12 @@ def escape(text: str) -> str:
 
 
 def render_markdown(report: Report, out: IO[str]) -> None:
+    """Write the report as GitHub-flavoured Markdown."""
     render_view(build_view(report), out)
 
 
 def render_view(view: View, out: IO[str]) -> None:
+    """Write the Markdown for an already built View."""
     header = ["Metric", *view.columns] + (["Target"] if view.has_targets else [])
     out.write(f"## {escape(view.title)}\n\n")
     out.write(f"{escape(view.caption)}\n\n")

@@ -44,6 +44,7 @@ def render_table(report: Report, out: IO[str], width: int | None = None) -> None
 
 
 def render_view(view: View, out: IO[str], width: int | None = None) -> None:
+    """Print an already built View as a table that fits `width`."""
     term = terminal(out, width)
     shown, table = view, _table(view, term)
     if term.width is not None:

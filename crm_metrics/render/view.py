@@ -100,6 +100,8 @@ class ValueView:
 
 @dataclass(frozen=True)
 class RowView:
+    """One line of the table: a metric's total or one of its groups."""
+
     label: str  # the metric's label, or the group's name for a group row
     values: list[ValueView]  # one per View.columns
     group: bool = False  # a --by group under its metric's total row
@@ -107,6 +109,8 @@ class RowView:
 
 @dataclass(frozen=True)
 class MetricView:
+    """A metric with its total row, its group rows and its target."""
+
     id: str
     label: str
     unit: Unit
@@ -122,6 +126,8 @@ class MetricView:
 
 @dataclass(frozen=True)
 class Footnote:
+    """An n/a reason and the number the cells refer to it by."""
+
     number: int
     text: str
 
@@ -137,6 +143,8 @@ class Mapping:
 
 @dataclass(frozen=True)
 class View:
+    """Everything a report shows, in the words it shows it, for every format people read."""
+
     title: str
     caption: str
     period: str  # "quarter"
@@ -233,6 +241,7 @@ def build_view(report: Report) -> View:
 
 
 def title(report: Report) -> str:
+    """The heading, e.g. "CRM metrics by quarter, 2025-Q1 to 2025-Q2, split by owner"."""
     labels = report.labels
     span = "no periods" if not labels else labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
     split = f", split by {report.by}" if report.by else ""

@@ -51,6 +51,7 @@ COLUMNS_PER_PAGE = 16
 
 
 def number_format(unit: Unit, currency: str) -> str:
+    """The spreadsheet number format that shows a value of `unit` as the other formats do."""
     match unit:
         case Unit.CURRENCY:
             symbol = CURRENCY_SYMBOLS.get(currency)
@@ -76,10 +77,12 @@ def number_format(unit: Unit, currency: str) -> str:
 
 
 def render_xlsx(report: Report, out: IO[bytes]) -> None:
+    """Write the report as an xlsx workbook: the Report sheet, the Data sheet and a chart."""
     render_view(build_view(report), out)
 
 
 def render_view(view: View, out: IO[bytes]) -> None:
+    """Write the workbook for an already built View."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None

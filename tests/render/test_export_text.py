@@ -113,3 +113,22 @@ def test_html_scrolls_wide_tables_prints_and_keeps_mapping_details_folded() -> N
     details = page[page.index("<details>"):page.index("</details>")]
     assert "<summary>How this was computed</summary>" in details
     assert "deal_id &lt;- &#x27;Record Id&#x27; (detected)" in details
+
+
+def test_markdown_carries_groups_under_their_metric_and_changes_beside_values() -> None:
+    import io
+
+    from crm_metrics.render.markdown import render_markdown
+    from tests.export_fixture import full_report
+
+    out = io.StringIO()
+    render_markdown(full_report(), out)
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in out.getvalue().splitlines()
+            if line.startswith("| ") and "---" not in line]
+    labels = [row[0] for row in rows[1:]]
+    assert labels == ["**Close rate (total)**", "&emsp;=HYPERLINK(1)", "&emsp;Ann", "&emsp;Bob", "&emsp;other",
+                      "CAC", "**New revenue (total)**", "&emsp;Bob", "&emsp;Ann", "Resolution time (median)"]
+    # close rate 30 % -> 25 % -> 20 %, target >= 22 %: met then missed, down 5 points each time
+    assert rows[1][1:] == ["25.0 % ✅ ↓5.0 pp (worse)", "20.0 % ❌ ↓5.0 pp (worse)", "\\>= 22.0 %"]
+    assert rows[4][1:] == ["0.0 %", "n/a \\[1\\]", ""]  # Bob: no deals closed in Q2, no change on groups
+    assert rows[10][1:3] == ["12.5 h ↑25.0% (worse)", "10.0 h ↓20.0% (better)"]

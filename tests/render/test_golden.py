@@ -42,6 +42,7 @@ class Terminal(io.StringIO):
 
 
 def check_golden(name: str, text: str) -> None:
+    """Compare `text` with golden/`name`; with CRM_METRICS_REGEN_GOLDEN=1, rewrite it instead."""
     path = GOLDEN / name
     if REGENERATE:
         path.parent.mkdir(exist_ok=True)
@@ -86,6 +87,7 @@ def test_xlsx_report_sheet_matches_its_golden_dump(report: str) -> None:
 
 
 def dump_report_sheet(buffer: io.BytesIO) -> str:
+    """The Report sheet as text: print settings, merged ranges, then every cell with its look."""
     sheet = load_workbook(buffer)["Report"]
     lines = [f"print area {sheet.print_area}; orientation {sheet.page_setup.orientation}; "
              f"fit to width {sheet.page_setup.fitToWidth}, height {sheet.page_setup.fitToHeight}; "
