@@ -26,7 +26,7 @@ th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:
 thead th{border-bottom:2px solid #1f2328}
 tr.group th{font-weight:normal;padding-left:1.8rem;color:#59636e} tr.group td{color:#424a53}
 tr.split th{font-weight:600}
-td.na{color:#8c959f} td.met{background:#dafbe1} td.missed{background:#ffebe9;font-weight:600}
+td.na,tr.group td.na{color:#8c959f} td.met{background:#dafbe1} td.missed{background:#ffebe9;font-weight:600}
 .chg{font-size:.85em;margin-left:.4em;color:#59636e} .chg.better{color:#1a7f37} .chg.worse{color:#cf222e}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:1rem}
 figure{margin:0;border:1px solid #d1d9e0;border-radius:6px;padding:.5rem}
