@@ -35,6 +35,7 @@ from crm_metrics.report import Report
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 SPARK_PLAIN = "_.,-=+*#"  # the same eight levels in ASCII, for pipes and files
 MIN_TREND = 2
+LABEL_MAX = 36
 TONE_STYLES = {Tone.BETTER: STYLE_BETTER, Tone.WORSE: STYLE_WORSE, Tone.NEUTRAL: ""}
 
 
@@ -70,7 +71,11 @@ def _table(view: View, term: Terminal) -> Table:
         title_justify="center" if term.fancy else "left",
         pad_edge=False,
     )
-    table.add_column("Metric", style=STYLE_METRIC if term.fancy else None, no_wrap=True, overflow="ellipsis")
+    # Within a width, a long group name (an owner's team, a campaign) is cut with "…" rather than
+    # letting rich squeeze the numbers.
+    label_width = LABEL_MAX if term.width is not None else None
+    table.add_column("Metric", style=STYLE_METRIC if term.fancy else None, no_wrap=True, overflow="ellipsis",
+                     max_width=label_width)
     for label in view.columns:
         table.add_column(label, justify="right", no_wrap=True)
     if trend:

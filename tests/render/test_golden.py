@@ -144,3 +144,21 @@ def test_no_row_wraps_and_hidden_periods_are_named(width: int) -> None:
         assert "hidden" not in notes
     # notes are wrapped once, at the width: no line of them is longer, and a long one spans lines
     assert all(len(line) <= width for line in lines)
+
+
+def test_a_long_group_name_is_cut_not_the_numbers() -> None:
+    import dataclasses
+
+    report = monthly_report()
+    close_rate = report.metrics[0]
+    assert close_rate.groups is not None
+    long_name = "Northern Europe and Middle East enterprise accounts team (renewals)"
+    groups = {long_name if name == "Maya Thompson" else name: cells for name, cells in close_rate.groups.items()}
+    report.metrics[0] = dataclasses.replace(close_rate, groups=groups)
+    out = io.StringIO()
+    render_table(report, out, width=80)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in "".join(line[36:] for line in lines[:7])  # no number cut
+    assert any(line.startswith("  Northern Europe and Middle East e… ") for line in lines)
+    assert "37.0 % +1.0 pp" in lines[2]  # 2026-06, the latest month, whole
