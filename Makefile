@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench sample-data clean
+.PHONY: demo test lint bench sample-data clean test-browsers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Headless Chromium for the html tests (they skip without it); CI can run this before `make test`.
+test-browsers:
+	sh scripts/install-test-browsers
 
 lint: $(STAMP)
 	$(BIN)/ruff check crm_metrics tests

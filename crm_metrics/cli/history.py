@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from crm_metrics.cli.common import user_errors
 from crm_metrics.errors import ConfigError
-
-if TYPE_CHECKING:
-    from crm_metrics.metrics.registry import Unit
 
 HistoryConfigOption = Annotated[
     Path | None,
@@ -50,13 +47,9 @@ def history(
     with user_errors():
         import sys
 
-        from rich.table import Table
-        from rich.text import Text
-
         from crm_metrics.history import read_history, stints
-        from crm_metrics.metrics.registry import Unit, get_metric
-        from crm_metrics.render.table import STYLE_HEADER, STYLE_NA, STYLE_WARNING, make_console
-        from crm_metrics.render.values import format_value
+        from crm_metrics.metrics.registry import get_metric
+        from crm_metrics.render.history import render_history
 
         if metric is not None:
             get_metric(metric)
@@ -67,31 +60,4 @@ def history(
         if not rows:
             typer.echo(f"crm-metrics: {path}: no runs recorded" + (f" for {metric}" if metric else ""), err=True)
             return
-        table = Table(title=f"Run history: {path}", header_style=STYLE_HEADER, box=None, pad_edge=False)
-        for name in ("Metric", "Period", "Since (UTC)", "Runs", "Value", "Change"):
-            table.add_column(name, justify="right" if name in {"Runs", "Value", "Change"} else "left",
-                             no_wrap=True)
-        for stint in rows:
-            unit = Unit(stint.unit)
-            shown = format_value(stint.value, unit, stint.currency)
-            value = Text(shown if stint.value is not None else f"n/a ({stint.note})",
-                         style="" if stint.value is not None else STYLE_NA)
-            change = Text("")
-            if stint.restated:
-                change = Text(_change(stint.previous, stint.value, unit, stint.currency), style=STYLE_WARNING)
-            table.add_row(stint.metric, stint.period, stint.since.replace("T", " ")[:19], str(stint.runs),
-                          value, change)
-        make_console(sys.stdout, 100).print(table)
-
-
-def _change(before: float | None, after: float | None, unit: Unit, currency: str) -> str:
-    from crm_metrics.metrics.registry import Unit
-    from crm_metrics.render.values import format_value
-
-    if before is None or after is None:
-        return f"restated from {format_value(before, unit, currency)}"
-    delta = after - before
-    sign = "+" if delta >= 0 else "-"
-    if unit is Unit.RATIO:
-        return f"restated {sign}{abs(delta) * 100:.1f} pp"
-    return f"restated {sign}{format_value(abs(delta), unit, currency)}"
+        render_history(rows, str(path), sys.stdout)

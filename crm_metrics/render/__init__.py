@@ -18,6 +18,7 @@ BINARY_FORMATS = frozenset({"xlsx"})
 
 
 def get_renderer(fmt: str) -> Renderer:
+    """The renderer of a text format (table, json, csv, md, html), imported on first use."""
     match fmt:
         case "table":
             from crm_metrics.render.table import render_table
@@ -43,6 +44,7 @@ def get_renderer(fmt: str) -> Renderer:
 
 
 def get_binary_renderer(fmt: str) -> BinaryRenderer:
+    """The renderer of a binary format (xlsx), imported on first use."""
     match fmt:
         case "xlsx":
             from crm_metrics.render.xlsx import render_xlsx

@@ -1,13 +1,17 @@
-"""GitHub-flavoured Markdown: the report table and its notes, ready to paste into a wiki."""
+"""GitHub-flavoured Markdown, laid out from the report's View: the table (groups indented under their
+metric, changes beside the values) and its notes, ready to paste into a wiki."""
 
 from __future__ import annotations
 
 from typing import IO
 
-from crm_metrics.metrics.targets import status, target_of
-from crm_metrics.render.shared import caption, footnotes, quality_lines, title
-from crm_metrics.render.values import format_value
+from crm_metrics.render.view import Tone, ValueView, View, build_view
 from crm_metrics.report import Report
+
+# GitHub trims ordinary spaces in a cell; em spaces survive and indent a group under its metric.
+GROUP_INDENT = "&emsp;"
+CHANGE_LEGEND = "Changes: ↑ up, ↓ down, → unchanged; % of the earlier value, pp = percentage points"
+TONE_MARKS = {Tone.BETTER: " (better)", Tone.WORSE: " (worse)", Tone.NEUTRAL: ""}
 
 
 def escape(text: str) -> str:
@@ -20,33 +24,58 @@ def escape(text: str) -> str:
 
 
 def render_markdown(report: Report, out: IO[str]) -> None:
-    notes = footnotes(report)
-    has_targets = any(target_of(report, r) for r in report.metrics)
-    header = ["Metric", *report.labels] + (["Target"] if has_targets else [])
-    out.write(f"## {escape(title(report))}\n\n")
-    out.write(f"{escape(caption(report))}\n\n")
+    """Write the report as GitHub-flavoured Markdown."""
+    render_view(build_view(report), out)
+
+
+def render_view(view: View, out: IO[str]) -> None:
+    """Write the Markdown for an already built View."""
+    header = ["Metric", *view.columns] + (["Target"] if view.has_targets else [])
+    out.write(f"## {escape(view.title)}\n\n")
+    out.write(f"{escape(view.caption)}\n\n")
     out.write("| " + " | ".join(escape(h) for h in header) + " |\n")
     out.write("| --- |" + " ---: |" * (len(header) - 1) + "\n")
-    for result in report.metrics:
-        unit = result.metric.unit
-        row = [escape(result.metric.label)]
-        for label in report.labels:
-            cell = result.cells[label]
-            if cell.value is None:
-                row.append(f"n/a \\[{notes[cell.note or 'not computable']}\\]")
-                continue
-            text = escape(format_value(cell.value, unit, report.currency))
-            met = status(report, result, label)
-            row.append(text if met is None else f"{text} {'✅' if met else '❌'}")
-        target = target_of(report, result)
-        if has_targets:
-            row.append(escape(target.describe(unit, report.currency)) if target else "")
-        out.write("| " + " | ".join(row) + " |\n")
+    for metric in view.metrics:
+        for row in metric.rows:
+            cells = [_label(row.label, row.group, bool(metric.groups)), *(_cell(value) for value in row.values)]
+            if view.has_targets:
+                cells.append(escape(metric.target) if metric.target and not row.group else "")
+            out.write("| " + " | ".join(cells) + " |\n")
     out.write("\n")
-    lines = [f"\\[{number}\\] {escape(note)}" for note, number in notes.items()]
-    if has_targets:
+    lines = [f"\\[{f.number}\\] {escape(f.text)}" for f in view.footnotes]
+    if view.not_split:
+        lines.insert(0, escape(view.not_split))
+    if view.has_targets:
         lines.append("Targets: ✅ met, ❌ missed")
-    lines += [f"Note: {escape(notice)}" for notice in report.notices]
-    lines += [escape(line) for line in quality_lines(report)]
+    if view.compare:
+        lines.append(CHANGE_LEGEND)
+    lines += [f"Note: {escape(notice)}" for notice in view.notices]
+    lines += [escape(line) for line in view.quality]
     for line in lines:
         out.write(f"- {line}\n")
+    out.write("\n<details><summary>How this was computed</summary>\n\n")
+    out.write(f"- {escape(view.computed_from)}\n")
+    for mapping in view.how:
+        out.write(f"- {escape(mapping.heading)}\n")
+        out.write("".join(f"  - {escape(line)}\n" for line in mapping.lines))
+    out.write("\n</details>\n")
+
+
+def _label(label: str, group: bool, split: bool) -> str:
+    if group:
+        return GROUP_INDENT + escape(label)
+    # A split metric's total in bold, so its groups read as belonging to it.
+    return f"**{escape(label)}**" if split else escape(label)
+
+
+def _cell(value: ValueView) -> str:
+    if value.value is None:
+        text = f"n/a \\[{value.footnote}\\]"
+    else:
+        text = escape(value.text)
+        if value.met is not None:
+            text += " ✅" if value.met else " ❌"
+    change = value.change
+    if change is not None and change.delta is not None:
+        text += f" {escape(change.arrow + change.magnitude)}{TONE_MARKS[change.tone]}"
+    return text

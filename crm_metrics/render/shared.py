@@ -1,9 +1,8 @@
-"""What the file formats share: the long-form rows, the n/a footnotes, the caption, and the rule that
-keeps text from an export from running as a spreadsheet formula."""
+"""What the formats share below the view: the long-form rows (csv, xlsx Data sheet), the data-quality
+lines, and the rule that keeps text from an export from running as a spreadsheet formula."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from crm_metrics.report import Report
@@ -39,32 +38,6 @@ def long_rows(report: Report) -> list[LongRow]:
     ]
 
 
-def footnotes(report: Report) -> dict[str, int]:
-    """Each distinct n/a reason -> its footnote number, in order of first appearance."""
-    numbers: dict[str, int] = {}
-    for result in report.metrics:
-        for label in report.labels:
-            cell = result.cells[label]
-            if cell.value is None:
-                numbers.setdefault(cell.note or "not computable", len(numbers) + 1)
-    return numbers
-
-
-def title(report: Report) -> str:
-    span = f"{report.labels[0]} to {report.labels[-1]}" if report.periods else "no periods"
-    return f"CRM metrics by {report.period.value}, {span}"
-
-
-def caption(report: Report) -> str:
-    if not report.periods:
-        return f"no periods; amounts in {report.currency}"
-    first, last = report.periods[0], report.periods[-1]
-    fiscal = "" if report.fiscal_year_start == 1 else f", fiscal year from month {report.fiscal_year_start}"
-    files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
-    return (f"{len(report.periods)} {report.period.value}s, {first.start} to {last.end}{fiscal}; "
-            f"amounts in {report.currency}; data: {files or 'none'}")
-
-
 def quality_lines(report: Report) -> list[str]:
     """The data-quality footer: rows read, duplicates dropped, rows left out and why."""
     lines = []
@@ -75,7 +48,4 @@ def quality_lines(report: Report) -> list[str]:
         parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
         parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
         lines.append(f"Data quality, {name}: " + "; ".join(parts))
-        if q.mapped_by.startswith("detected"):
-            # Found by matching headers, not named by the user: say what was read so a wrong guess shows.
-            lines.append(f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items()))
     return lines

@@ -159,7 +159,7 @@ def test_a_one_column_table_keeps_its_title_on_one_line(tmp_path: Path) -> None:
                                  "--metrics", "new_revenue"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "CRM metrics by quarter"
+    assert lines[0] == "CRM metrics by quarter, 2025-Q1"
     assert lines[2].split() == ["New", "revenue", "$5.00"]
 
 

@@ -80,3 +80,55 @@ def test_html_is_self_contained_with_a_chart_per_metric(tmp_path: Path) -> None:
     assert "@SUM(1+1) from owner =cmd" in page
     # nothing to fetch: no external scripts, styles, images or fonts
     assert not re.search(r"""(src|href)\s*=|@import|url\(|<script|<link""", page)
+
+
+# 7 characters of 6.5 px and a 10 px gap need 55.5 px; 8 months on 300 px are 300 / 7 = 42.9 px apart,
+# so every 2nd is labelled; 12 months 27.3 px: every 3rd; 18: 17.6 px, every 4th; 36: 8.6 px, every 7th.
+@pytest.mark.parametrize(("months", "every"), [(2, 1), (8, 2), (12, 3), (18, 4), (36, 7)])
+def test_x_axis_labels_never_overlap(months: int, every: int) -> None:
+    from crm_metrics.render.html import CHAR_PX, LABEL_GAP_PX, label_indexes
+
+    labels = [f"20{25 + i // 12}-{i % 12 + 1:02d}" for i in range(months)]
+    plot_width = 300
+    shown = label_indexes(labels, plot_width)
+    step = plot_width / (months - 1)
+    assert shown[-1] == months - 1
+    assert all(b - a == every for a, b in zip(shown, shown[1:], strict=False))
+    assert all((b - a) * step >= 7 * CHAR_PX + LABEL_GAP_PX for a, b in zip(shown, shown[1:], strict=False))
+
+
+def test_html_scrolls_wide_tables_prints_and_keeps_mapping_details_folded() -> None:
+    import io
+
+    from crm_metrics.render.html import render_html
+    from tests.export_fixture import full_report
+
+    out = io.StringIO()
+    render_html(full_report(), out)
+    page = out.getvalue()
+    assert '<div class="scroll">\n<table>' in page and ".scroll{overflow-x:auto" in page
+    assert "@media print{" in page and "@page{size:landscape" in page
+    notes = page[page.index("<h2>Notes and data quality</h2>"):page.index("<details>")]
+    assert "Columns read" not in notes and "&lt;-" not in notes  # no developer text for the reader
+    details = page[page.index("<details>"):page.index("</details>")]
+    assert "<summary>How this was computed</summary>" in details
+    assert "deal_id &lt;- &#x27;Record Id&#x27; (detected)" in details
+
+
+def test_markdown_carries_groups_under_their_metric_and_changes_beside_values() -> None:
+    import io
+
+    from crm_metrics.render.markdown import render_markdown
+    from tests.export_fixture import full_report
+
+    out = io.StringIO()
+    render_markdown(full_report(), out)
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in out.getvalue().splitlines()
+            if line.startswith("| ") and "---" not in line]
+    labels = [row[0] for row in rows[1:]]
+    assert labels == ["**Close rate (total)**", "&emsp;=HYPERLINK(1)", "&emsp;Ann", "&emsp;Bob", "&emsp;other",
+                      "CAC", "**New revenue (total)**", "&emsp;Bob", "&emsp;Ann", "Resolution time (median)"]
+    # close rate 30 % -> 25 % -> 20 %, target >= 22 %: met then missed, down 5 points each time
+    assert rows[1][1:] == ["25.0 % ✅ ↓5.0 pp (worse)", "20.0 % ❌ ↓5.0 pp (worse)", "\\>= 22.0 %"]
+    assert rows[4][1:] == ["0.0 %", "n/a \\[1\\]", ""]  # Bob: no deals closed in Q2, no change on groups
+    assert rows[10][1:3] == ["12.5 h ↑25.0% (worse)", "10.0 h ↓20.0% (better)"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from crm_metrics.render.output import write_report
-from tests.export_fixture import FORMULA_NOTE, fixture_report
+from tests.export_fixture import FORMULA_NOTE, FORMULA_OWNER, fixture_report, full_report, monthly_report
 
 
 def _book(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -70,3 +71,69 @@ def test_chart_and_document_properties(tmp_path: Path) -> None:
     assert len(charts[0].series) == 1
     assert book.properties.title == "CRM metrics by quarter, 2025-Q1 to 2025-Q2"
     assert book.properties.created is not None
+
+
+def _full(tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "full.xlsx"
+    write_report(full_report(), "xlsx", path)
+    return load_workbook(path)["Report"]
+
+
+def test_groups_are_indented_rows_under_their_metric(tmp_path: Path) -> None:
+    sheet = _full(tmp_path)
+    labels = [sheet.cell(row, 1).value for row in range(2, 12)]
+    # ranked by the latest quarter, largest first (Ann and the formula-shaped owner tie at 50 %: by
+    # name, "=" before "A"), n/a after numbers, "other" (the folded rest) last; the formula stays text
+    assert labels == ["Close rate (total)", "'" + FORMULA_OWNER, "Ann", "Bob", "other", "CAC",
+                      "New revenue (total)", "Bob", "Ann", "Resolution time (median)"]
+    assert sheet["A2"].font.bold and sheet["A4"].alignment.indent == 2
+    assert sheet.row_dimensions[4].outlineLevel == 1 and not sheet.row_dimensions[2].outlineLevel
+    # Ann's close rate: 3 of 4 then 1 of 2, real numbers with the ratio format
+    assert (sheet["B4"].value, sheet["D4"].value) == (0.75, 0.5)
+    assert sheet["D4"].number_format == "0.0%"
+    assert sheet["D5"].value == "n/a [1]"  # Bob closed no deal in Q2
+    # Bob's new revenue 500 then 250.50, in dollars
+    assert (sheet["B9"].value, sheet["D9"].number_format) == (500.0, '"$"#,##0.00')
+
+
+def test_changes_sit_beside_each_value_as_signed_numbers_coloured_by_better(tmp_path: Path) -> None:
+    sheet = _full(tmp_path)
+    assert [c.value for c in sheet[1]] == ["Metric", "2025-Q1", "change", "2025-Q2", "change", "Target"]
+    assert all(c.alignment.horizontal == "right" for c in sheet[1][1:])  # over right-aligned numbers
+    # close rate 30 % -> 25 % -> 20 %: -5 percentage points each quarter, worse (red)
+    assert sheet["C2"].value == pytest.approx(-5.0) and sheet["E2"].value == pytest.approx(-5.0)
+    assert sheet["C2"].number_format == '+0.0 "pp";-0.0 "pp";0.0 "pp"'
+    assert sheet["C2"].font.color.rgb == "00CF222E"
+    # CAC 4,000 -> 5,000: +25 %, a fraction under a percent format; higher CAC is worse
+    assert sheet["C7"].value == pytest.approx(0.25) and sheet["C7"].number_format == "+0.0%;-0.0%;0.0%"
+    assert sheet["C7"].font.color.rgb == "00CF222E"
+    # resolution time 12.5 h -> 10 h: -20 %, lower is better (green)
+    assert sheet["E11"].value == pytest.approx(-0.2) and sheet["E11"].font.color.rgb == "001A7F37"
+    # new revenue had no Q4 value: no change to show; groups carry no changes
+    assert sheet["C8"].value is None and sheet["C3"].value is None
+
+
+def test_notes_are_inside_the_print_area_and_the_page_prints_landscape_one_wide(tmp_path: Path) -> None:
+    sheet = _full(tmp_path)
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$1:$1" and sheet.print_title_cols == "$A:$A"
+    assert [b.id for b in sheet.row_breaks.brk] == [22]  # the chart (from row 23) starts a page
+    assert sheet.print_area == "'Report'!$A$1:$F$40"  # six columns; the chart's rows included
+    notes = {sheet.cell(row, 1).value: row for row in range(13, sheet.max_row + 1) if sheet.cell(row, 1).value}
+    caption = next(row for text, row in notes.items() if text.startswith("2 quarters, 2025-01-01"))
+    # every note is one merged cell as wide as the table, wrapped, and tall enough for its lines
+    assert f"A{caption}:F{caption}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.cell(caption, 1).alignment.wrap_text
+    assert sheet.row_dimensions[caption].height >= 2 * 15
+    assert "[1] no deals closed" in notes and "Not split by owner: CAC, Resolution time (median)" in notes
+
+
+def test_a_wide_report_prints_over_pages_with_the_metric_column_on_each(tmp_path: Path) -> None:
+    path = tmp_path / "monthly.xlsx"
+    write_report(monthly_report(), "xlsx", path)
+    sheet = load_workbook(path)["Report"]
+    # 18 months with their changes: 36 columns after the metric's, 16 a page -> 3 pages wide
+    assert sheet.max_column == 37 and sheet.page_setup.fitToWidth == 3
+    # notes are as wide as the first page: the metric column and 12 of the 36 (ceil(36 / 3))
+    assert "A9:M9" in {str(r) for r in sheet.merged_cells.ranges}
