@@ -128,6 +128,9 @@ class MetricDef:
     config_keys: tuple[str, ...]
     # Fields of the input tables that --by can split this metric on.
     breakdowns: tuple[str, ...] = ()
+    # Columns read from a table when the config has it, which the metric does without otherwise
+    # (the customers table's dates and sources win in the ledger); never a reason for n/a.
+    reads_if_present: tuple[frozenset[Column], ...] = ()
     # Where vendors define the metric differently, which definition the tool follows
     # (../shared/vendor-headers.md).
     vendor_choice: str | None = None
@@ -164,8 +167,15 @@ class MetricDef:
 
     @property
     def tables(self) -> tuple[Table, ...]:
-        """Every table any requirement names, in order."""
-        return tuple(dict.fromkeys(t for need in self.needs for t in need.tables))
+        """Every table the metric reads when the config has it: its requirements' tables, in order,
+        then those of reads_if_present."""
+        optional = (next(iter(columns)).table for columns in self.reads_if_present)
+        return tuple(dict.fromkeys([*(t for need in self.needs for t in need.tables), *optional]))
+
+    @property
+    def column_sets(self) -> tuple[frozenset[Column], ...]:
+        """Every alternative of every requirement, and reads_if_present."""
+        return (*(alternative for need in self.needs for alternative in need.any_of), *self.reads_if_present)
 
     @property
     def needs_text(self) -> str:
@@ -295,7 +305,7 @@ SPECS: tuple[MetricDef, ...] = (
         (needs(LEDGER_DEALS),),
         "Share of new customers' first-deal revenue from marketing_sources.",
         "first-deal amount of marketing-sourced new customers / first-deal amount of all new customers in P",
-        "sales", (*_LEDGER, "marketing_sources"), ("region", "product")),
+        "sales", (*_LEDGER, "marketing_sources"), ("region", "product"), reads_if_present=(LEDGER_CUSTOMERS,)),
     # Unit economics
     MetricDef(
         "cac", "CAC", _ECON, Unit.CURRENCY, L, (needs(SPEND), _CUSTOMERS),
@@ -323,7 +333,7 @@ SPECS: tuple[MetricDef, ...] = (
         "clv", "CLV", _ECON, Unit.CURRENCY, H, (needs(LEDGER_DEALS), needs(SPEND)),
         "ARPA x gross margin x lifetime - CAC (net of CAC).",
         "arpa_annual x gross_margin x customer_lifetime_years - cac",
-        "economics", (*_LEDGER, *_SPEND, *_MARGIN),
+        "economics", (*_LEDGER, *_SPEND, *_MARGIN), reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Vendors differ: ARPA x margin / churn (Finmark, Baremetrics); ChartMogul uses six-month "
                       "trailing churn. crm-metrics prints the seeds' CLV, net of CAC; ltv_cac_ratio is the "
                       "gross one.",
@@ -332,7 +342,7 @@ SPECS: tuple[MetricDef, ...] = (
         "ltv_cac_ratio", "LTV:CAC", _ECON, Unit.MULTIPLE, H, (needs(LEDGER_DEALS), needs(SPEND)),
         "(CLV + CAC) / CAC: gross lifetime value per unit of CAC.",
         "(clv + cac) / cac",
-        "economics", (*_LEDGER, *_SPEND, *_MARGIN),
+        "economics", (*_LEDGER, *_SPEND, *_MARGIN), reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Uses the gross lifetime value (CLV before subtracting CAC), so 1.0 means the customer "
                       "pays back exactly its acquisition cost.",
         uses_gross_margin=True, counts_active_customers_for_lifetime=True),
@@ -341,6 +351,7 @@ SPECS: tuple[MetricDef, ...] = (
         "CAC / (new customers' average monthly revenue x gross margin).",
         "cac / (mean first-deal amount of customers acquired in P / revenue.months_per_deal x gross_margin)",
         "economics", (*_LEDGER, *_SPEND, "gross_margin", "revenue.months_per_deal", "revenue.recurring"),
+        reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Vendors differ: with gross margin (Finmark, ChartMogul) or without (some guides); "
                       "some lag spend by a month. crm-metrics uses gross margin and no lag.",
         uses_gross_margin=True),
@@ -484,7 +495,8 @@ SPECS: tuple[MetricDef, ...] = (
 # --- queries ----------------------------------------------------------------------------------
 
 def tables_needed(metrics: Iterable[MetricDef]) -> set[str]:
-    """Every table some requirement of `metrics` names (any alternative may be the one present)."""
+    """Every table `metrics` read: each alternative of each requirement (any may be the one the
+    config has) and the tables of reads_if_present."""
     return {table.value for metric in metrics for table in metric.tables}
 
 
@@ -498,10 +510,9 @@ def columns_needed(metrics: Iterable[MetricDef], by: str | None = None) -> dict[
     """
     wanted: dict[str, set[str]] = {}
     for metric in metrics:
-        for requirement in metric.needs:
-            for alternative in requirement.any_of:
-                for column in alternative:
-                    wanted.setdefault(column.table.value, set()).add(column.name)
+        for column_set in metric.column_sets:
+            for column in column_set:
+                wanted.setdefault(column.table.value, set()).add(column.name)
     for table, fields in wanted.items():
         schema = TABLES[table]
         fields.update(schema.required)

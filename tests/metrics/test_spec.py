@@ -50,6 +50,16 @@ def test_cac_reads_spend_and_both_ledger_alternatives() -> None:
     }
 
 
+def test_clv_reads_the_customers_table_when_there_without_needing_it() -> None:
+    # The ledger's acquisition dates come from customers.acquired_at when the config has that table
+    # (metrics.md section 3, new_customers), so clv reads it, but deals and spend are all it needs.
+    clv = get_metric("clv")
+    assert clv.needs_text == "deals, spend"
+    assert columns_needed([clv])["customers"] == {"customer_id", "customer_name", "acquired_at", "churned_at",
+                                                 "source"}
+    assert tables_needed([clv]) == {"deals", "spend", "customers"}
+
+
 def test_score_metrics_read_the_score_from_surveys_or_from_resolved_tickets() -> None:
     # nps on tickets counts by resolved_at, which the exported resolution durations and, with
     # support.resolution: first, first_resolved_at also give.
