@@ -105,9 +105,7 @@ def compute(prepared: Prepared) -> Report:
 def undated_customer_notices(config: Config, metrics: list[MetricDef], context: MetricContext) -> list[str]:
     """The note on customers left out of the active counts, when a metric here counts them."""
     lifetime_from_churn = config.clv.lifetime_years is None
-    counts_active = any(m.counts_active_customers
-                        or (lifetime_from_churn and m.counts_active_customers_for_lifetime) for m in metrics)
-    if not counts_active or not context.has("deals"):
+    if not any(m.counts_active(lifetime_from_churn) for m in metrics) or not context.has("deals"):
         return []
     from crm_metrics.metrics.ledger import undated_notice
 

@@ -73,6 +73,7 @@ class Column:
 
 
 def columns(table: Table, *names: str) -> frozenset[Column]:
+    """The named fields of one table, e.g. columns(Table.CALLS, "started_at", "answered")."""
     return frozenset(Column(table, name) for name in names)
 
 
@@ -107,6 +108,7 @@ class Requirement:
 
 
 def needs(*alternatives: frozenset[Column]) -> Requirement:
+    """A requirement that any one of `alternatives` (each the columns of one table) meets."""
     return Requirement(alternatives)
 
 
@@ -181,6 +183,11 @@ class MetricDef:
     def needs_text(self) -> str:
         """ "spend, deals or customers", as `metrics` and `explain` print it."""
         return ", ".join(str(need) for need in self.needs)
+
+    def counts_active(self, lifetime_from_churn: bool) -> bool:
+        """Whether the metric counts active customers: itself, or through the churn-based lifetime
+        when that is used (clv.lifetime_years unset)."""
+        return self.counts_active_customers or (lifetime_from_churn and self.counts_active_customers_for_lifetime)
 
     @property
     def is_share(self) -> bool:

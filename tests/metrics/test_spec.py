@@ -130,6 +130,11 @@ def test_pipeline_flags() -> None:
     assert _ids("uses_gross_margin") == {"clv", "ltv_cac_ratio", "cac_payback_months"}
     assert _ids("counts_active_customers") == {"churn_rate", "retention_cost_per_customer", "annual_churn_rate"}
     assert _ids("counts_active_customers_for_lifetime") == {"customer_lifetime_years", "clv", "ltv_cac_ratio"}
+    # With clv.lifetime_years set, the lifetime metrics count no active customer.
+    assert {m.id for m in SPECS if m.counts_active(lifetime_from_churn=False)} == _ids("counts_active_customers")
+    assert {m.id for m in SPECS if m.counts_active(lifetime_from_churn=True)} == {
+        "churn_rate", "retention_cost_per_customer", "annual_churn_rate", "customer_lifetime_years", "clv",
+        "ltv_cac_ratio"}
     assert _ids("is_support_time") == {"resolution_time_hours", "resolution_time_hours_mean",
                                        "resolution_time_hours_p90", "first_response_hours",
                                        "same_day_resolution_pct", "sla_compliance_pct"}
