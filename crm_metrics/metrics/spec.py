@@ -153,6 +153,11 @@ class MetricDef:
     # A ratio that is not a share of a whole (a return on spend may exceed 100 %).
     may_exceed_one: bool = False
 
+    def __post_init__(self) -> None:
+        Requirement(self.reads_if_present)  # the same rule: each set reads one table
+        if self.may_exceed_one and self.unit is not Unit.RATIO:
+            raise ValueError(f"{self.id}: may_exceed_one is for ratios")
+
     @property
     def compute(self) -> Compute:
         module = importlib.import_module(f"crm_metrics.metrics.{self.module}")
