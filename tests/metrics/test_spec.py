@@ -191,3 +191,15 @@ def test_reading_the_spec_does_not_import_pandas() -> None:
             "columns_needed(SPECS)\nprint('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "NO-PANDAS"
+
+
+def test_a_target_above_one_is_refused_only_for_a_share() -> None:
+    from crm_metrics.config.model import parse_config
+    from crm_metrics.errors import ConfigError
+
+    # A return on spend of 150 % is a target of 1.5; a close rate of 25 means 25 %, written 0.25.
+    config = parse_config({"targets": {"campaign_return_on_spend": {"min": 1.5}, "cac": {"max": 900}}},
+                          origin="crm-metrics.yaml", base_dir=ROOT)
+    assert config.targets["campaign_return_on_spend"].min == 1.5
+    with pytest.raises(ConfigError, match="close_rate is a ratio: write 25 % as 0.25"):
+        parse_config({"targets": {"close_rate": {"min": 25}}}, origin="crm-metrics.yaml", base_dir=ROOT)
