@@ -22,15 +22,11 @@ from crm_metrics.mapping.columns import select_columns
 from crm_metrics.mapping.presets import vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
+from crm_metrics.metrics.spec import tables_needed
 from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, Period, PeriodKind
 from crm_metrics.progress import loading
 from crm_metrics.report import MetricResult, Report, TableQuality
-
-_USES_MARGIN = {"clv", "ltv_cac_ratio", "cac_payback_months"}
-# Metrics that count active customers (churn-based lifetime only when clv.lifetime_years is unset).
-_USES_ACTIVE = {"churn_rate", "retention_cost_per_customer", "annual_churn_rate"}
-_USES_ACTIVE_LIFETIME = {"customer_lifetime_years", "clv", "ltv_cac_ratio"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ def compute(prepared: Prepared) -> Report:
 
         results = split(results, context, options.by, options.top, _compute)
     notices = []
-    if config.gross_margin is None and _USES_MARGIN & {m.id for m in metrics}:
+    if config.gross_margin is None and any(m.uses_gross_margin for m in metrics):
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
     notices += undated_customer_notices(config, metrics, context)
     return Report(
@@ -108,8 +104,8 @@ def compute(prepared: Prepared) -> Report:
 
 def undated_customer_notices(config: Config, metrics: list[MetricDef], context: MetricContext) -> list[str]:
     """The note on customers left out of the active counts, when a metric here counts them."""
-    uses = _USES_ACTIVE | (_USES_ACTIVE_LIFETIME if config.clv.lifetime_years is None else set())
-    if not uses & {m.id for m in metrics} or not context.has("deals"):
+    lifetime_from_churn = config.clv.lifetime_years is None
+    if not any(m.counts_active(lifetime_from_churn) for m in metrics) or not context.has("deals"):
         return []
     from crm_metrics.metrics.ledger import undated_notice
 
@@ -132,12 +128,8 @@ def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, 
     return results
 
 
-_SUPPORT_TIMES = {"resolution_time_hours", "resolution_time_hours_mean", "resolution_time_hours_p90",
-                  "first_response_hours", "same_day_resolution_pct", "sla_compliance_pct"}
-
-
 def _support_hours(config: Config, metrics: list[MetricDef]) -> str | None:
-    if not _SUPPORT_TIMES & {m.id for m in metrics}:
+    if not any(m.is_support_time for m in metrics):
         return None
     from crm_metrics.business_hours import from_config
 
@@ -167,7 +159,7 @@ def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> l
 
 
 def _tables_needed(metrics: list[MetricDef]) -> set[str]:
-    return {table for m in metrics for need in m.needs for table in need.split("|")}
+    return tables_needed(metrics)
 
 
 def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
@@ -211,9 +203,9 @@ def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str],
 
 
 def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:
-    missing = [need for need in metric.needs if not any(context.has(t) for t in need.split("|"))]
+    missing = [need for need in metric.needs if not need.met_by(context.has)]
     if missing:
-        note = f"needs: {', '.join(m.replace('|', ' or ') for m in missing)}"
+        note = f"needs: {', '.join(str(m) for m in missing)}"
         cells = {p.label: Cell.na(note) for p in context.periods}
         return MetricResult(metric, cells)
     by_ordinal = metric.compute(context)

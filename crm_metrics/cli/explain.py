@@ -21,7 +21,6 @@ def explain(
 ) -> None:
     """Explain a metric: definition, formula, config keys and, with --config, its inputs per period."""
     with user_errors():
-        from crm_metrics.metrics.definitions import VENDOR_CHOICES, config_keys, formula
         from crm_metrics.metrics.registry import get_metric
 
         metric = get_metric(metric_id)
@@ -30,13 +29,13 @@ def explain(
             f"{metric.id}: {metric.label}",
             f"  Group: {metric.group.value}; unit: {metric.unit.value}; better: {metric.better.value}",
             f"  Definition: {metric.summary}",
-            f"  Formula (P = one period): {formula(metric.id) or metric.summary}",
-            f"  Needs: {', '.join(n.replace('|', ' or ') for n in metric.needs)}",
+            f"  Formula (P = one period): {metric.formula}",
+            f"  Needs: {metric.needs_text}",
             f"  Split with --by: {', '.join(metric.breakdowns) or 'no field'}",
-            f"  Config keys that change it: {', '.join(config_keys(metric.id, metric.needs))}",
+            f"  Config keys that change it: {', '.join(metric.config_keys)}",
         ]
-        if metric.id in VENDOR_CHOICES:
-            lines.append(f"  Definition choice: {VENDOR_CHOICES[metric.id]}")
+        if metric.vendor_choice is not None:
+            lines.append(f"  Definition choice: {metric.vendor_choice}")
         for line in lines:
             typer.echo(line)
         if config is None:

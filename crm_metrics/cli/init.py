@@ -20,12 +20,6 @@ from crm_metrics.cli.common import user_errors
 if TYPE_CHECKING:
     import pandas as pd
 
-_METRICS = {
-    "deals": ["new_customers", "new_revenue", "close_rate", "sales_cycle_days", "open_pipeline_value"],
-    "tickets": ["tickets_created", "tickets_resolved", "resolution_time_hours", "first_response_hours",
-                "csat_pct"],
-    "customers": ["new_customers"],
-}
 _MAIN_TABLES = ("deals", "tickets", "customers")
 
 
@@ -311,7 +305,7 @@ def render_config(plans: list[Plan], base: Path, skipped: list[str] | None = Non
     if first is not None:
         lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
                      " create dates")
-    metrics = [m for plan in plans for m in _METRICS.get(plan.table, [])]
+    metrics = [m for plan in plans for m in _init_metrics(plan.table)]
     lines.append(f"metrics: [{', '.join(dict.fromkeys(metrics))}]")
     lines.append("sources:")
     for plan in plans:
@@ -366,3 +360,11 @@ def _check_runs(text: str, output: Path) -> None:
     from crm_metrics.config.model import parse_config
 
     parse_config(yaml.safe_load(text), origin=str(output), base_dir=output.resolve().parent)
+
+
+def _init_metrics(table: str) -> list[str]:
+    """The metrics init writes for an export of `table`: those spec.py marks in_init_config that the
+    table alone can compute, in the spec's order."""
+    from crm_metrics.metrics.spec import allowed_by
+
+    return [m.id for m in allowed_by({table}) if m.in_init_config]

@@ -241,11 +241,11 @@ class Config(_Strict):
         from crm_metrics.metrics.registry import check_metric_ids
 
         check_metric_ids(value)
-        from crm_metrics.metrics.registry import Unit, get_metric
+        from crm_metrics.metrics.registry import get_metric
 
         for metric_id, target in value.items():
-            # A return on spend may exceed 100 %; the other ratios are shares of a whole.
-            if get_metric(metric_id).unit != Unit.RATIO or metric_id == "campaign_return_on_spend":
+            # Only a share of a whole is bounded (a return on spend may exceed 100 %).
+            if not get_metric(metric_id).is_share:
                 continue
             for bound in (target.min, target.max):
                 if bound is not None and abs(bound) > 1:

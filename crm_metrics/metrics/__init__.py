@@ -1,1 +1,2 @@
-"""The metric catalogue: registry.py holds the definitions, one module per group computes them."""
+"""The metrics: spec.py declares each one once, registry.py looks them up by id, one module per group
+computes them."""

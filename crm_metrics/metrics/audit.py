@@ -169,21 +169,9 @@ def audit_retention_cost_per_customer(ctx: MetricContext, period: Period, cell: 
             f"{num((start + end) / 2)}) = {_cell(ctx, cell)}")
 
 
-AUDITORS: dict[str, Auditor] = {
-    "cac": audit_cac,
-    "close_rate": audit_close_rate,
-    "renewal_rate": audit_renewal_rate,
-    "new_revenue": audit_new_revenue,
-    "clv": audit_clv,
-    "resolution_time_hours": audit_resolution_time_hours,
-    "churn_rate": audit_churn_rate,
-    "retention_cost_per_customer": audit_retention_cost_per_customer,
-}
-
-
 def audit_lines(metric: MetricDef, ctx: MetricContext, cells: dict[str, Cell]) -> list[str]:
     """One line per period: the inputs where an auditor exists, else the value and a plain notice."""
-    auditor = AUDITORS.get(metric.id)
+    auditor = metric.auditor  # spec.py names it
     # Every metric says "needs ..." when a table ("needs: tickets") or a column ("needs
     # tickets.resolved_at") is missing; the auditors assume both are there.
     needs_missing = any(c.note and c.note.startswith("needs") for c in cells.values())

@@ -1,49 +1,26 @@
-"""Metric definitions and the registry that the config and --metrics select from by id.
+"""The registry that the config and --metrics select metrics from by id, and the cells metrics return.
 
-The declarations (catalogue.py) are plain data; the pandas code that computes a metric is imported
-only when the metric is computed, so `crm-metrics metrics` and config validation stay fast.
+The metrics themselves are declared once, in spec.py (plain data); the pandas code that computes a
+metric is imported only when the metric is computed, so `crm-metrics metrics` and config validation
+stay fast. Unit, Better, Group and MetricDef are re-exported here for the modules that import them
+from the registry.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from crm_metrics.errors import ConfigError
+from crm_metrics.metrics.spec import SPECS, Better, Group, MetricDef, Unit
 
 if TYPE_CHECKING:
     from crm_metrics.metrics.context import MetricContext
 
-
-class Unit(StrEnum):
-    CURRENCY = "currency"
-    RATIO = "ratio"
-    COUNT = "count"
-    DAYS = "days"
-    HOURS = "hours"
-    MINUTES = "minutes"
-    MONTHS = "months"
-    YEARS = "years"
-    SCORE = "score"
-    MULTIPLE = "multiple"
-
-
-class Better(StrEnum):
-    HIGHER = "higher"
-    LOWER = "lower"
-    NEUTRAL = "neutral"
-
-
-class Group(StrEnum):
-    SALES = "sales"
-    ECONOMICS = "unit economics"
-    RETENTION = "retention"
-    SUPPORT = "support"
-    CAMPAIGNS = "campaigns"
+__all__ = ["Better", "Cell", "Compute", "Group", "MetricDef", "PeriodCells", "Unit", "all_metrics",
+           "check_metric_ids", "get_metric"]
 
 
 @dataclass(frozen=True)
@@ -62,54 +39,30 @@ class Cell:
 PeriodCells = dict[int, Cell]
 Compute = Callable[["MetricContext"], PeriodCells]
 
-
-@dataclass(frozen=True)
-class MetricDef:
-    id: str
-    label: str
-    group: Group
-    unit: Unit
-    better: Better
-    # Tables the metric reads; "a|b" means either one is enough.
-    needs: tuple[str, ...]
-    summary: str
-    # The module under crm_metrics.metrics whose function named `id` computes it; resolved on first
-    # use so that listing metrics never imports pandas.
-    module: str
-    # Fields of the input tables that --by can split this metric on.
-    breakdowns: tuple[str, ...] = ()
-
-    @property
-    def compute(self) -> Compute:
-        module = importlib.import_module(f"crm_metrics.metrics.{self.module}")
-        fn: Compute = getattr(module, self.id)
-        return fn
-
-
-def _catalogue() -> dict[str, MetricDef]:
-    from crm_metrics.metrics.catalogue import CATALOGUE
-
-    return {m.id: m for m in CATALOGUE}
+_BY_ID: dict[str, MetricDef] = {m.id: m for m in SPECS}
 
 
 def all_metrics() -> list[MetricDef]:
-    return list(_catalogue().values())
+    """Every metric, in the order of spec.SPECS (the order `crm-metrics metrics` lists them)."""
+    return list(SPECS)
 
 
 def get_metric(metric_id: str) -> MetricDef:
+    """The metric with this id; ConfigError with a "did you mean" when there is none."""
     try:
-        return _catalogue()[metric_id]
+        return _BY_ID[metric_id]
     except KeyError:
         raise ConfigError(_unknown_message(metric_id)) from None
 
 
 def check_metric_ids(ids: Iterable[str]) -> None:
-    problems = [_unknown_message(i) for i in ids if i not in _catalogue()]
+    """ValueError naming every unknown id (pydantic turns it into the config's one-line problem)."""
+    problems = [_unknown_message(i) for i in ids if i not in _BY_ID]
     if problems:
         raise ValueError("; ".join(problems))
 
 
 def _unknown_message(metric_id: str) -> str:
-    hint = difflib.get_close_matches(metric_id, list(_catalogue()), n=1)
+    hint = difflib.get_close_matches(metric_id, list(_BY_ID), n=1)
     suggestion = f"did you mean '{hint[0]}'?" if hint else "run `crm-metrics metrics` for the list"
     return f"unknown metric '{metric_id}': {suggestion}"

@@ -90,3 +90,31 @@ def test_explain_shows_the_same_counts_and_the_note(tmp_path: Path) -> None:
     # 300 / ((2 + 1) / 2 = 1.5) = 200.
     assert cost[0] == ("Retention cost per customer 2025-Q1 = 300 retention spend / ((2 active on 2025-01-01 + "
                        "1 active at the end of 2025-03-31) / 2 = 1.50) = 200")
+
+
+# The customers table's acquisition dates count for every metric that reads the customer ledger,
+# whatever else the run selects: `--metrics clv` used to leave the customers table unread (clv
+# needs deals and spend), so its CAC counted fewer new customers than `--metrics clv,cac` did.
+LEDGER_DEALS = [deal("N1", "Closed Won", 1200, "2025-01-10", "2025-02-01", "N")]
+LEDGER_SPEND = [{"date": "2025-02-15", "amount": 600, "category": "Advertising"}]
+# C is a customer the deals export does not know: acquired in Q1 by the customers table alone.
+LEDGER_CUSTOMERS = [{"customer_id": "N", "acquired_at": None}, {"customer_id": "C", "acquired_at": "2025-03-01"}]
+
+
+@pytest.mark.parametrize("metrics", [["clv"], ["clv", "cac"], ["cac_payback_months"]])
+def test_metrics_on_the_ledger_read_the_customers_table_whatever_else_is_selected(
+        tmp_path: Path, metrics: list[str]) -> None:
+    tables = {"deals": LEDGER_DEALS, "spend": LEDGER_SPEND, "customers": LEDGER_CUSTOMERS}
+    report = run_report(tmp_path, tables, metrics, date(2025, 1, 1), date(2025, 3, 31), clv={"lifetime_years": 2})
+    got = cells(report)
+    # New customers in Q1: N (first won new deal 2025-02-01) and C (customers.acquired_at) = 2, so
+    # CAC = 600 / 2 = 300 (without the customers table: 600 / 1 = 600).
+    if "clv" in got:
+        # ARPA = 1,200 won in the 12 months to 2025-03-31 / 1 customer with a won deal = 1,200;
+        # CLV = 1,200 x margin 1 x 2 years - 300 = 2,100 (without customers: 2,400 - 600 = 1,800).
+        assert got["clv"][Q1].value == pytest.approx(2100)
+    if "cac_payback_months" in got:
+        # Monthly revenue of the customers acquired in Q1 with a first deal: N 1,200 / 12 = 100
+        # (C has no deal); 300 / (100 x 1) = 3 months (without customers: 600 / 100 = 6).
+        assert got["cac_payback_months"][Q1].value == pytest.approx(3.0)
+    assert "customers" in report.quality

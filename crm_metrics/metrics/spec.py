@@ -1,0 +1,538 @@
+"""Every metric the tool knows, declared once: what `crm-metrics metrics` lists, what `explain` says,
+which columns the pipeline reads for it and how the report treats it.
+
+The rules themselves are in ../shared/metrics.md (sections 3 and 4, the contract) and docs/metrics.md;
+a MetricDef restates them as data. Plain Python, no pandas: listing metrics and validating a config
+import this module, and `crm-metrics --help` must stay fast. The code that computes a metric (the
+function named like its id in crm_metrics.metrics.<module>) and explain's auditor are imported only
+when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from crm_metrics.schema import TABLES
+
+if TYPE_CHECKING:
+    from crm_metrics.metrics.audit import Auditor
+    from crm_metrics.metrics.registry import Compute
+
+
+class Unit(StrEnum):
+    CURRENCY = "currency"
+    RATIO = "ratio"
+    COUNT = "count"
+    DAYS = "days"
+    HOURS = "hours"
+    MINUTES = "minutes"
+    MONTHS = "months"
+    YEARS = "years"
+    SCORE = "score"
+    MULTIPLE = "multiple"
+
+
+class Better(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    NEUTRAL = "neutral"
+
+
+class Group(StrEnum):
+    SALES = "sales"
+    ECONOMICS = "unit economics"
+    RETENTION = "retention"
+    SUPPORT = "support"
+    CAMPAIGNS = "campaigns"
+
+
+class Table(StrEnum):
+    """The canonical tables of metrics.md section 1 that metrics read (crm_metrics.schema.TABLES)."""
+
+    DEALS = "deals"
+    SPEND = "spend"
+    CUSTOMERS = "customers"
+    TICKETS = "tickets"
+    SURVEYS = "surveys"
+    CALLS = "calls"
+
+
+@dataclass(frozen=True, order=True)
+class Column:
+    """One canonical field of one table, as named after mapping (schema.TABLES), e.g. deals.closed_at."""
+
+    table: Table
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+def columns(table: Table, *names: str) -> frozenset[Column]:
+    """The named fields of one table, e.g. columns(Table.CALLS, "started_at", "answered")."""
+    return frozenset(Column(table, name) for name in names)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """An input a metric cannot do without. Any one alternative satisfies it; each alternative is
+    the columns of one table that the metric reads when it takes its input from there.
+
+    Whether a requirement is met is decided by table (a table without one of the columns still
+    runs the metric, which then says "needs tickets.resolved_at" itself): which columns were
+    found is only known after mapping.
+    """
+
+    any_of: tuple[frozenset[Column], ...]
+
+    def __post_init__(self) -> None:
+        for alternative in self.any_of:
+            if len({c.table for c in alternative}) != 1:
+                raise ValueError(f"an alternative must read one table: {sorted(map(str, alternative))}")
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """The table of each alternative, in the order the note names them."""
+        return tuple(next(iter(alternative)).table for alternative in self.any_of)
+
+    def met_by(self, present: Callable[[str], bool]) -> bool:
+        return any(present(table) for table in self.tables)
+
+    def __str__(self) -> str:
+        """ "deals or customers": the words of the n/a note, `metrics` and `explain`."""
+        return " or ".join(self.tables)
+
+
+def needs(*alternatives: frozenset[Column]) -> Requirement:
+    """A requirement that any one of `alternatives` (each the columns of one table) meets."""
+    return Requirement(alternatives)
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    """One metric. Text fields are what the CLI prints (summary: `crm-metrics metrics`; formula,
+    config_keys and vendor_choice: `crm-metrics explain`)."""
+
+    id: str
+    label: str
+    group: Group
+    unit: Unit
+    better: Better
+    needs: tuple[Requirement, ...]
+    summary: str
+    formula: str
+    # The module under crm_metrics.metrics whose function named `id` computes it.
+    module: str
+    config_keys: tuple[str, ...]
+    # Fields of the input tables that --by can split this metric on.
+    breakdowns: tuple[str, ...] = ()
+    # Columns read from a table when the config has it, which the metric does without otherwise
+    # (the customers table's dates and sources win in the ledger); never a reason for n/a.
+    reads_if_present: tuple[frozenset[Column], ...] = ()
+    # Where vendors define the metric differently, which definition the tool follows
+    # (../shared/vendor-headers.md).
+    vendor_choice: str | None = None
+    # Name of the function in crm_metrics.metrics.audit that prints explain's inputs per period.
+    auditor_name: str | None = None
+    # The report notes that gross_margin is unset when one of these is shown.
+    uses_gross_margin: bool = False
+    # Counts active customers, so the note on undated customers applies (metrics.md section 3)...
+    counts_active_customers: bool = False
+    # ... or does so through the churn-based lifetime, only when clv.lifetime_years is unset.
+    counts_active_customers_for_lifetime: bool = False
+    # A support time: the report says whether hours are calendar or business hours.
+    is_support_time: bool = False
+    # A count or sum of events in P: its --by groups sum to its total (metrics.md section 3, end).
+    additive: bool = False
+    # `crm-metrics init` writes it into a new config when an export is of its table.
+    in_init_config: bool = False
+    # A ratio that is not a share of a whole (a return on spend may exceed 100 %).
+    may_exceed_one: bool = False
+
+    def __post_init__(self) -> None:
+        Requirement(self.reads_if_present)  # the same rule: each set reads one table
+        if self.may_exceed_one and self.unit is not Unit.RATIO:
+            raise ValueError(f"{self.id}: may_exceed_one is for ratios")
+
+    @property
+    def compute(self) -> Compute:
+        module = importlib.import_module(f"crm_metrics.metrics.{self.module}")
+        fn: Compute = getattr(module, self.id)
+        return fn
+
+    @property
+    def auditor(self) -> Auditor | None:
+        if self.auditor_name is None:
+            return None
+        module = importlib.import_module("crm_metrics.metrics.audit")
+        fn: Auditor = getattr(module, self.auditor_name)
+        return fn
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """Every table the metric reads when the config has it: its requirements' tables, in order,
+        then those of reads_if_present."""
+        optional = (next(iter(columns)).table for columns in self.reads_if_present)
+        return tuple(dict.fromkeys([*(t for need in self.needs for t in need.tables), *optional]))
+
+    @property
+    def column_sets(self) -> tuple[frozenset[Column], ...]:
+        """Every alternative of every requirement, and reads_if_present."""
+        return (*(alternative for need in self.needs for alternative in need.any_of), *self.reads_if_present)
+
+    @property
+    def needs_text(self) -> str:
+        """ "spend, deals or customers", as `metrics` and `explain` print it."""
+        return ", ".join(str(need) for need in self.needs)
+
+    def counts_active(self, lifetime_from_churn: bool) -> bool:
+        """Whether the metric counts active customers: itself, or through the churn-based lifetime
+        when that is used (clv.lifetime_years unset)."""
+        return self.counts_active_customers or (lifetime_from_churn and self.counts_active_customers_for_lifetime)
+
+    @property
+    def is_share(self) -> bool:
+        """A ratio between 0 and 1, so a target of 25 must mean 25 % (0.25)."""
+        match self.unit:
+            case Unit.RATIO:
+                return not self.may_exceed_one
+            case (Unit.CURRENCY | Unit.COUNT | Unit.DAYS | Unit.HOURS | Unit.MINUTES | Unit.MONTHS
+                  | Unit.YEARS | Unit.SCORE | Unit.MULTIPLE):
+                return False
+
+
+# --- the columns each metric reads ------------------------------------------------------------
+#
+# Derived from the metric code (sales.py, economics.py, ...) and from what normalise.py reads to
+# build the columns the metrics use: a deal's outcome from stage and status, its type from
+# deal_type, its customer key from account_id / account_name / deal_id, amounts in the report
+# currency from currency; a ticket's resolved_at and first_response_at also from the exported
+# durations, and from first_resolved_at with support.resolution: first.
+D, S, CU, T, SU, CA = Table.DEALS, Table.SPEND, Table.CUSTOMERS, Table.TICKETS, Table.SURVEYS, Table.CALLS
+
+_DEAL_NAMES = ("deal_id", "stage", "status", "amount", "currency", "created_at", "closed_at", "deal_type",
+               "account_id", "account_name")
+DEALS = columns(D, *_DEAL_NAMES)
+DEAL_CAMPAIGNS = columns(D, *_DEAL_NAMES, "campaign")
+# The customer ledger (ledger.py): first won deal's source and amount; the customers table's dates
+# and source win, joined by id or by name; audit.py prints customer and account names.
+LEDGER_DEALS = columns(D, *_DEAL_NAMES, "source")
+LEDGER_CUSTOMERS = columns(CU, "customer_id", "customer_name", "acquired_at", "churned_at", "source")
+_SPEND_NAMES = ("date", "amount", "currency")
+SPEND = columns(S, *_SPEND_NAMES, "category")
+SPEND_CAMPAIGNS = columns(S, *_SPEND_NAMES, "campaign")
+_CREATED = ("ticket_id", "created_at")
+_RESOLVED = (*_CREATED, "resolved_at", "resolution_duration", "resolution_minutes", "first_resolved_at")
+TICKETS_CREATED = columns(T, *_CREATED)
+TICKETS_RESOLVED = columns(T, *_RESOLVED)
+TICKETS_FIRST_RESPONSE = columns(T, *_CREATED, "first_response_at", "first_response_duration",
+                                 "first_response_minutes")
+TICKETS_SLA = columns(T, *_RESOLVED, "priority", "sla_due_at")
+CALLS_ANSWERED = columns(CA, "started_at", "answered", "outcome")
+CALLS_HANDLED = columns(CA, "started_at", "answered", "outcome", "handle_seconds")
+
+
+def _scores(column: str) -> tuple[frozenset[Column], frozenset[Column]]:
+    """A survey score: answers by answered_at, scores kept on tickets by resolved_at."""
+    return columns(SU, "answered_at", column), columns(T, *_RESOLVED, column)
+
+
+# --- the config keys explain lists ------------------------------------------------------------
+_PERIODS = ("period", "fiscal_year_start", "range", "timezone")
+_DEALS = (*_PERIODS, "won_stages", "lost_stages", "deal_types", "currency", "fx", "sources.deals")
+_LEDGER = (*_DEALS, "sources.customers")
+_SPEND = ("cac.categories", "retention.categories", "sources.spend")
+_MARGIN = ("gross_margin", "clv.lifetime_years", "clv.max_lifetime_years")
+_TICKETS = (*_PERIODS, "sources.tickets")
+
+_DEAL_FIELDS = ("owner", "source", "region", "product", "campaign")
+_TICKET_FIELDS = ("priority", "channel", "agent")
+_SCORE_FIELDS = ("channel", "priority", "agent")
+_CALL_FIELDS = ("agent", "channel")
+
+_SALES, _ECON, _RET, _SUP, _CAMP = Group.SALES, Group.ECONOMICS, Group.RETENTION, Group.SUPPORT, Group.CAMPAIGNS
+H, L, N = Better.HIGHER, Better.LOWER, Better.NEUTRAL
+
+_CUSTOMERS = needs(LEDGER_DEALS, LEDGER_CUSTOMERS)  # "deals or customers"
+
+SPECS: tuple[MetricDef, ...] = (
+    # Sales and acquisition
+    MetricDef(
+        "new_customers", "New customers", _SALES, Unit.COUNT, H, (_CUSTOMERS,),
+        "Customers whose acquisition date falls in the period.",
+        "count of customers whose acquisition date (customers.acquired_at, else the close date of their "
+        "first won deal of type new) falls in P",
+        "sales", _LEDGER, ("source", "region", "product"), additive=True, in_init_config=True),
+    MetricDef(
+        "new_revenue", "New revenue", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
+        "Amount of won deals of type new closed in the period.",
+        "sum(amount) of won deals of type new with closed_at in P",
+        "sales", _DEALS, _DEAL_FIELDS, auditor_name="audit_new_revenue", additive=True, in_init_config=True),
+    MetricDef(
+        "close_rate", "Close rate", _SALES, Unit.RATIO, H, (needs(DEALS),),
+        "Won / (won + lost) new and expansion deals closed in the period, by count.",
+        "won / (won + lost), deals of type new and expansion with closed_at in P, by count",
+        "sales", _DEALS, _DEAL_FIELDS,
+        vendor_choice="Vendors differ: won / (won + lost) closed in the period (Gartner, Pipeline CRM, most "
+                      "CRMs) versus won / deals created (some HubSpot guides). crm-metrics follows the first; "
+                      "open deals are not in the denominator.",
+        auditor_name="audit_close_rate", in_init_config=True),
+    MetricDef(
+        "close_rate_value", "Close rate (value)", _SALES, Unit.RATIO, H, (needs(DEALS),),
+        "Won / (won + lost) new and expansion deals closed in the period, by amount.",
+        "won amount / (won + lost) amount, deals of type new and expansion closed in P",
+        "sales", _DEALS, _DEAL_FIELDS,
+        vendor_choice="As close_rate: won / (won + lost) closed in the period, here by amount."),
+    MetricDef(
+        "sales_cycle_days", "Sales cycle (median)", _SALES, Unit.DAYS, L, (needs(DEALS),),
+        "Median days from creation to close of won new and expansion deals.",
+        "median(closed_at - created_at) in days, won new and expansion deals closed in P",
+        "sales", _DEALS, _DEAL_FIELDS, in_init_config=True),
+    MetricDef(
+        "sales_cycle_days_mean", "Sales cycle (mean)", _SALES, Unit.DAYS, L, (needs(DEALS),),
+        "Mean days from creation to close of won new and expansion deals.",
+        "mean(closed_at - created_at) in days, won new and expansion deals closed in P",
+        "sales", _DEALS, _DEAL_FIELDS),
+    MetricDef(
+        "open_pipeline_count", "Open pipeline (deals)", _SALES, Unit.COUNT, H, (needs(DEALS),),
+        "Deals open on the period's last day.",
+        "deals created on or before P's last day and not closed on or before it",
+        "sales", _DEALS, _DEAL_FIELDS, additive=True),
+    MetricDef(
+        "open_pipeline_value", "Open pipeline (value)", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
+        "Amount of deals open on the period's last day.",
+        "sum(amount) of deals open at P's last day",
+        "sales", _DEALS, _DEAL_FIELDS, additive=True, in_init_config=True),
+    MetricDef(
+        "marketing_sourced_pct", "Marketing-sourced customers", _SALES, Unit.RATIO, H, (_CUSTOMERS,),
+        "Share of new customers whose source is one of marketing_sources.",
+        "new customers in P whose source is in marketing_sources / new customers in P",
+        "sales", (*_LEDGER, "marketing_sources"), ("region", "product")),
+    MetricDef(
+        "marketing_sourced_revenue_pct", "Marketing-sourced revenue", _SALES, Unit.RATIO, H,
+        (needs(LEDGER_DEALS),),
+        "Share of new customers' first-deal revenue from marketing_sources.",
+        "first-deal amount of marketing-sourced new customers / first-deal amount of all new customers in P",
+        "sales", (*_LEDGER, "marketing_sources"), ("region", "product"), reads_if_present=(LEDGER_CUSTOMERS,)),
+    # Unit economics
+    MetricDef(
+        "cac", "CAC", _ECON, Unit.CURRENCY, L, (needs(SPEND), _CUSTOMERS),
+        "Acquisition spend / new customers in the period.",
+        "acquisition spend in P / new_customers in P",
+        "economics", (*_LEDGER, *_SPEND), auditor_name="audit_cac"),
+    MetricDef(
+        "arpa_annual", "ARPA (annual)", _ECON, Unit.CURRENCY, H, (needs(DEALS),),
+        "Won revenue of the trailing 12 months / customers with a won deal in them.",
+        "won amount (all deal types) in the 12 months to P's end / distinct customers with a won deal in them",
+        "economics", _DEALS),
+    MetricDef(
+        "annual_churn_rate", "Annual churn rate", _ECON, Unit.RATIO, L, (_CUSTOMERS,),
+        "Share of customers active 12 months before the period's end who churned since.",
+        "customers active on the first day of the 12 months to P's end who churned within them / those "
+        "active on that day",
+        "economics", _LEDGER, counts_active_customers=True),
+    MetricDef(
+        "customer_lifetime_years", "Customer lifetime", _ECON, Unit.YEARS, H, (_CUSTOMERS,),
+        "clv.lifetime_years, else 1 / annual churn rate, capped at clv.max_lifetime_years.",
+        "clv.lifetime_years, else min(1 / annual_churn_rate, clv.max_lifetime_years)",
+        "economics", (*_LEDGER, "clv.lifetime_years", "clv.max_lifetime_years"),
+        counts_active_customers_for_lifetime=True),
+    MetricDef(
+        "clv", "CLV", _ECON, Unit.CURRENCY, H, (needs(LEDGER_DEALS), needs(SPEND)),
+        "ARPA x gross margin x lifetime - CAC (net of CAC).",
+        "arpa_annual x gross_margin x customer_lifetime_years - cac",
+        "economics", (*_LEDGER, *_SPEND, *_MARGIN), reads_if_present=(LEDGER_CUSTOMERS,),
+        vendor_choice="Vendors differ: ARPA x margin / churn (Finmark, Baremetrics); ChartMogul uses six-month "
+                      "trailing churn. crm-metrics prints the seeds' CLV, net of CAC; ltv_cac_ratio is the "
+                      "gross one.",
+        auditor_name="audit_clv", uses_gross_margin=True, counts_active_customers_for_lifetime=True),
+    MetricDef(
+        "ltv_cac_ratio", "LTV:CAC", _ECON, Unit.MULTIPLE, H, (needs(LEDGER_DEALS), needs(SPEND)),
+        "(CLV + CAC) / CAC: gross lifetime value per unit of CAC.",
+        "(clv + cac) / cac",
+        "economics", (*_LEDGER, *_SPEND, *_MARGIN), reads_if_present=(LEDGER_CUSTOMERS,),
+        vendor_choice="Uses the gross lifetime value (CLV before subtracting CAC), so 1.0 means the customer "
+                      "pays back exactly its acquisition cost.",
+        uses_gross_margin=True, counts_active_customers_for_lifetime=True),
+    MetricDef(
+        "cac_payback_months", "CAC payback", _ECON, Unit.MONTHS, L, (needs(LEDGER_DEALS), needs(SPEND)),
+        "CAC / (new customers' average monthly revenue x gross margin).",
+        "cac / (mean first-deal amount of customers acquired in P / revenue.months_per_deal x gross_margin)",
+        "economics", (*_LEDGER, *_SPEND, "gross_margin", "revenue.months_per_deal", "revenue.recurring"),
+        reads_if_present=(LEDGER_CUSTOMERS,),
+        vendor_choice="Vendors differ: with gross margin (Finmark, ChartMogul) or without (some guides); "
+                      "some lag spend by a month. crm-metrics uses gross margin and no lag.",
+        uses_gross_margin=True),
+    # Retention
+    MetricDef(
+        "churn_rate", "Churn rate", _RET, Unit.RATIO, L, (_CUSTOMERS,),
+        "Customers active on the first day who churned in the period / those active.",
+        "customers active on P's first day who churned in P / customers active on P's first day",
+        "retention", _LEDGER, ("source",), auditor_name="audit_churn_rate", counts_active_customers=True),
+    MetricDef(
+        "renewal_rate", "Renewal rate", _RET, Unit.RATIO, H, (needs(DEALS),),
+        "Renewal deals won / renewal deals closed in the period, by count.",
+        "renewal deals won / renewal deals won or lost, closed in P, by count",
+        "retention", _DEALS, _DEAL_FIELDS,
+        vendor_choice="Vendors differ: renewal deals won / closed (used here), or contracts renewed / "
+                      "contracts up for renewal by end date (logo and dollar variants).",
+        auditor_name="audit_renewal_rate"),
+    MetricDef(
+        "renewal_rate_value", "Renewal rate (value)", _RET, Unit.RATIO, H, (needs(DEALS),),
+        "Renewal deals won / renewal deals closed in the period, by amount.",
+        "renewal amount won / renewal amount won or lost, closed in P",
+        "retention", _DEALS, _DEAL_FIELDS,
+        vendor_choice="As renewal_rate, by amount: the dollar variant of renewal deals won / closed."),
+    MetricDef(
+        "expansion_revenue", "Expansion revenue", _RET, Unit.CURRENCY, H, (needs(DEALS),),
+        "Amount of won expansion deals closed in the period.",
+        "sum(amount) of won expansion deals closed in P",
+        "retention", _DEALS, _DEAL_FIELDS, additive=True),
+    MetricDef(
+        "retention_cost_per_customer", "Retention cost per customer", _RET, Unit.CURRENCY, L,
+        (needs(SPEND), _CUSTOMERS),
+        "Retention spend / average customers active at the period's start and end.",
+        "retention spend in P / mean(customers active on P's first day, customers active at P's end)",
+        "retention", (*_LEDGER, "retention.categories", "sources.spend"),
+        auditor_name="audit_retention_cost_per_customer", counts_active_customers=True),
+    # Support
+    MetricDef(
+        "tickets_created", "Tickets created", _SUP, Unit.COUNT, N, (needs(TICKETS_CREATED),),
+        "Tickets created in the period.",
+        "tickets with created_at in P",
+        "support", _TICKETS, _TICKET_FIELDS, additive=True, in_init_config=True),
+    MetricDef(
+        "tickets_resolved", "Tickets resolved", _SUP, Unit.COUNT, H, (needs(TICKETS_RESOLVED),),
+        "Tickets resolved in the period.",
+        "tickets with resolved_at in P",
+        "support", _TICKETS, _TICKET_FIELDS, additive=True, in_init_config=True),
+    MetricDef(
+        "resolution_time_hours", "Resolution time (median)", _SUP, Unit.HOURS, L, (needs(TICKETS_RESOLVED),),
+        "Median hours from creation to resolution of tickets resolved in the period.",
+        "median(resolved_at - created_at) in hours, tickets resolved in P",
+        "support", _TICKETS, _TICKET_FIELDS, auditor_name="audit_resolution_time_hours", is_support_time=True,
+        in_init_config=True),
+    MetricDef(
+        "resolution_time_hours_mean", "Resolution time (mean)", _SUP, Unit.HOURS, L,
+        (needs(TICKETS_RESOLVED),),
+        "Mean hours from creation to resolution.",
+        "mean(resolved_at - created_at) in hours, tickets resolved in P",
+        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True),
+    MetricDef(
+        "resolution_time_hours_p90", "Resolution time (p90)", _SUP, Unit.HOURS, L,
+        (needs(TICKETS_RESOLVED),),
+        "90th percentile of hours from creation to resolution.",
+        "90th percentile of (resolved_at - created_at) in hours, tickets resolved in P",
+        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True),
+    MetricDef(
+        "first_response_hours", "First response time (median)", _SUP, Unit.HOURS, L,
+        (needs(TICKETS_FIRST_RESPONSE),),
+        "Median hours to first response of tickets created in the period.",
+        "median(first_response_at - created_at) in hours, tickets created in P",
+        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True, in_init_config=True),
+    MetricDef(
+        "same_day_resolution_pct", "Same-day resolution", _SUP, Unit.RATIO, H, (needs(TICKETS_RESOLVED),),
+        "Tickets resolved on the day they were created / tickets resolved.",
+        "tickets resolved on their creation day / tickets resolved in P",
+        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True),
+    MetricDef(
+        "sla_compliance_pct", "SLA compliance", _SUP, Unit.RATIO, H, (needs(TICKETS_SLA),),
+        "Tickets resolved by their SLA deadline / resolved tickets that have one.",
+        "tickets resolved in P by their deadline (sla_due_at, else created_at + support.sla_hours[priority]) "
+        "/ tickets resolved in P with a deadline",
+        "support", (*_TICKETS, "support.sla_hours"), _TICKET_FIELDS, is_support_time=True),
+    MetricDef(
+        "csat_pct", "CSAT", _SUP, Unit.RATIO, H, (needs(*reversed(_scores("csat"))),),
+        "Ratings of 4 or 5 (of 5) / all ratings given in the period.",
+        "ratings 4-5 / all ratings 1-5 in P (tickets by resolved_at, surveys by answered_at)",
+        "support", (*_TICKETS, "sources.surveys"), ("priority", "channel", "agent"), in_init_config=True),
+    # Surveys, calls and campaigns (survey.py, calls.py, campaigns.py)
+    MetricDef(
+        "nps", "NPS", _SUP, Unit.SCORE, H, (needs(*_scores("nps")),),
+        "% of answers 9-10 minus % of answers 0-6 (on 0-10), -100 to 100.",
+        "100 x (answers 9-10 - answers 0-6) / all answers 0-10 in P (surveys by answered_at, ticket scores "
+        "by resolved_at)",
+        "survey", (*_PERIODS, "sources.surveys", "sources.tickets"), _SCORE_FIELDS,
+        vendor_choice="Standard Bain definition; answers outside 0-10 are left out."),
+    MetricDef(
+        "ces", "Customer effort score", _SUP, Unit.SCORE, H, (needs(*_scores("ces")),),
+        "Mean effort score (1-7, 7 = easiest) of answers in the period.",
+        "mean of effort answers 1-7 in P (surveys by answered_at, ticket scores by resolved_at)",
+        "survey", (*_PERIODS, "sources.surveys", "sources.tickets"), _SCORE_FIELDS,
+        vendor_choice="Scales differ: CES 2.0 (Gartner) asks 1-7 with 7 = easiest, used here (higher is "
+                      "better); older 1-5 surveys where low is easy must be recoded before loading."),
+    MetricDef(
+        "abandoned_call_pct", "Abandoned calls", _SUP, Unit.RATIO, L, (needs(CALLS_ANSWERED),),
+        "Unanswered calls / all calls started in the period.",
+        "unanswered calls / calls with a known answered flag or outcome, started in P",
+        "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS),
+    MetricDef(
+        "avg_handle_minutes", "Average handle time", _SUP, Unit.MINUTES, L, (needs(CALLS_HANDLED),),
+        "Mean handle time in minutes of answered calls started in the period.",
+        "mean(handle_seconds) / 60 of answered calls started in P",
+        "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS),
+    MetricDef(
+        "campaign_won_deals", "Campaign deals won", _CAMP, Unit.COUNT, H, (needs(DEAL_CAMPAIGNS),),
+        "Won deals (any type) closed in the period that name a campaign.",
+        "won deals (any type) closed in P whose campaign is set",
+        "campaigns", _DEALS, ("campaign",), additive=True),
+    MetricDef(
+        "campaign_new_customers", "Campaign new customers", _CAMP, Unit.COUNT, H, (needs(DEAL_CAMPAIGNS),),
+        "Customers whose first won new deal, closed in the period, names a campaign.",
+        "accounts whose first won new deal closed in P and names a campaign",
+        "campaigns", _DEALS, ("campaign",), additive=True),
+    MetricDef(
+        "campaign_won_revenue", "Campaign won revenue", _CAMP, Unit.CURRENCY, H, (needs(DEAL_CAMPAIGNS),),
+        "Amount of won deals closed in the period that name a campaign.",
+        "sum(amount) of won deals (any type) closed in P whose campaign is set",
+        "campaigns", _DEALS, ("campaign",), additive=True),
+    MetricDef(
+        "campaign_spend", "Campaign spend", _CAMP, Unit.CURRENCY, N, (needs(SPEND_CAMPAIGNS),),
+        "Spend in the period on rows that name a campaign.",
+        "sum(amount) of spend rows dated in P whose campaign is set",
+        "campaigns", (*_PERIODS, "currency", "fx", "sources.spend"), ("campaign",), additive=True),
+    MetricDef(
+        "campaign_return_on_spend", "Campaign return on spend", _CAMP, Unit.RATIO, H,
+        (needs(DEAL_CAMPAIGNS), needs(SPEND_CAMPAIGNS)),
+        "(Campaign won revenue - campaign spend) / campaign spend.",
+        "(campaign_won_revenue - campaign_spend) / campaign_spend",
+        "campaigns", (*_DEALS, "sources.spend"), ("campaign",), may_exceed_one=True),
+)
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+def tables_needed(metrics: Iterable[MetricDef]) -> set[str]:
+    """Every table `metrics` read: each alternative of each requirement (any may be the one the
+    config has) and the tables of reads_if_present."""
+    return {table.value for metric in metrics for table in metric.tables}
+
+
+def columns_needed(metrics: Iterable[MetricDef], by: str | None = None) -> dict[str, set[str]]:
+    """Table -> the canonical fields (schema.TABLES) that reading and computing `metrics` uses.
+
+    Every alternative is included, since which one the exports have is only known after mapping;
+    so are each table's required fields (the mapping demands them and normalise reads them), and
+    `by` in every table that has it (--by splits, and ranks values over, every loaded table). The
+    keys are exactly tables_needed(metrics). A field the exports lack is simply not read.
+    """
+    wanted: dict[str, set[str]] = {}
+    for metric in metrics:
+        for column_set in metric.column_sets:
+            for column in column_set:
+                wanted.setdefault(column.table.value, set()).add(column.name)
+    for table, fields in wanted.items():
+        schema = TABLES[table]
+        fields.update(schema.required)
+        if by is not None and by in schema.fields:
+            fields.add(by)
+    return wanted
+
+
+def allowed_by(tables: Collection[str]) -> list[MetricDef]:
+    """The metrics every requirement of which one of `tables` meets, in the order of SPECS."""
+    return [m for m in SPECS if all(need.met_by(tables.__contains__) for need in m.needs)]
