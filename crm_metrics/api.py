@@ -206,8 +206,8 @@ def record_history(path: Path, result: Report, config: Config) -> int:
 
 
 def history(path: Path, metric: str | None = None) -> list[Stint]:
-    """Each value a metric held for a period across the recorded runs, oldest first, with the run
-    that first recorded it (history.stints); only `metric` when given. Raises ConfigError for an
+    """Each value a metric held for a period across the recorded runs, by metric, period and run,
+    with the run that first recorded it (history.stints); only `metric` when given. Raises ConfigError for an
     unknown metric id, HistoryError for a database that cannot be read."""
     from crm_metrics.history import read_history, stints
     from crm_metrics.metrics.registry import get_metric

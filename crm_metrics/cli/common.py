@@ -21,7 +21,6 @@ from crm_metrics.errors import ConfigError, CrmMetricsError, ExitCode
 if TYPE_CHECKING:
     import click
 
-if TYPE_CHECKING:
     from crm_metrics.config.model import Config
 
 ConfigOption = Annotated[

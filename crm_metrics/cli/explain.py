@@ -35,7 +35,7 @@ def explain(
             return
         from crm_metrics.config.model import load_config
 
-        inputs = api.explain(load_config(found), metric_id, first, last).inputs or []
         typer.echo("")
+        inputs = api.explain(load_config(found), metric_id, first, last).inputs or []
         for line in inputs:
             typer.echo(line)

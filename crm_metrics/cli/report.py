@@ -52,6 +52,8 @@ def report(
         from crm_metrics.render import BINARY_FORMATS, FORMATS
         from crm_metrics.render.output import SUFFIX_FORMATS, check_output_path, infer_format
 
+        if fmt is not None and fmt not in FORMATS:
+            raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
         if output is not None:
             check_output_path(output)
             named = SUFFIX_FORMATS.get(output.suffix.lower())
@@ -59,12 +61,11 @@ def report(
             # known extension names one format, and a --format that disagrees is a slip.
             plain_text = named == "table" and fmt not in BINARY_FORMATS
             if fmt is not None and named is not None and fmt != named and not plain_text:
-                raise ConfigError(f"--format {fmt} but --output {output} names a {named} file; drop --format "
-                                  f"or give a file name ending in .{fmt}")
+                suffix = "txt" if fmt == "table" else fmt
+                raise ConfigError(f"--format {fmt} but --output {output} is named as {named}; drop --format "
+                                  f"or end the file name in .{suffix}")
         if fmt is None:
             fmt = infer_format(output) if output is not None else "table"
-        if fmt not in FORMATS:
-            raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
         if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
             raise ConfigError(f"--format {fmt} is a binary file: add --output report.{fmt}")
         kind = None

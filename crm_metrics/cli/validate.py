@@ -48,7 +48,7 @@ def validation_lines(result: Validation) -> list[str]:
     """Plain text, one block per source: what was read, then one line per problem with examples."""
     lines = []
     for source in result.sources:
-        lines.append(f"{source.table}: {source.rows:,} rows read from {', '.join(source.files)}")
+        lines.append(f"{source.table}: {plural(source.rows, 'row')} read from {', '.join(source.files)}")
         mapped = ", ".join(f"{f} <- {h!r}" for f, h in source.columns.items())
         lines.append(f"  columns: {mapped or 'none found'}")
         blanks = ", ".join(f"{f} {n:,}" for f, n in source.blanks.items() if n)
