@@ -55,7 +55,7 @@ def report(config: Config, options: RunOptions | None = None, *, strict: bool = 
     if strict and not checked.ok:
         from crm_metrics.errors import DataProblemsError
 
-        raise DataProblemsError(checked)
+        raise DataProblemsError(checked, prepared.loaded.quality)
     result = compute(prepared)
     # The footer repeats validate's counts, so the two commands never disagree about the data.
     result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"

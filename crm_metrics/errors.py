@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from crm_metrics.checks import Validation
+    from crm_metrics.report import TableQuality
 
 
 class ExitCode(IntEnum):
@@ -55,12 +56,14 @@ class InputError(CrmMetricsError):
 class DataProblemsError(CrmMetricsError):
     """Strict mode (`report --strict`, api.report(strict=True)) found data problems: no metrics.
 
-    `validation` is the checks' full result; `details` has one line per problem kind."""
+    `validation` is the checks' full result; `quality` what reading each table did (its column
+    map, for --verbose); `details` has one line per problem kind."""
 
     exit_code = ExitCode.DATA_PROBLEMS
 
-    def __init__(self, validation: Validation) -> None:
+    def __init__(self, validation: Validation, quality: dict[str, TableQuality] | None = None) -> None:
         super().__init__("--strict: data problems found, no metrics printed; run `crm-metrics validate` "
                          "for the rows")
         self.validation = validation
+        self.quality = quality or {}
         self.details = [f"{p.table}: {p.count:,} {p.message}" for p in validation.problems]

@@ -27,11 +27,9 @@ def init(
     with user_errors():
         from crm_metrics import api
         from crm_metrics.errors import ConfigError
-        from crm_metrics.mapping.init_plan import check_exports, expand_exports
         from crm_metrics.render.output import atomic_write, check_output_path
 
-        # Typos in the export paths first, then the output: both before any file is read.
-        check_exports(expand_exports(exports))
+        # Where the config goes is checked before plan_init reads any export.
         if output.is_dir():
             raise ConfigError(f"--output {output}: is a folder; give a file name such as "
                               f"{output / 'crm-metrics.yaml'}")

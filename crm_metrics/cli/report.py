@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_metrics.cli.common import ConfigOption, load_config_or_sample, parse_date, plural, user_errors
 from crm_metrics.cli.history import HistoryOption
-from crm_metrics.errors import ConfigError, ExitCode
+from crm_metrics.errors import ConfigError, DataProblemsError, ExitCode
+
+if TYPE_CHECKING:
+    from crm_metrics.report import TableQuality
 
 
 def report(
@@ -105,14 +108,16 @@ def report(
         from crm_metrics.metrics.targets import missed_latest
         from crm_metrics.pipeline import RunOptions
 
-        result = api.report(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
-                                            metrics=metric_ids, by=by, top=top, compare=compare),
-                            strict=strict)
+        try:
+            result = api.report(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
+                                                metrics=metric_ids, by=by, top=top, compare=compare),
+                                strict=strict)
+        except DataProblemsError as stopped:
+            if verbose:
+                _columns_read(stopped.quality)
+            raise
         if verbose:
-            for name, quality in result.quality.items():
-                typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
-                for line in quality.mapping:
-                    typer.echo(f"  {line}", err=True)
+            _columns_read(result.quality)
 
         if history_file is not None:
             run_id = api.record_history(history_file, result, cfg)
@@ -145,3 +150,11 @@ def report(
             for miss in misses:
                 typer.echo(f"crm-metrics: target missed: {miss.text}", err=True)
             raise typer.Exit(int(ExitCode.TARGET_MISSED))
+
+
+def _columns_read(quality: dict[str, TableQuality]) -> None:
+    """--verbose: which export header was read for each field, table by table, on stderr."""
+    for name, table in quality.items():
+        typer.echo(f"{name}: columns by {table.mapped_by}", err=True)
+        for line in table.mapping:
+            typer.echo(f"  {line}", err=True)

@@ -129,3 +129,14 @@ def test_api_history_is_what_report_recorded(config_path: Path, tmp_path: Path) 
     # One run, one value: Q1 new revenue 1,000 + 3,000 = 4,000.
     assert (stint.period, stint.value, stint.runs, stint.restated) == ("2025-Q1", 4000, 1, False)
     assert run_id == 1
+
+
+def test_strict_with_verbose_still_says_which_columns_were_read(config_path: Path) -> None:
+    cli = runner.invoke(app, ["report", "--config", str(config_path), "--strict", "--verbose"])
+    assert cli.exit_code == 4
+    lines = cli.stderr.splitlines()
+    assert lines[:3] == ["deals: columns by detected headers (monday)", "  deal_id <- 'deal_id' (detected)",
+                         "  stage <- 'stage' (detected)"]
+    assert lines[-2:] == [f"crm-metrics: deals: {STAGE_PROBLEM}",
+                          "crm-metrics: error: --strict: data problems found, no metrics printed; "
+                          "run `crm-metrics validate` for the rows"]
