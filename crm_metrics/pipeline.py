@@ -1,8 +1,8 @@
 """One report run: load -> map columns -> normalise -> bucket by period -> compute.
 
-run() is the library entry point: prepare() (read and clean the tables the metrics need) then
-compute(). The CLI calls the two itself so that the data-quality checks can use the frames read in
-between, and those can be let go before the metrics run.
+run() is prepare() (read and clean the tables the metrics need) then compute(), without the
+data-quality checks. api.report() calls the two itself so that the checks can use the frames read
+in between, and those can be let go before the metrics run; that is the report the CLI prints.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
-    return Prepared(config, options, metrics, calendar, periods, load_tables(config, _tables_needed(metrics)))
+    return Prepared(config, options, metrics, calendar, periods, load_tables(config, tables_needed(metrics)))
 
 
 def compute(prepared: Prepared) -> Report:
@@ -84,11 +84,11 @@ def compute(prepared: Prepared) -> Report:
     if options.compare:
         results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare)
     else:
-        results = [_compute(metric, context) for metric in metrics]
+        results = [compute_metric(metric, context) for metric in metrics]
     if options.by:
         from crm_metrics.metrics.breakdown import split
 
-        results = split(results, context, options.by, options.top, _compute)
+        results = split(results, context, options.by, options.top, compute_metric)
     notices = []
     if config.gross_margin is None and any(m.uses_gross_margin for m in metrics):
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
@@ -122,7 +122,7 @@ def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, 
     context = MetricContext(config, calendar, computed, frames)
     results = []
     for metric in metrics:
-        full = _compute(metric, context)
+        full = compute_metric(metric, context)
         changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
         results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, changes=changes))
     return results
@@ -156,10 +156,6 @@ def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> l
     if first > last:
         raise ConfigError(f"{first_name} {first} is after {last_name}")
     return calendar.periods_between(first, last)
-
-
-def _tables_needed(metrics: list[MetricDef]) -> set[str]:
-    return tables_needed(metrics)
 
 
 def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
@@ -202,7 +198,9 @@ def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str],
     return f"detected headers ({guessed or 'no vendor'})"
 
 
-def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:
+def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:
+    """One metric over the context's periods; `n/a (needs: ...)` in every period when a table it
+    needs is absent (metrics.md section 1)."""
     missing = [need for need in metric.needs if not need.met_by(context.has)]
     if missing:
         note = f"needs: {', '.join(str(m) for m in missing)}"
@@ -212,4 +210,5 @@ def _compute(metric: MetricDef, context: MetricContext) -> MetricResult:
     return MetricResult(metric, {p.label: by_ordinal[p.ordinal] for p in context.periods})
 
 
-__all__ = ["InputError", "Prepared", "RunOptions", "compute", "prepare", "run"]
+__all__ = ["InputError", "Prepared", "RunOptions", "compute", "compute_metric", "prepare", "run", "select_periods",
+           "tables_needed"]

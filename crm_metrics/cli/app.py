@@ -1,4 +1,4 @@
-"""The command line: the typer app and its commands, one module each under crm_metrics/commands/.
+"""The command line: the typer app and its commands, one module each under crm_metrics/cli/.
 
 Commands import pandas and the pipeline inside their bodies, so `crm-metrics --help` starts fast.
 Personal data from CRM rows never appears in a traceback (pretty_exceptions_show_locals=False).
@@ -6,6 +6,7 @@ Personal data from CRM rows never appears in a traceback (pretty_exceptions_show
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -22,7 +23,7 @@ from crm_metrics.cli import report as report_command
 from crm_metrics.cli import validate as validate_command
 
 
-class _OneLineUsageErrors(TyperGroup):
+class _OneLineUsageErrors(common.PlainFlags, TyperGroup):
     """click's usage errors (a missing argument, an unknown option, a bad option value) as one
     `crm-metrics: error:` line and exit 2, like every other error, instead of a boxed usage screen."""
 
@@ -79,14 +80,19 @@ def _root(
 ) -> None:
     """CRM and help-desk metrics from any CRM export."""
     common.set_debug(debug)
+    # A terminal or pipe whose encoding lacks a character (PYTHONIOENCODING=ascii and a € amount)
+    # shows it as "?" rather than ending the report in an encoding error (README, "Output").
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
-app.command("report")(report_command.report)
-app.command("history")(history_command.history)
-app.command("metrics")(metrics_command.metrics)
-app.command("explain")(explain_command.explain)
-app.command("init")(init_command.init)
-app.command("validate")(validate_command.validate)
+app.command("report", cls=common.Command)(report_command.report)
+app.command("history", cls=common.Command)(history_command.history)
+app.command("metrics", cls=common.Command)(metrics_command.metrics)
+app.command("explain", cls=common.Command)(explain_command.explain)
+app.command("init", cls=common.Command)(init_command.init)
+app.command("validate", cls=common.Command)(validate_command.validate)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""What every command shares: the --config option, loading the config or the sample data, and
-turning a project error into one stderr line and its exit code."""
+"""What every command shares: the --config option, loading the config or the sample data, help
+that shows flags as flags, and turning a project error into stderr lines and its exit code (the one
+place the CLI maps errors to exit codes: each CrmMetricsError carries its own, errors.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperCommand
 from typer.exceptions import TyperException
 
 from crm_metrics.errors import ConfigError, CrmMetricsError, ExitCode
 
 if TYPE_CHECKING:
+    import click
+
     from crm_metrics.config.model import Config
 
 ConfigOption = Annotated[
@@ -39,16 +43,34 @@ def debug_enabled() -> bool:
     return _debug or os.environ.get("CRM_METRICS_DEBUG", "") not in ("", "0")
 
 
+class PlainFlags:
+    """Mixin for typer's command and group classes: a boolean flag takes no value, so its help shows
+    no `<bool>` type (typer's rich help shows one, which made users try `--quiet true`)."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params: list[click.Parameter] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                # An empty metavar is what typer's help shows in the type column.
+                param.metavar = ""
+        return params
+
+
+class Command(PlainFlags, TyperCommand):
+    """Every crm-metrics command (app.py registers them with cls=Command)."""
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a CrmMetricsError into one line per problem on stderr and the error's exit code; any
-    other exception is a bug, shown as one line unless --debug asks for the traceback."""
+    """Turn a CrmMetricsError into stderr lines (its details, then one `error:` line per problem)
+    and the error's exit code; any other exception is a bug, shown as one line unless --debug asks
+    for the traceback. A reader that closes the pipe early (`| head`) ends the command with 0."""
     try:
         yield
     except CrmMetricsError as error:
-        # One line per problem: a message that quotes a library's multi-line text is folded.
-        problems = error.problems if isinstance(error, ConfigError) else [" ".join(str(error).split())]
-        for line in problems:
+        for line in error.details:
+            typer.echo(f"crm-metrics: {line}", err=True)
+        for line in error.problems:
             typer.echo(f"crm-metrics: error: {line}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
     except (typer.Exit, typer.Abort, TyperException):
@@ -75,15 +97,30 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise ConfigError(f"{option} {value!r}: use a date like 2025-01-31") from None
 
 
-def load_config_or_sample(path: Path | None, quiet: bool = False) -> Config:
-    from crm_metrics.config.model import DEFAULT_CONFIG_NAME, load_config
-    from crm_metrics.samples import sample_config
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 kind`, `2 kinds`: the count with its thousands separator and the word that fits it."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def find_config(path: Path | None) -> Path | None:
+    """--config when given, else ./crm-metrics.yaml when it exists, else None."""
+    from crm_metrics.config.model import DEFAULT_CONFIG_NAME
 
     if path is not None:
-        return load_config(path)
+        return path
     local = Path(DEFAULT_CONFIG_NAME)
-    if local.exists():
-        return load_config(local)
+    return local if local.exists() else None
+
+
+def load_config_or_sample(path: Path | None, quiet: bool = False) -> Config:
+    """The config at --config or ./crm-metrics.yaml; else the bundled sample data, saying so on
+    stderr unless `quiet`. Raises ConfigError for a config that does not load."""
+    from crm_metrics.config.model import load_config
+    from crm_metrics.samples import sample_config
+
+    found = find_config(path)
+    if found is not None:
+        return load_config(found)
     if not quiet:
         typer.echo("crm-metrics: no --config and no ./crm-metrics.yaml: showing the bundled sample data.", err=True)
     return sample_config()

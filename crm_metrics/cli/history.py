@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_metrics.cli.common import user_errors
+from crm_metrics.cli.common import find_config, user_errors
 from crm_metrics.errors import ConfigError
 
 HistoryConfigOption = Annotated[
@@ -27,13 +27,13 @@ def history_path(option: Path | None, config: Path | None) -> Path | None:
     """--history wins; else the config's history.path, relative to the config file."""
     if option is not None:
         return option
-    from crm_metrics.config.model import DEFAULT_CONFIG_NAME, load_config
-
-    chosen = config if config is not None else Path(DEFAULT_CONFIG_NAME)
-    if config is None and not chosen.exists():
+    chosen = find_config(config)
+    if chosen is None:
         return None
-    cfg = load_config(chosen)
-    return cfg.resolve(cfg.history.path) if cfg.history else None
+    from crm_metrics import api
+    from crm_metrics.config.model import load_config
+
+    return api.history_path(load_config(chosen))
 
 
 def history(
@@ -47,7 +47,7 @@ def history(
     with user_errors():
         import sys
 
-        from crm_metrics.history import read_history, stints
+        from crm_metrics import api
         from crm_metrics.metrics.registry import get_metric
         from crm_metrics.render.history import render_history
 
@@ -56,7 +56,7 @@ def history(
         path = history_path(history_db, config)
         if path is None:
             raise ConfigError("no history database: pass --history PATH or set history: {path: ...} in the config")
-        rows = stints(read_history(path, metric))
+        rows = api.history(path, metric)
         if not rows:
             typer.echo(f"crm-metrics: {path}: no runs recorded" + (f" for {metric}" if metric else ""), err=True)
             return

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_metrics.cli.common import ConfigOption, load_config_or_sample, parse_date, user_errors
+from crm_metrics.cli.common import ConfigOption, load_config_or_sample, parse_date, plural, user_errors
 from crm_metrics.cli.history import HistoryOption
-from crm_metrics.errors import ConfigError, ExitCode
+from crm_metrics.errors import ConfigError, DataProblemsError, ExitCode
+
+if TYPE_CHECKING:
+    from crm_metrics.report import TableQuality
 
 
 def report(
@@ -18,7 +21,8 @@ def report(
     period: Annotated[str | None, typer.Option(help="month, quarter or year (overrides the config).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="First day to report, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
-    metrics: Annotated[str | None, typer.Option(help="Comma-separated metric ids, e.g. close_rate,cac.")] = None,
+    metrics: Annotated[str | None, typer.Option(
+        help="Comma-separated metric ids, e.g. close_rate,cac; all for every metric.")] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table, json, csv, xlsx, md or html. Default: from --output's extension, else table.",
     )] = None,
@@ -46,17 +50,25 @@ def report(
 ) -> None:
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
-        from crm_metrics.metrics.registry import get_metric
+        from crm_metrics.metrics.registry import all_metrics, get_metric
         from crm_metrics.periods import PeriodKind
         from crm_metrics.render import BINARY_FORMATS, FORMATS
-        from crm_metrics.render.output import check_output_path, infer_format
+        from crm_metrics.render.output import SUFFIX_FORMATS, check_output_path, infer_format
 
+        if fmt is not None and fmt not in FORMATS:
+            raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
         if output is not None:
             check_output_path(output)
+            named = SUFFIX_FORMATS.get(output.suffix.lower())
+            # A .txt file holds any text format (a Markdown report saved as notes.txt); every other
+            # known extension names one format, and a --format that disagrees is a slip.
+            plain_text = named == "table" and fmt not in BINARY_FORMATS
+            if fmt is not None and named is not None and fmt != named and not plain_text:
+                suffix = "txt" if fmt == "table" else fmt
+                raise ConfigError(f"--format {fmt} but --output {output} is named as {named}; drop --format "
+                                  f"or end the file name in .{suffix}")
         if fmt is None:
             fmt = infer_format(output) if output is not None else "table"
-        if fmt not in FORMATS:
-            raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
         if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
             raise ConfigError(f"--format {fmt} is a binary file: add --output report.{fmt}")
         kind = None
@@ -68,6 +80,8 @@ def report(
         if metric_ids == ():
             raise ConfigError(f"--metrics {metrics!r}: no metric id; give some, e.g. --metrics close_rate,cac "
                               "(list: crm-metrics metrics)")
+        if metric_ids == ("all",):
+            metric_ids = tuple(m.id for m in all_metrics())
         for metric_id in metric_ids or ():
             get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
@@ -83,45 +97,30 @@ def report(
             check_compare(compare)
         cfg = load_config_or_sample(config, quiet=quiet)
 
-        history_file = history_db or (cfg.resolve(cfg.history.path) if cfg.history else None)
+        from crm_metrics import api
+
+        history_file = history_db or api.history_path(cfg)
         if history_file is not None:
             from crm_metrics.history import check_path
 
             check_path(history_file)
 
-        from crm_metrics.checks import validate
-        from crm_metrics.io.files import shared_reads
         from crm_metrics.metrics.targets import missed_latest
-        from crm_metrics.pipeline import RunOptions, compute, prepare
+        from crm_metrics.pipeline import RunOptions
 
-        # validate reuses the frames the report read; leaving the block lets them go before the
-        # metrics run, which on millions of rows is a good part of the peak memory.
-        with shared_reads():
-            prepared = prepare(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
-                                               metrics=metric_ids, by=by, top=top, compare=compare))
-            # Only the tables this report read: a broken export it does not use must not stop it.
-            checked = validate(cfg, tables=set(prepared.loaded.quality))
+        try:
+            result = api.report(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
+                                                metrics=metric_ids, by=by, top=top, compare=compare),
+                                strict=strict)
+        except DataProblemsError as stopped:
+            if verbose:
+                _columns_read(stopped.quality)
+            raise
         if verbose:
-            for name, quality in prepared.loaded.quality.items():
-                typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)
-                for line in quality.mapping:
-                    typer.echo(f"  {line}", err=True)
-
-        if strict and not checked.ok:
-            for problem in checked.problems:
-                typer.echo(f"crm-metrics: {problem.table}: {problem.count:,} {problem.message}", err=True)
-            typer.echo("crm-metrics: error: --strict: data problems found, no metrics printed; "
-                       "run `crm-metrics validate` for the rows", err=True)
-            raise typer.Exit(int(ExitCode.DATA_PROBLEMS))
-        result = compute(prepared)
-        # The footer repeats validate's counts, so the two commands never disagree about the data.
-        result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
-                              for s in checked.sources if s.problems and s.table in result.quality)
+            _columns_read(result.quality)
 
         if history_file is not None:
-            from crm_metrics.history import config_hash, record_run
-
-            run_id = record_run(history_file, result, config_hash(cfg))
+            run_id = api.record_history(history_file, result, cfg)
             if not quiet:
                 typer.echo(f"crm-metrics: recorded run {run_id} in {history_file}", err=True)
 
@@ -130,7 +129,7 @@ def report(
 
             size = write_report(result, fmt, output)
             if not quiet:
-                typer.echo(f"crm-metrics: wrote {output} ({fmt}, {size:,} bytes)", err=True)
+                typer.echo(f"crm-metrics: wrote {output} ({fmt}, {plural(size, 'byte')})", err=True)
         elif fmt in BINARY_FORMATS:
             import io
 
@@ -151,3 +150,11 @@ def report(
             for miss in misses:
                 typer.echo(f"crm-metrics: target missed: {miss.text}", err=True)
             raise typer.Exit(int(ExitCode.TARGET_MISSED))
+
+
+def _columns_read(quality: dict[str, TableQuality]) -> None:
+    """--verbose: which export header was read for each field, table by table, on stderr."""
+    for name, table in quality.items():
+        typer.echo(f"{name}: columns by {table.mapped_by}", err=True)
+        for line in table.mapping:
+            typer.echo(f"  {line}", err=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_metrics.cli.common import ConfigOption, load_config_or_sample, user_errors
+from crm_metrics.cli.common import ConfigOption, load_config_or_sample, plural, user_errors
 from crm_metrics.errors import ConfigError, ExitCode
 
 if TYPE_CHECKING:
@@ -22,19 +22,22 @@ FORMATS = ("table", "json")
 def validate(
     config: ConfigOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing but errors; the exit code still says whether problems were found.",
+    )] = False,
 ) -> None:
     """Check every source for missing columns, unparseable cells, duplicates and odd values."""
     with user_errors():
         if fmt not in FORMATS:
             raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        cfg = load_config_or_sample(config)
+        cfg = load_config_or_sample(config, quiet=quiet)
 
-        from crm_metrics.checks import validate as run_checks
+        from crm_metrics import api
 
-        result = run_checks(cfg)
-        if fmt == "json":
+        result = api.validate(cfg)
+        if fmt == "json" and not quiet:
             typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
-        else:
+        elif not quiet:
             for line in validation_lines(result):
                 typer.echo(line)
     if not result.ok:
@@ -45,7 +48,7 @@ def validation_lines(result: Validation) -> list[str]:
     """Plain text, one block per source: what was read, then one line per problem with examples."""
     lines = []
     for source in result.sources:
-        lines.append(f"{source.table}: {source.rows:,} rows read from {', '.join(source.files)}")
+        lines.append(f"{source.table}: {plural(source.rows, 'row')} read from {', '.join(source.files)}")
         mapped = ", ".join(f"{f} <- {h!r}" for f, h in source.columns.items())
         lines.append(f"  columns: {mapped or 'none found'}")
         blanks = ", ".join(f"{f} {n:,}" for f, n in source.blanks.items() if n)
@@ -57,6 +60,6 @@ def validation_lines(result: Validation) -> list[str]:
                 lines.append(f"    row {row} of {file}: {value!r}" if value else f"    row {row} of {file}")
         if not source.problems:
             lines.append("  no problems found")
-    total = len(result.problems)
-    lines.append("OK: no data problems found" if result.ok else f"{total} kinds of data problem found")
+    kinds = plural(len(result.problems), "kind")
+    lines.append("OK: no data problems found" if result.ok else f"{kinds} of data problem found")
     return lines

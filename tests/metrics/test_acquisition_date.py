@@ -78,15 +78,14 @@ def test_no_notice_for_metrics_that_do_not_count_active_customers(tmp_path: Path
 
 
 def test_explain_shows_the_same_counts_and_the_note(tmp_path: Path) -> None:
-    from crm_metrics.metrics.explain_run import inputs
-    from crm_metrics.metrics.registry import get_metric
+    from crm_metrics.api import explain
 
     config = make_config(tmp_path, {"deals": DEALS, "spend": SPEND}, range={"from": "2025-01-01", "to": "2025-03-31"})
-    churn = inputs(get_metric("churn_rate"), config, None, None, today=date(2026, 1, 15))
+    churn = explain(config, "churn_rate", None, None, today=date(2026, 1, 15)).inputs or []
     # As in the first test: A, B active on 2025-01-01; B churns -> 1 / 2 = 50 %.
     assert churn[0] == "Churn rate 2025-Q1 = 1 churned in the period (B) / 2 customers active on 2025-01-01 = 50.0 %"
     assert churn[1].startswith("Note: 1 customer has won deals but no acquisition date")
-    cost = inputs(get_metric("retention_cost_per_customer"), config, None, None, today=date(2026, 1, 15))
+    cost = explain(config, "retention_cost_per_customer", None, None, today=date(2026, 1, 15)).inputs or []
     # 300 / ((2 + 1) / 2 = 1.5) = 200.
     assert cost[0] == ("Retention cost per customer 2025-Q1 = 300 retention spend / ((2 active on 2025-01-01 + "
                        "1 active at the end of 2025-03-31) / 2 = 1.50) = 200")

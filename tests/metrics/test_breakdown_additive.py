@@ -11,14 +11,9 @@ from crm_metrics.metrics.registry import all_metrics
 from crm_metrics.pipeline import RunOptions, run
 from crm_metrics.samples import sample_config
 
-# Counts and sums of metrics.md section 3 that have breakdowns in the catalogue. Ratios, medians,
-# means and scores are not additive. The `additive` flag of the metric declarations (metrics/spec.py)
-# replaces this list when it lands.
-ADDITIVE = {
-    "new_customers", "new_revenue", "open_pipeline_count", "open_pipeline_value", "expansion_revenue",
-    "tickets_created", "tickets_resolved", "campaign_won_deals", "campaign_new_customers",
-    "campaign_won_revenue", "campaign_spend",
-}
+# Counts and sums of metrics.md section 3 (the `additive` flag of metrics/spec.py): their groups must
+# add up to the total. Ratios, medians, means and scores are not additive.
+ADDITIVE = {m.id for m in all_metrics() if m.additive}
 _SPLIT = {m.id: m.breakdowns for m in all_metrics() if m.id in ADDITIVE}
 FIELDS = sorted({field for fields in _SPLIT.values() for field in fields})
 

@@ -1,0 +1,96 @@
+"""The YAML text `crm-metrics init` writes from its table plans: commented, and checked to load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crm_metrics.config.model import parse_config
+from crm_metrics.mapping.init_plan import TablePlan
+
+
+def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None = None) -> str:
+    """The config text: paths relative to `base` (the config's folder), each table's notes as
+    comments, the skipped files' reasons at the top."""
+    lines = ["# crm-metrics config written by `crm-metrics init`. Check the GUESS lines, then run:",
+             "#   crm-metrics report --config <this file> [--verbose]",
+             "# Definitions of every metric: crm-metrics metrics; keys: configs/example.yaml."]
+    lines += [f"# Not included: {reason}" for reason in skipped or []]
+    dates = [d for plan in plans for d in plan.dates]
+    period, first, last = _period(dates)
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for code, rows in plan.currencies.items():
+            counts[code] = counts.get(code, 0) + rows
+    currency = max(sorted(counts), key=lambda c: counts[c]) if counts else "USD"
+    lines += [f"period: {period}", f"currency: {currency}  # the report currency"]
+    others = [c for c in sorted(counts) if c != currency]
+    if others:
+        # Rates are the user's to give: a made-up rate would be a silently wrong number.
+        lines.append(f"# The exports also hold amounts in {', '.join(others)}: the report stops until you add")
+        lines.append(f"# fx: {{{', '.join(f'{c}: <value of 1 {c} in {currency}>' for c in others)}}}")
+    if first is not None:
+        lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
+                     " create dates")
+    metrics = [m for plan in plans for m in _init_metrics(plan.table)]
+    lines.append(f"metrics: [{', '.join(dict.fromkeys(metrics))}]")
+    lines.append("sources:")
+    for plan in plans:
+        lines.append(f"  {plan.table}:")
+        lines += [f"    # {note}" for note in plan.notes]
+        paths = [_relative(p, base) for p in plan.paths]
+        path_text = _scalar(paths[0]) if len(paths) == 1 else "[" + ", ".join(_scalar(p) for p in paths) + "]"
+        lines.append(f"    path: {path_text}")
+        if plan.sheet is not None:
+            lines.append(f"    sheet: {_scalar(plan.sheet)}")
+        if plan.preset and not plan.columns:
+            lines.append(f"    preset: {plan.preset}")
+        elif plan.preset:
+            lines.append(f"    preset: {plan.preset}  # only for its stage, deal-type and score words")
+        if plan.columns:
+            lines.append("    columns:  # canonical field: header in the export")
+            for name, header in plan.columns.items():
+                lines.append(f"      {name}: {_scalar(header)}")
+    text = "\n".join(lines) + "\n"
+    yaml.safe_load(text)  # what we write must at least be YAML
+    return text
+
+
+def _period(dates: list[Any]) -> tuple[str, Any, Any]:
+    # Periods that give a readable table for the data's span: at most ~13 months, 12 quarters.
+    if not dates:
+        return "quarter", None, None
+    first, last = min(dates), max(dates)
+    days = (last - first).days
+    period = "month" if days <= 400 else "quarter" if days <= 3 * 366 else "year"
+    return period, first, last
+
+
+def _scalar(value: str) -> str:
+    # JSON strings are valid YAML scalars and quote every awkward character.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _relative(path: Path, base: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(base))
+    except ValueError:
+        return str(resolved)
+
+
+def check_runs(text: str, output: Path) -> None:
+    """Validate the config we are about to write, so init never leaves a file that fails to load
+    (ConfigError naming the problem: a bug in init, not the user's)."""
+    parse_config(yaml.safe_load(text), origin=str(output), base_dir=output.resolve().parent)
+
+
+def _init_metrics(table: str) -> list[str]:
+    """The metrics init writes for an export of `table`: those spec.py marks in_init_config that the
+    table alone can compute, in the spec's order."""
+    from crm_metrics.metrics.spec import allowed_by
+
+    return [m.id for m in allowed_by({table}) if m.in_init_config]

@@ -1,0 +1,222 @@
+"""What `crm-metrics init` decides from a few exports: which canonical table each file is, and which
+header (or, failing that, which column's values) gives each field.
+
+Each file is sniffed (encoding, delimiter, header row, rows around the table), matched to the canonical
+table it resembles and to the preset that fits it best. A vendor preset that finds every required
+field is used as `preset:`; otherwise the detected header map is kept, so the written config shows
+the user every choice. A required field no header names is guessed from the values (a date column
+for a date, a number column for an amount) and marked GUESS.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_dates
+from crm_metrics.errors import InputError
+from crm_metrics.io.files import read_table, sheet_names
+from crm_metrics.io.sniff import fit_presets, guess_tables
+from crm_metrics.mapping.columns import detect_columns, header_key, map_columns
+from crm_metrics.schema import TABLES, FieldKind
+
+_MAIN_TABLES = ("deals", "tickets", "customers")
+
+
+@dataclass
+class TablePlan:
+    """What init decided for one table, and the comments that explain it."""
+
+    table: str
+    paths: list[Path]
+    sheet: str | None
+    preset: str | None
+    columns: dict[str, str]  # canonical field -> export header; empty when the preset reads them
+    notes: list[str] = field(default_factory=list)  # written as comments above the source
+    dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each file
+    currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
+    headers: list[str] = field(default_factory=list)
+
+
+def expand_exports(exports: list[Path]) -> list[Path]:
+    """The paths, with a quoted pattern ("exports/*.csv", or any pattern on Windows, whose shell does
+    not expand it) replaced by the files it matches; InputError when a pattern matches none."""
+    out: list[Path] = []
+    for path in exports:
+        if path.exists() or not glob.has_magic(str(path)):
+            out.append(path)
+            continue
+        matches = sorted(Path(m) for m in glob.glob(str(path)) if Path(m).is_file())
+        if not matches:
+            raise InputError(f"{path}: no file matches this pattern; check the folder and the pattern")
+        out += matches
+    return out
+
+
+def check_exports(exports: list[Path]) -> None:
+    """Typos in paths stop init before any file is read (InputError naming the path); a file that
+    is read but not recognised is only skipped (plan_config)."""
+    for path in exports:
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
+                             f"{path / '*.csv'}")
+        if not path.exists():
+            raise InputError(f"{path}: file not found; check the path")
+
+
+def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
+    """A plan per table, and for each file init could not use, why (one line naming the file).
+
+    Reads every file whole (io.files.read_table); raises nothing for an unrecognised file."""
+    plans: dict[str, TablePlan] = {}
+    skipped: list[str] = []
+    for path in dict.fromkeys(exports):  # the same file named twice is read once
+        try:
+            plan = _plan_file(path)
+        except InputError as exc:
+            # One unrecognised file must not cost the user the config for the others.
+            skipped.append(" ".join(str(exc).split()))
+            continue
+        if plan.table in plans:
+            known = plans[plan.table]
+            # Same headers, not just the same map: RavenStack's accounts, subscriptions and churn
+            # events all map customer_id <- account_id with one preset, but are three tables.
+            if known.columns != plan.columns or known.preset != plan.preset or known.headers != plan.headers:
+                skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
+                               f"{known.paths[0]}; run init on it alone with another --output")
+                continue
+            known.paths.append(path)
+            known.dates += plan.dates
+            continue
+        plans[plan.table] = plan
+    return list(plans.values()), skipped
+
+
+def _plan_file(path: Path) -> TablePlan:
+    candidates = []
+    sheets: list[str | None] = list(sheet_names(path)) or [None]
+    for sheet in sheets:
+        raw = read_table(path, sheet)
+        headers = [str(h) for h in raw.columns]
+        guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES]
+        candidates.append((guesses[0], sheet, raw, headers))
+    best, sheet, raw, headers = max(candidates, key=lambda c: (c[0].required_found / c[0].required, c[0].matched))
+    table = best.table
+    if best.required_found == 0:
+        raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
+                         "it does not look like a CRM or help-desk export init knows; add it under sources: by "
+                         "hand (see configs/example.yaml)")
+    notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
+             f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
+             f"looks like a {table} table ({best.matched} headers name {table} fields)"]
+    fits = fit_presets(table, headers)
+    notes.append("preset fit: " + ", ".join(f"{f.preset} {f.matched}/{f.listed}" for f in fits[:4]))
+    preset: str | None = None
+    columns: dict[str, str] = {}
+    read: dict[str, str] = {}
+    top = fits[0] if fits else None
+    # A vendor preset that lists few columns can fit "2/2" while header detection reads more (Zoho's
+    # customers list only the id and name; RavenStack's accounts also have signup_date): use the
+    # preset only when no other reads more headers. A preset that finds only the required fields
+    # ("Customer ID" in IBM Telco's file) is no sign of that vendor, so the caption would mislead.
+    most = max((f.matched for f in fits), default=0)
+    if (top is not None and top.required_ok and top.preset != "generic" and top.matched >= most
+            and top.matched > len(TABLES[table].required)):
+        try:
+            column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
+            preset, read = top.preset, dict(column_map.fields)
+            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()))
+        except InputError:
+            preset = None
+    if preset is None:
+        columns, preset = _detected(table, headers, raw, path, notes)
+        read = columns
+    plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers))
+    for name, header in read.items():
+        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
+            plan.dates += _dates(raw[header])
+    plan.currencies = _currencies(raw, read)
+    return plan
+
+
+def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
+    """Rows per currency, from a currency column or codes inside the amount cells ("EUR 1.200,50")."""
+    if "currency" in read and read["currency"] in raw.columns:
+        codes = raw[read["currency"]].astype("string").str.strip().str.upper()
+    elif "amount" in read and read["amount"] in raw.columns:
+        codes = currency_in_text(raw[read["amount"]])
+    else:
+        return {}
+    return {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
+
+
+def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
+              notes: list[str]) -> tuple[dict[str, str], str | None]:
+    schema = TABLES[table]
+    by_name = {f: h for f in schema.fields for h in headers if header_key(h) == header_key(f)}
+    try:
+        found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path), by_name)
+    except InputError as exc:
+        raise InputError(f"{exc}; then map it in the config by hand") from None
+    columns = {**found, **by_name}
+    for name, found_header in list(columns.items()):
+        if not _values_fit(raw[found_header], schema.kind(name)):
+            del columns[name]
+            notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
+                         f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
+    for name in schema.required:
+        if name in columns:
+            continue
+        header = _guess_by_values(raw, schema.kind(name), set(columns.values()), unique=name == schema.id_field)
+        if header is None and name == "created_at" and "closed_at" in columns:
+            # Only a close date (Olist's won_date): the deal counts from its close; sales cycles read 0.
+            header = columns["closed_at"]
+        if header is None:
+            if name == "stage" and any(header_key(h).startswith("won") for h in headers):
+                # A "won_date" and no stage: a list of closed-won deals (Olist's closed deals).
+                columns[name] = "=Won"
+                notes.append("GUESS: stage = Won for every row (no stage column; the file lists won deals)")
+                continue
+            raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
+        columns[name] = header
+        notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
+    return columns, words
+
+
+def _values_fit(values: pd.Series, kind: Any) -> bool:
+    """Whether a column found by its header holds what the field needs (a "Resolved" Y/N is no date)."""
+    sample = values.dropna().head(200)
+    if sample.empty or kind not in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
+        return True
+    parsed = parse_dates(sample, "UTC") if kind is FieldKind.DATE else parse_amounts(sample)
+    return parsed.bad <= len(sample) / 2
+
+
+def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool) -> str | None:
+    for header in raw.columns:
+        if header in used:
+            continue
+        values = raw[header].dropna()
+        if values.empty:
+            continue
+        if unique:
+            if values.is_unique:
+                return str(header)
+            continue
+        sample = values.head(200)
+        # Only columns that look like dates are parsed: free text such as hex ids is not a date.
+        looks_dated = sample.astype("string").str.match(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}").fillna(False).all()
+        if kind is FieldKind.DATE and looks_dated and parse_dates(sample, "UTC").bad == 0:
+            return str(header)
+        if kind is FieldKind.AMOUNT and parse_amounts(sample).bad == 0:
+            return str(header)
+    return None
+
+
+def _dates(values: pd.Series) -> list[Any]:
+    parsed = parse_dates(values, "UTC").values.dropna()
+    return [] if parsed.empty else [parsed.min().date(), parsed.max().date()]
