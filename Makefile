@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench sample-data clean test-browsers
+.PHONY: demo test test-min test-browsers lint bench sample-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,21 @@ test: $(STAMP)
 # Headless Chromium for the html tests (they skip without it); CI can run this before `make test`.
 test-browsers:
 	sh scripts/install-test-browsers
+
+# The same suite on the oldest versions pyproject.toml allows (pinned in constraints-min.txt), in a
+# venv of its own, rebuilt from scratch whenever either file changes so no newer package lingers.
+VENV_MIN := .venv-min
+STAMP_MIN := $(VENV_MIN)/.installed
+
+$(STAMP_MIN): pyproject.toml constraints-min.txt
+	rm -rf $(VENV_MIN)
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install --quiet -c constraints-min.txt -e '.[dev]'
+	touch $(STAMP_MIN)
+
+test-min: $(STAMP_MIN)
+	$(VENV_MIN)/bin/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check crm_metrics tests
@@ -40,4 +55,4 @@ sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV_MIN) .pytest_cache .mypy_cache .ruff_cache

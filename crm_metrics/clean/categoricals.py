@@ -10,9 +10,13 @@ per-row computation would: only the dtype differs.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # A column is kept as categories when it has at most this share of distinct values: beyond it the
 # codes and the dictionary take more room than the strings, and nothing repeats enough to save work.
@@ -89,9 +93,25 @@ def recode(values: pd.Series, compute: Callable[[pd.Series], pd.Series], text: b
     return pd.Series(pd.Categorical.from_codes(codes[positions], categories=categories), index=values.index)
 
 
+def arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow data of a text column that pandas keeps in Arrow (the default `str`, `string`,
+    `string[pyarrow]`), the same buffers and no copy; None for any other column."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype):
+        arrow = dtype.storage == "pyarrow"
+    elif isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        arrow = pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    else:
+        return None
+    # Checked by dtype first: Python-backed strings also offer __arrow_array__, but build a copy.
+    return values.array.__arrow_array__() if arrow else None
+
+
 def stripped_text(values: pd.Series) -> pd.Series:
     """Text cells with surrounding space removed (string, or categorical for a categorical column)."""
-    data = getattr(values.array, "_pa_array", None)
+    data = arrow_text(values)
     if data is not None and not _space_around(data):
         return values.astype("string")  # the same Arrow data: no copy of millions of ids
     return recode(values, lambda cells: cells.astype("string").str.strip())
@@ -107,7 +127,7 @@ def _space_around(data: object) -> bool:
 
 def blank_cells(values: pd.Series) -> np.ndarray:
     """Rows whose cell is missing or only spaces."""
-    data = getattr(values.array, "_pa_array", None)
+    data = arrow_text(values)
     if data is not None:
         # Arrow text: tested in place, without the stripped copy of every cell; utf8_is_space knows
         # the same spaces as utf8_trim_whitespace, which pandas' .str.strip() calls here.

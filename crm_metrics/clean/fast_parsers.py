@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crm_metrics.clean.categoricals import arrow_text
+
 # Plain ISO dates and timestamps, years 1700-2199 (no overflow in nanoseconds): the flexible parser
 # sends exactly these cells, unchanged but for T -> space, through pd.to_datetime(format="ISO8601").
 _PLAIN_ISO = r"^(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2})?$"
@@ -167,7 +169,7 @@ def all_distinct(values: pd.Series) -> bool:
     the text must decide. Ids of up to 16 ASCII characters, as most CRMs write them, are padded
     to 16 bytes, read as two integers, mixed into one and sorted: different integers can only come
     from different ids, and sorting integers is several times quicker than hashing strings."""
-    data = getattr(values.array, "_pa_array", None)
+    data = arrow_text(values)
     if data is None:
         return False
     text = pc.drop_null(data)

@@ -100,7 +100,8 @@ def _parse_amounts_flexible(values: pd.Series) -> Parsed:
     text = values.astype("string").str.strip().str.replace("\u2212", "-", regex=False)
     negative = _flag(text.str.startswith("(") & text.str.endswith(")"))
     text = text.str.replace(_CURRENCY_RE.pattern, "", regex=True)
-    text = text.str.replace(r"[\s\u00a0\u202f'’()]", "", regex=True)
+    # The characters themselves, not \u escapes: Arrow's regex engine rejects those before pandas 3.1.
+    text = text.str.replace("[\\s\u00a0\u202f'’()]", "", regex=True)
     trailing_minus = _flag(text.str.endswith("-") & ~text.str.startswith("-"))
     negative |= trailing_minus
     text = text.str.replace(r"(?<=\d)-$", "", regex=True)
