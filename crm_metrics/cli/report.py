@@ -89,18 +89,15 @@ def report(
 
             check_path(history_file)
 
-        from crm_metrics.checks import validate
-        from crm_metrics.io.files import shared_reads
+        from crm_metrics.checks import check_tables
         from crm_metrics.metrics.targets import missed_latest
         from crm_metrics.pipeline import RunOptions, compute, prepare
 
-        # validate reuses the frames the report read; leaving the block lets them go before the
-        # metrics run, which on millions of rows is a good part of the peak memory.
-        with shared_reads():
-            prepared = prepare(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
-                                               metrics=metric_ids, by=by, top=top, compare=compare))
-            # Only the tables this report read: a broken export it does not use must not stop it.
-            checked = validate(cfg, tables=set(prepared.loaded.quality))
+        prepared = prepare(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
+                                           metrics=metric_ids, by=by, top=top, compare=compare))
+        # The problems found while the report's own tables were cleaned: only those it read, so a
+        # broken export it does not use must not stop it.
+        checked = check_tables(prepared.loaded)
         if verbose:
             for name, quality in prepared.loaded.quality.items():
                 typer.echo(f"{name}: columns by {quality.mapped_by}", err=True)

@@ -217,7 +217,7 @@ def test_a_column_of_distinct_values_stays_text() -> None:
                 max_size=30))
 def test_ids_are_proved_distinct_only_when_they_are(cells: list[str | None]) -> None:
     # The id check's fast path (sorted integers from padded ids) may only say "all different" when
-    # they are; when it cannot tell, a hash of the text decides (normalise.id_cells).
+    # they are; when it cannot tell, a hash of the text decides (normalise.repeated_ids).
     from crm_metrics.clean.fast_parsers import all_distinct
 
     present = [c for c in cells if c is not None]
