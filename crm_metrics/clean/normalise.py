@@ -149,7 +149,7 @@ def clean_file(
             columns[name] = columns["created_at"] + after  # type: ignore[operator]
             bad_count = int((after.isna() & raw[column].notna().to_numpy()).sum())
             quality.unparseable[name] = quality.unparseable.get(name, 0) + bad_count
-    frame = pd.DataFrame(columns, index=index)
+    frame = pd.DataFrame(columns, index=index, copy=False)  # the parsed columns are new already
     if table == "deals" and "stage" in frame.columns:
         frame["outcome"] = _outcomes(frame, config, vocabulary)
         frame["deal_type"] = _deal_types(frame, config, vocabulary)
@@ -157,7 +157,7 @@ def clean_file(
     # One category, not a copy of the path per row.
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                categories=pd.Index([file]))
-    frame["_row"] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    frame["_row"] = np.arange(2, len(frame) + 2, dtype=np.int32)
     return frame
 
 
