@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from crm_metrics.clean.categoricals import concat_rows
-from crm_metrics.clean.normalise import clean_file, finish, repeated_ids
+from crm_metrics.clean.normalise import clean_file, finish, needed_to_clean, repeated_ids
 from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
 from crm_metrics.mapping.columns import ColumnMap, select_columns
-from crm_metrics.mapping.presets import vocabulary_for
+from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.metrics.targets import Target
@@ -177,8 +177,8 @@ def _tables_needed(metrics: list[MetricDef]) -> set[str]:
     return {table for m in metrics for need in m.needs for table in need.split("|")}
 
 
-def load_tables(config: Config, wanted: set[str], *, today: date | None = None,
-                lenient: bool = False) -> LoadedTables:
+def load_tables(config: Config, wanted: set[str], fields: dict[str, set[str]] | None = None, *,
+                today: date | None = None, lenient: bool = False) -> LoadedTables:
     """The configured sources named in `wanted`, read, mapped, cleaned and checked.
 
     Each file of a source is read and mapped alone (its own header map, preset or detection) and
@@ -186,6 +186,11 @@ def load_tables(config: Config, wanted: set[str], *, today: date | None = None,
     under the other, checked across rows (checks.check_rows, with `today` for future dates) and
     finished once (normalise.finish: duplicates, currency, keys). Returns the clean frames, what
     was done to each table (TableQuality) and the problems found (SourceCheck), per table.
+
+    `fields` (table -> canonical fields the run's metrics need) limits what is read to those, the
+    table's id and required fields and what cleaning needs (normalise.CLEANING_FIELDS); a table it
+    does not name, or fields=None, is read for every mapped field. Checks then cover the columns
+    read.
 
     Raises InputError for an unreadable file or a missing required column, ConfigError for a
     currency without an fx rate. lenient=True (validate) maps what it can instead: a missing
@@ -198,12 +203,14 @@ def load_tables(config: Config, wanted: set[str], *, today: date | None = None,
         if name not in wanted:
             continue
         paths = expand_paths(source.paths, config.resolve)
+        keep = None if fields is None or name not in fields else fields[name] | needed_to_clean(name)
         files = []
         for path, sheet in expand_sheets(paths, source.sheet):
             where = f"{path}" if sheet is None else f"{path} [{sheet}]"
             with loading(f"Reading {path.name}"):
-                raw, column_map = read_mapped(path, sheet, name, config, where, strict=not lenient)
-            files.append(_MappedFile(str(path), raw, column_map))
+                raw, column_map, vocabulary = read_mapped(path, sheet, name, config, where, strict=not lenient,
+                                                          keep=keep)
+            files.append(_MappedFile(str(path), raw, column_map, vocabulary))
         _load_table(loaded, name, [str(p) for p in paths], files, config, today, lenient)
     return loaded
 
@@ -213,6 +220,7 @@ class _MappedFile:
     file: str  # as problems name it: the path, without the sheet
     raw: pd.DataFrame  # export headers, cells as read
     column_map: ColumnMap
+    vocabulary: Vocabulary  # the words of the file's preset, for the fields read
 
 
 def check_raw_files(table: str, raws: list[tuple[str, pd.DataFrame]], config: Config, today: date,
@@ -222,9 +230,11 @@ def check_raw_files(table: str, raws: list[tuple[str, pd.DataFrame]], config: Co
     from crm_metrics.mapping.columns import map_columns
     from crm_metrics.schema import TABLES
 
-    files = [_MappedFile(file, raw, map_columns(TABLES[table], [str(c) for c in raw.columns], columns,
-                                                config.origin, file, preset=preset, strict=False))
-             for file, raw in raws]
+    files = []
+    for file, raw in raws:
+        column_map = map_columns(TABLES[table], [str(c) for c in raw.columns], columns, config.origin, file,
+                                 preset=preset, strict=False)
+        files.append(_MappedFile(file, raw, column_map, vocabulary_for(column_map.preset, table)))
     loaded = LoadedTables({}, {}, {})
     _load_table(loaded, table, [file for file, _ in raws], files, config, today, lenient=True,
                 explicit=columns)
@@ -248,7 +258,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
         skipped += int(part.raw.attrs.get("skipped_rows", 0))
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
-        vocabulary = vocabulary_for(part.column_map.preset, name)
+        vocabulary = part.vocabulary
         mapped = select_columns(part.raw, part.column_map, vocabulary)
         for field_name, header in part.column_map.fields.items():
             check.columns[field_name] = _joined(check.columns.get(field_name), header)

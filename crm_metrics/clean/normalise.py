@@ -163,6 +163,22 @@ def clean_file(
 
 _UNKNOWN_STAGE = "_unknown_stage"
 
+# Fields cleaning and the checks read whatever the metrics need: the status that decides a deal's
+# outcome, the currency its amount is converted from, the account that makes its customer key
+# (and lost-duplicate check), and the close date whose absence on a closed deal is a problem.
+CLEANING_FIELDS = {
+    "deals": {"status", "currency", "account_id", "account_name", "closed_at"},
+    "spend": {"currency"},
+}
+
+
+def needed_to_clean(table: str) -> set[str]:
+    """The fields read for `table` whatever the metrics need: its id, its required fields and the
+    CLEANING_FIELDS."""
+    schema = TABLES[table]
+    ids = {schema.id_field} if schema.id_field else set()
+    return {*schema.required, *ids, *CLEANING_FIELDS.get(table, set())}
+
 # Open stages of the major CRMs' default pipelines (Salesforce, HubSpot internal ids, Pipedrive,
 # Dynamics, Zoho), compared as word keys. Anything else that is neither won nor lost is reported, so
 # a typo such as "Closed Wno" is not silently counted as an open deal.
