@@ -194,8 +194,8 @@ def load_tables(config: Config, wanted: set[str], fields: dict[str, set[str]] | 
 
     Raises InputError for an unreadable file or a missing required column, ConfigError for a
     currency without an fx rate. lenient=True (validate) maps what it can instead: a missing
-    required column becomes a missing_column problem, and a table that lacks one, or all tables
-    when lenient, gets checks but no clean frame (finish is not run).
+    required column becomes a missing_column problem, and the tables get their checks but no clean
+    frame (finish, which needs every required field and an fx rate per currency, is not run).
     """
     today = today or date.today()
     loaded = LoadedTables({}, {}, {})
@@ -243,6 +243,8 @@ def check_raw_files(table: str, raws: list[tuple[str, pd.DataFrame]], config: Co
 
 def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_MappedFile], config: Config,
                 today: date, lenient: bool, explicit: dict[str, str] | None = None) -> None:
+    """One table of load_tables from its mapped files: into loaded.checks, .quality and (unless
+    lenient) .frames."""
     from crm_metrics.checks import check_rows, missing_columns
     from crm_metrics.schema import TABLES
 
@@ -253,7 +255,6 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     check = SourceCheck(name, paths)
     raws, cleaned = [], []
     skipped = 0
-    complete = not lenient
     for part in files:
         skipped += int(part.raw.attrs.get("skipped_rows", 0))
         if lenient:
@@ -274,7 +275,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated)
     del raws
     loaded.checks[name] = check
-    if complete:
+    if not lenient:
         with loading(f"Cleaning {name} ({len(combined):,} rows)"):
             loaded.frames[name] = finish(name, combined, config, quality, repeated)
     _describe_mapping(quality, files, source)
