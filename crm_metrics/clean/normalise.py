@@ -106,6 +106,7 @@ def clean_file(
         raw = raw.set_axis(index)
     rows = FileRows([file], [raw])
     columns: dict[str, object] = {}
+    durations: dict[str, pd.Series] = {}
     dayfirst = _dayfirst(config, table)
     for name in [c for c in raw.columns if not c.startswith("_")]:
         values = raw[name]
@@ -130,7 +131,7 @@ def clean_file(
         elif kind is FieldKind.BOOL:
             parsed = parse_bools(values)
         elif name in _DURATION_FIELDS:
-            columns[name] = values  # read by _ticket_times, which also takes Excel time cells
+            durations[name] = _exported_durations(name, values, config, quality, check, rows)
             continue
         else:
             columns[name] = stripped_text(values)  # the id too: " D1" and "D1" are one deal
@@ -142,6 +143,11 @@ def clean_file(
         # Kept through de-duplication so "without a date" counts only the blank cells: a row whose
         # value could not be read is already counted once, as unparseable.
         columns[_BAD + name] = bad
+    for name, (seconds_column, _) in _DURATION_FIELDS.items():
+        # Both a duration and a minutes column for one time: the first in this order wins.
+        if name in durations:
+            known = columns.get(seconds_column)
+            columns[seconds_column] = durations[name] if known is None else known.fillna(durations[name])  # type: ignore[attr-defined]
     for name, duration in vocabulary.durations.items():
         column = f"_duration_{name}"
         if column in raw.columns and name not in columns and "created_at" in columns:
@@ -442,20 +448,22 @@ _DURATION_FIELDS = {
 }
 
 
+def _exported_durations(name: str, values: pd.Series, config: Config, quality: TableQuality,
+                        check: SourceCheck, rows: FileRows) -> pd.Series:
+    """A desk's exported duration column (HH:MM:SS, Excel time cells, or numbers in its unit) as
+    seconds (float64, NaN where blank or unreadable), with the unreadable cells recorded."""
+    unit = _DURATION_FIELDS[name][1] or DurationUnit(config.support.durations.unit)
+    parsed = parse_durations(values, unit)
+    quality.unparseable[name] = quality.unparseable.get(name, 0) + parsed.bad
+    check.add("unparseable", parsed.bad_mask.to_numpy(dtype=bool), f"unparseable {name}", rows, name)
+    return parsed.values
+
+
 def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.DataFrame:
-    """Timestamps filled from the desk's exported durations where missing, then first or full
-    resolution chosen for reopened tickets (support.resolution)."""
+    """Timestamps filled from the desk's exported durations (clean_file's seconds columns) where
+    missing, then first or full resolution chosen for reopened tickets (support.resolution)."""
     settings = config.support.durations
     hours = from_config(config) if settings.clock == "business" else None
-    for name, (seconds_column, unit) in _DURATION_FIELDS.items():
-        if name not in frame.columns:
-            continue
-        parsed = parse_durations(frame[name], unit or DurationUnit(settings.unit))
-        quality.unparseable[name] = parsed.bad
-        seconds = parsed.values
-        if seconds_column in frame.columns:  # both a duration and a minutes column: first wins
-            seconds = frame[seconds_column].fillna(seconds)
-        frame[seconds_column] = seconds
     for seconds_column, stamp in (("first_response_seconds", "first_response_at"),
                                   ("resolution_seconds", "resolved_at")):
         if seconds_column not in frame.columns:
