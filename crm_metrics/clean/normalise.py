@@ -93,10 +93,13 @@ def clean_file(
     `_duration_<field>` columns for the preset's durations). Returns one row per raw row, in order:
     dates datetime64[ns] (naive, config.timezone), amounts and numbers float64, booleans boolean,
     text stripped (string or categorical); for deals `outcome` (categorical lost/open/won) and
-    `deal_type` (new/renewal/expansion) read with this file's words; `_file` (categorical) and `_row`
-    (the row in the file, header = 1); `_unparseable_<field>` masks for finish() and the checks, and
-    `_unknown_stage` for deals. Everything that depends on the file's vendor words (value maps,
-    stage and deal-type words, duration units) is done here, so files of different CRMs combine.
+    `deal_type` (new/renewal/expansion) read with this file's words; for tickets the exported
+    durations as `first_response_seconds` / `resolution_seconds` (float64); `_file` (categorical,
+    `file`) and `_row` (int32: 2 for the first data row, 3 for the next, as validate numbers rows;
+    title rows above the header are not counted); `_unparseable_<field>` masks for finish() and
+    the checks, and `_unknown_stage` for deals.
+    Everything that depends on the file's vendor words (value maps, stage and deal-type words,
+    duration units) is done here, so files of different CRMs combine.
     Counts go to `quality` (unparseable cells) and `check` (blanks, blank required fields,
     unparseable cells with examples: metrics.md "No plausible wrong number").
     """
