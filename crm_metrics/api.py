@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from crm_metrics.history import Stint
     from crm_metrics.mapping.init_plan import TablePlan
     from crm_metrics.metrics.registry import MetricDef
-    from crm_metrics.pipeline import Prepared, RunOptions
+    from crm_metrics.pipeline import RunOptions
     from crm_metrics.report import Report
 
 
@@ -44,14 +44,13 @@ def report(config: Config, options: RunOptions | None = None, *, strict: bool = 
     found, before any metric is computed; ConfigError for a wrong config or option; InputError for
     an export that cannot be read or lacks a required column.
     """
-    from crm_metrics.io.files import shared_reads
+    from crm_metrics.checks import check_tables
     from crm_metrics.pipeline import compute, prepare
 
-    # The checks reuse the frames prepare read; leaving the block lets them go before the metrics
-    # run, which on millions of rows is a good part of the peak memory.
-    with shared_reads():
-        prepared = prepare(config, options)
-        checked = _check(config, prepared)
+    prepared = prepare(config, options)
+    # The problems recorded while the report's own tables were cleaned: only the tables it read, so
+    # a broken export it does not use must not stop it.
+    checked = check_tables(prepared.loaded)
     if strict and not checked.ok:
         from crm_metrics.errors import DataProblemsError
 
@@ -61,13 +60,6 @@ def report(config: Config, options: RunOptions | None = None, *, strict: bool = 
     result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
                           for s in checked.sources if s.problems and s.table in result.quality)
     return result
-
-
-def _check(config: Config, prepared: Prepared) -> Validation:
-    """The checks of the tables this report read: a broken export it does not use must not stop it."""
-    from crm_metrics.checks import validate as run_checks
-
-    return run_checks(config, tables=set(prepared.loaded.quality))
 
 
 def validate(config: Config, today: date | None = None) -> Validation:

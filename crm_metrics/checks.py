@@ -1,88 +1,33 @@
-"""Data-quality checks on the configured exports, before any metric is trusted.
+"""Data-quality checks on the cleaned tables, before any metric is trusted.
 
-validate(config) reads every source the way the report does (load.read_table, the same parsers and
-stage rules as normalise.py) and returns a plain Validation: rows read, the columns found, blanks per
-column and a list of Problems, each with a count and up to five examples as (file row, value), where
-the header is row 1. `crm-metrics validate` renders it; `report` shows the same counts in its footer.
+There is one pipeline: pipeline.load_tables reads, maps and cleans each file (normalise.clean_file
+records blank and unreadable cells there, with their file, row and raw value), puts a table's files
+together, and calls check_rows on that frame before duplicates are dropped. check_tables(loaded)
+turns what was recorded into a Validation; validate(config) loads the tables the same way first.
+The report's footer and --strict read the same Validation, so they never disagree with `validate`.
+Each Problem has a count and up to five examples (file, row, value), where the header is row 1.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from crm_metrics.clean.categoricals import blank_cells, concat_rows
-from crm_metrics.clean.normalise import (
-    LOST_STAGES,
-    WON_STAGES,
-    _outcomes,
-    amounts,
-    dates,
-    id_cells,
-    map_values,
-    text_cells,
-    word_key,
-    word_keys,
-)
-from crm_metrics.clean.parsers import parse_bools
+from crm_metrics.clean.normalise import OPEN_STAGES, word_keys
+from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck
 from crm_metrics.config.model import Config
-from crm_metrics.io.files import expand_paths, expand_sheets
-from crm_metrics.io.read_source import read_mapped
-from crm_metrics.mapping.columns import header_key, map_columns
-from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
-from crm_metrics.schema import TABLES, FieldKind, TableSchema
+from crm_metrics.mapping.columns import ColumnMap, header_key
+from crm_metrics.schema import FieldKind, TableSchema
 
-MAX_EXAMPLES = 5
+if TYPE_CHECKING:
+    from crm_metrics.pipeline import LoadedTables
 
-# Open stages of the major CRMs' default pipelines (Salesforce, HubSpot internal ids, Pipedrive,
-# Dynamics, Zoho), compared as word keys. Anything else that is neither won nor lost is reported, so
-# a typo such as "Closed Wno" is not silently counted as an open deal.
-OPEN_STAGES = {word_key(s) for s in (
-    "Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-    "Perception Analysis", "Proposal", "Proposal/Price Quote", "Negotiation", "Negotiation/Review",
-    "Demo", "Discovery", "Lead", "New", "Open", "Qualified", "Develop", "Propose", "Close",
-    "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
-    "contractsent", "Lead In", "Contact Made", "Demo Scheduled", "Proposal Made",
-    "Negotiations Started", "Needs Identified", "Identify Decision Makers", "Value Proposition",
-)}
-
-
-@dataclass
-class Problem:
-    """One kind of problem in one source: what, how many rows, and a few examples."""
-
-    table: str
-    check: str  # a stable id: missing_column, unparseable, duplicate_exact, ...
-    count: int
-    message: str
-    examples: list[tuple[str, int, str]] = field(default_factory=list)  # (file, row, value)
-
-
-@dataclass
-class SourceCheck:
-    table: str
-    files: list[str]
-    rows: int = 0
-    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
-    blanks: dict[str, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, check: str, mask: Any, frame: pd.DataFrame, column: str | None, message: str) -> None:
-        """Record a problem for the rows where `mask` is true, showing `column`'s raw value."""
-        flags = pd.Series(mask).fillna(False).to_numpy(dtype=bool)
-        count = int(flags.sum())
-        if not count:
-            return
-        # Positions first: filtering every column of a million-row frame for five examples is slow.
-        hits = frame.iloc[np.flatnonzero(flags)[:MAX_EXAMPLES]]
-        examples = [(str(r["_file"]), int(r["_row"]), _show(r[column]) if column else "")
-                    for _, r in hits.iterrows()]
-        self.problems.append(Problem(self.table, check, count, message, examples))
+_BAD = "_unparseable_"
 
 
 @dataclass
@@ -107,119 +52,105 @@ class Validation:
                 "sources": [asdict(s) for s in self.sources]}
 
 
+def check_tables(loaded: LoadedTables) -> Validation:
+    """The data problems of the loaded tables, in the order they were loaded: what cleaning
+    recorded (missing columns, blank and unreadable cells) and what check_rows found."""
+    return Validation(list(loaded.checks.values()))
+
+
 def validate(config: Config, today: date | None = None, tables: set[str] | None = None) -> Validation:
-    """Check every source of the config, or only those in `tables`."""
-    today = today or date.today()
-    checks = []
-    for name, source in config.sources.items():
-        if tables is not None and name not in tables:
-            continue
-        paths = expand_paths(source.paths, config.resolve)
-        raws = []
-        for path, sheet in expand_sheets(paths, source.sheet):
-            raw, _ = read_mapped(path, sheet, name, config, strict=False)
-            raw = raw.copy(deep=False)  # a new frame for _file and _row; the cells are shared
-            # One category, not a copy of the path per row.
-            raw["_file"] = pd.Categorical.from_codes(np.zeros(len(raw), dtype=np.int8),
-                                                     categories=pd.Index([str(path)]))
-            raw["_row"] = range(2, len(raw) + 2)
-            raws.append(raw)
-        check = SourceCheck(name, [str(p) for p in paths])
-        combined = concat_rows(raws)
-        check_source(check, TABLES[name], combined, source.columns, config, today, preset=source.preset)
-        checks.append(check)
-    return Validation(checks)
+    """Check every source of the config, or only those in `tables`, as the report loads them.
+
+    Loaded leniently: a source without a required column is checked for what it has, with one
+    missing_column problem per gap, instead of stopping at the first. `today` (default: today)
+    is the day after which a create date is in the future. Raises InputError for a file that
+    cannot be read at all.
+    """
+    from crm_metrics.pipeline import load_tables
+
+    wanted = {name for name, _ in config.sources.items()} if tables is None else tables
+    return check_tables(load_tables(config, wanted, today=today or date.today(), lenient=True))
 
 
-def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, explicit: dict[str, str],
-                 config: Config, today: date, preset: str | None = None) -> None:
-    """Every check on one table; `raw` has the export's headers plus _file and _row."""
-    check.rows = len(raw)
-    headers = [h for h in raw.columns if h not in ("_file", "_row")]
-    # The same mapping as the report (map, preset, detection), so the two never disagree on a column.
-    column_map = map_columns(schema, headers, explicit, config.origin, ", ".join(check.files), preset=preset,
-                             strict=False)
-    # "=Won" in the map is a value for every row (init writes it for a list of won deals), not a header.
-    check.columns = {f: h for f, h in column_map.fields.items() if h in headers or h.startswith("=")}
-    vocabulary = vocabulary_for(column_map.preset, schema.name)
+def check_frame(table: str, raw: pd.DataFrame, config: Config, today: date, columns: dict[str, str],
+                preset: str | None = None, file: str = "x.csv") -> SourceCheck:
+    """validate() on one raw frame (export headers, cells as read) instead of a file: the same
+    mapping (strict=False), cleaning and checks, for tests and callers that hold the cells."""
+    from crm_metrics.pipeline import check_raw_files
+
+    return check_raw_files(table, [(file, raw)], config, today, columns, preset)
+
+
+def missing_columns(check: SourceCheck, schema: TableSchema, column_map: ColumnMap, headers: list[str],
+                    explicit: dict[str, str]) -> None:
+    """One missing_column problem per required field a file's (lenient) column map lacks, naming
+    the closest of its headers."""
+    by_key = {header_key(h): h for h in headers}
     for name in schema.required:
-        if name not in check.columns:
-            wanted = explicit.get(name, name)
-            close = difflib.get_close_matches(header_key(wanted), [header_key(h) for h in headers], n=3, cutoff=0.4)
-            by_key = {header_key(h): h for h in headers}
-            hint = f" (closest: {', '.join(repr(by_key[c]) for c in close)})" if close else ""
-            check.problems.append(Problem(check.table, "missing_column", 1,
-                                          f"required column '{wanted}' for {name} is missing{hint}"))
-    frame = pd.DataFrame({f: raw[h] if h in headers else h[1:] for f, h in check.columns.items()}, index=raw.index)
-    frame["_file"], frame["_row"] = raw["_file"].array, raw["_row"].to_numpy()
-    parsed = _parse_columns(check, schema, frame, config, vocabulary)
-    repeated_ids = None
-    if schema.id_field and schema.id_field in frame.columns:
-        repeated_ids = _duplicates(check, frame, schema.id_field)
+        if name in column_map.fields:
+            continue
+        wanted = explicit.get(name, name)
+        close = difflib.get_close_matches(header_key(wanted), [header_key(h) for h in headers], n=3, cutoff=0.4)
+        hint = f" (closest: {', '.join(repr(by_key[c]) for c in close)})" if close else ""
+        message = f"required column '{wanted}' for {name} is missing{hint}"
+        if not any(p.message == message for p in check.problems):
+            check.problems.append(Problem(check.table, "missing_column", 1, message))
+
+
+def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, rows: FileRows, today: date,
+               repeated: np.ndarray | None) -> None:
+    """Every check across rows, on a table's cleaned files one under the other (clean_file frames,
+    before de-duplication): missing and repeated ids, name spellings, future dates, negative
+    amounts, the deal and ticket rules. `repeated` marks the rows whose id another row has
+    (normalise.repeated_ids). Found problems are added to `check`, with raw values from `rows`."""
+    check.rows = len(frame)
+    if schema.id_field and schema.id_field in frame.columns and repeated is not None:
+        _duplicates(check, frame, schema.id_field, rows, repeated)
     for name_field in ("account_name", "customer_name"):
         if name_field in frame.columns:
-            _name_variants(check, frame, name_field)
-    _future_dates(check, schema, frame, parsed, today)
+            _name_variants(check, frame, name_field, rows)
+    # Cells parsed from a mapped column (not dates derived from an exported duration).
+    parsed = {name: frame[name] for name in frame.columns if _BAD + name in frame.columns}
+    _future_dates(check, schema, parsed, rows, today)
     if "amount" in parsed and check.table == "deals":
-        check.add("negative_amount", parsed["amount"] < 0, frame, "amount", "negative amounts")
-    if check.table == "deals" and "stage" in frame.columns:
-        _deal_checks(check, frame, parsed, config, vocabulary, repeated_ids)
+        check.add("negative_amount", parsed["amount"] < 0, "negative amounts", rows, "amount")
+    if check.table == "deals" and "outcome" in frame.columns:
+        _deal_checks(check, frame, parsed, rows, repeated)
     if check.table == "tickets" and {"created_at", "resolved_at"} <= set(parsed):
-        check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"], frame,
-                  "resolved_at", "tickets resolved before they were created")
+        check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"],
+                  "tickets resolved before they were created", rows, "resolved_at")
 
 
-def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
-                   config: Config, vocabulary: Vocabulary) -> dict[str, pd.Series]:
-    source = getattr(config.sources, check.table)
-    dayfirst = None if source is None else source.dayfirst
-    parsed = {}
-    for name in check.columns:
-        values = frame[name]
-        blank = pd.Series(blank_cells(values), index=values.index)
-        check.blanks[name] = int(blank.sum())
-        # An open deal often has no amount yet; a won deal without one is checked in _deal_checks.
-        if name in schema.required and name != schema.id_field and (check.table, name) != ("deals", "amount"):
-            check.add("blank_required", blank, frame, name, f"blank {name}")
-        if name in vocabulary.value_maps:
-            # A desk's words for a score (Zendesk's "good" / "bad") are values, as normalise reads them.
-            values = map_values(values, vocabulary.value_maps[name])
-        kind = schema.kind(name)
-        if kind is FieldKind.DATE:
-            result = dates(values, config.timezone, dayfirst)
-        elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
-            result = amounts(values)
-        elif kind is FieldKind.BOOL:
-            result = parse_bools(values)
-        else:
-            continue
-        parsed[name] = result.values
-        check.add("unparseable", result.bad_mask, frame, name, f"unparseable {name}")
-    return parsed
-
-
-def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str) -> np.ndarray:
-    """Report missing and repeated ids; the rows whose id another row has too."""
-    ids, repeated = id_cells(frame[id_field])
+def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str, rows: FileRows,
+                repeated: np.ndarray) -> None:
+    """Report missing and repeated ids."""
+    ids = frame[id_field]
     has_id = ids.notna().to_numpy(dtype=bool)
-    check.add("missing_id", ~has_id, frame, id_field, f"rows without {id_field}")
+    check.add("missing_id", ~has_id, f"rows without {id_field}", rows, id_field)
     if not repeated.any():
-        return repeated
-    content = frame.drop(columns=["_file", "_row"]).astype("string").fillna("")
+        return
+    # Only rows whose id another row has can repeat one: the rest never take part.
+    positions = np.flatnonzero(repeated)
+    content = rows.cells(positions)
+    same_id = ids.iloc[positions].reset_index(drop=True)
     # Every row after the first of an id; an exact copy repeats all mapped cells of the first.
-    later = ids.duplicated(keep="first").to_numpy(dtype=bool) & has_id
-    exact = content.assign(_id=ids).duplicated(keep="first").to_numpy(dtype=bool) & later
-    check.add("duplicate_exact", pd.Series(exact), frame, id_field, f"exact copies of a row with the same {id_field}")
-    check.add("duplicate_conflict", pd.Series(later & ~exact), frame, id_field,
-              f"rows that repeat a {id_field} with different values (the last one is kept)")
-    return repeated
+    later = same_id.duplicated(keep="first").to_numpy(dtype=bool)
+    exact = content.assign(_id=same_id).duplicated(keep="first").to_numpy(dtype=bool) & later
+    flags = np.zeros(len(frame), dtype=bool)
+    flags[positions[exact]] = True
+    check.add("duplicate_exact", flags, f"exact copies of a row with the same {id_field}", rows, id_field)
+    flags = np.zeros(len(frame), dtype=bool)
+    flags[positions[later & ~exact]] = True
+    check.add("duplicate_conflict", flags,
+              f"rows that repeat a {id_field} with different values (the last one is kept)", rows, id_field)
 
 
-def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None:
+def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str, rows: FileRows) -> None:
     """Flag the first row of each spelling of a name whose word key another, earlier spelling has
     ("ACME Inc." after "Acme Inc"); the earliest spelling of a key is the one the others differ from."""
-    # Worked on the distinct spellings: an export has millions of rows but thousands of names.
-    codes, spellings = pd.factorize(text_cells(frame[column]))
+    # Worked on the distinct spellings (the cleaned, stripped names): an export has millions of
+    # rows but thousands of names.
+    codes, spellings = pd.factorize(frame[column])
     # factorize numbers spellings in order of appearance: a row is a spelling's first exactly when
     # its code is above every code before it.
     before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
@@ -230,59 +161,51 @@ def _name_variants(check: SourceCheck, frame: pd.DataFrame, column: str) -> None
     earliest = table.groupby("key")["row"].transform("min").to_numpy()
     flagged = np.zeros(len(frame), dtype=bool)
     flagged[table["row"].to_numpy()[table["row"].to_numpy() != earliest]] = True
-    check.add("name_variants", pd.Series(flagged), frame, column,
-              f"{column} spellings that differ only in case, spacing or punctuation from another")
+    check.add("name_variants", flagged,
+              f"{column} spellings that differ only in case, spacing or punctuation from another", rows, column)
 
 
-def _future_dates(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
-                  parsed: dict[str, pd.Series], today: date) -> None:
+def _future_dates(check: SourceCheck, schema: TableSchema, parsed: dict[str, pd.Series], rows: FileRows,
+                  today: date) -> None:
     tomorrow = pd.Timestamp(today) + pd.Timedelta(days=1)
     for name, values in parsed.items():
         # A CRM keeps an expected close date on open deals and due dates ahead; those may be future.
         if schema.kind(name) is not FieldKind.DATE or name in ("closed_at", "sla_due_at"):
             continue
-        check.add("future_date", values >= tomorrow, frame, name, f"{name} dates in the future")
+        check.add("future_date", values >= tomorrow, f"{name} dates in the future", rows, name)
 
 
-def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series], config: Config,
-                 vocabulary: Vocabulary, repeated_ids: np.ndarray | None) -> None:
-    outcome = _outcomes(frame, config, vocabulary)
+def _blank(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Rows whose cell was blank: missing after cleaning and not because it could not be read
+    (each bad row is counted once, under its most specific reason: unparseable)."""
+    return frame[name].isna().to_numpy(dtype=bool) & ~frame[_BAD + name].to_numpy(dtype=bool)
+
+
+def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series], rows: FileRows,
+                 repeated: np.ndarray | None) -> None:
+    outcome = frame["outcome"]
     closed = (outcome != "open").to_numpy(dtype=bool)
     closed_at = parsed.get("closed_at")
     if closed_at is None:
-        closed_at = pd.Series(pd.NaT, index=frame.index)
-        no_date = closed_at.isna().to_numpy(dtype=bool)
+        closed_at = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        no_date = np.ones(len(frame), dtype=bool)
     else:
-        # Only blank cells: a date that cannot be read is already counted as unparseable closed_at,
-        # and each bad row is counted once, under its most specific reason.
-        no_date = blank_cells(frame["closed_at"])
-    check.add("closed_without_date", pd.Series(closed & no_date), frame, "stage",
-              "won or lost deals without a close date")
-    if "amount" in frame.columns:
-        blank = blank_cells(frame["amount"])
-        check.add("won_without_amount", pd.Series(blank & (outcome == "won").to_numpy(dtype=bool)), frame,
-                  "stage", "won deals without an amount")
+        no_date = _blank(frame, "closed_at")
+    check.add("closed_without_date", closed & no_date, "won or lost deals without a close date", rows, "stage")
+    if "amount" in parsed:
+        won = (outcome == "won").to_numpy(dtype=bool)
+        check.add("won_without_amount", _blank(frame, "amount") & won, "won deals without an amount", rows, "stage")
     if "created_at" in parsed:
         before = (closed_at < parsed["created_at"]).fillna(False).to_numpy(dtype=bool) & closed
-        check.add("closed_before_created", pd.Series(before), frame, "closed_at",
-                  "deals closed before they were created")
-    known = WON_STAGES | LOST_STAGES | OPEN_STAGES | {
-        word_key(s) for s in (*config.won_stages, *config.lost_stages, *config.open_stages,
-                              *vocabulary.won_stages, *vocabulary.lost_stages, *vocabulary.open_stages)}
-    keys = word_keys(frame["stage"])
-    unknown = ~keys.isin(known).to_numpy(dtype=bool) & (keys != "").to_numpy(dtype=bool)
-    if "status" in frame.columns:
-        # Pipedrive's status column decides the outcome; its stage names are the user's own.
-        status = word_keys(frame["status"])
-        unknown &= ~status.isin({"won", "lost", "open"}).to_numpy(dtype=bool)
-    check.add("unknown_stage", pd.Series(unknown), frame, "stage",
+        check.add("closed_before_created", before, "deals closed before they were created", rows, "closed_at")
+    check.add("unknown_stage", frame["_unknown_stage"].to_numpy(dtype=bool),
               "stages that are neither won, lost nor a known open stage (add them to won_stages, "
-              "lost_stages or open_stages)")
-    _lost_duplicates(check, frame, parsed, outcome, repeated_ids)
+              "lost_stages or open_stages)", rows, "stage")
+    _lost_duplicates(check, frame, parsed, outcome, rows, repeated)
 
 
 def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series],
-                     outcome: pd.Series, repeated_ids: np.ndarray | None) -> None:
+                     outcome: pd.Series, rows: FileRows, repeated_ids: np.ndarray | None) -> None:
     account = "account_id" if "account_id" in frame.columns else "account_name"
     if account not in frame.columns or not {"amount", "created_at"} <= set(parsed):
         return
@@ -309,7 +232,7 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
         # Rows that repeat an id are duplicate ids, reported above; count each deal once here (its
         # last row, the one the report keeps). Only rows whose id repeats can be an earlier copy.
         repeats = np.flatnonzero(repeated_ids)
-        ids = frame["deal_id"].iloc[repeats].astype("string").str.strip()
+        ids = frame["deal_id"].iloc[repeats]
         candidates[repeats[ids.duplicated(keep="last").to_numpy(dtype=bool)]] = False
     positions = np.flatnonzero(candidates)
     key = pd.DataFrame({
@@ -320,8 +243,8 @@ def _lost_duplicates(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, 
     named = (key["account"] != "").to_numpy(dtype=bool)
     twins = np.zeros(len(frame), dtype=bool)
     twins[positions[named]] = key[named].duplicated(keep=False).to_numpy(dtype=bool)
-    check.add("lost_duplicate", pd.Series(twins & lost), frame, account,
-              "lost deals that duplicate another deal (same account, amount and create date)")
+    check.add("lost_duplicate", twins & lost,
+              "lost deals that duplicate another deal (same account, amount and create date)", rows, account)
 
 
 def _repeated(values: np.ndarray) -> np.ndarray:
@@ -339,8 +262,6 @@ def _repeated(values: np.ndarray) -> np.ndarray:
     return repeated
 
 
-def _show(value: object) -> str:
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
-        return ""
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+
+__all__ = ["MAX_EXAMPLES", "OPEN_STAGES", "Problem", "SourceCheck", "Validation", "check_frame", "check_rows",
+           "check_tables", "validate"]

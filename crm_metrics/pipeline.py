@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 from crm_metrics.clean.categoricals import concat_rows
-from crm_metrics.clean.normalise import normalise
-from crm_metrics.config.model import Config
+from crm_metrics.clean.normalise import clean_file, finish, needed_to_clean, repeated_ids
+from crm_metrics.clean.problems import FileRows, SourceCheck
+from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
-from crm_metrics.mapping.columns import select_columns
-from crm_metrics.mapping.presets import vocabulary_for
+from crm_metrics.mapping.columns import ColumnMap, select_columns
+from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.metrics.spec import tables_needed
@@ -43,8 +45,12 @@ class RunOptions:
 
 @dataclass
 class LoadedTables:
+    """The loaded tables, by table name: clean frames (normalise.finish), what loading did to
+    them (TableQuality), and the data problems found while cleaning and checking (SourceCheck)."""
+
     frames: dict[str, pd.DataFrame]
     quality: dict[str, TableQuality]
+    checks: dict[str, SourceCheck] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,7 +80,8 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
-    return Prepared(config, options, metrics, calendar, periods, load_tables(config, tables_needed(metrics)))
+    loaded = load_tables(config, tables_needed(metrics), today=options.today)
+    return Prepared(config, options, metrics, calendar, periods, loaded)
 
 
 def compute(prepared: Prepared) -> Report:
@@ -158,35 +165,133 @@ def select_periods(calendar: Calendar, config: Config, options: RunOptions) -> l
     return calendar.periods_between(first, last)
 
 
-def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
-    frames: dict[str, pd.DataFrame] = {}
-    quality: dict[str, TableQuality] = {}
+def load_tables(config: Config, wanted: set[str], fields: dict[str, set[str]] | None = None, *,
+                today: date | None = None, lenient: bool = False) -> LoadedTables:
+    """The configured sources named in `wanted`, read, mapped, cleaned and checked.
+
+    Each file of a source is read and mapped alone (its own header map, preset or detection) and
+    cleaned with its own vendor's words (normalise.clean_file); the files' frames are then put one
+    under the other, checked across rows (checks.check_rows, with `today` for future dates) and
+    finished once (normalise.finish: duplicates, currency, keys). Returns the clean frames, what
+    was done to each table (TableQuality) and the problems found (SourceCheck), per table.
+
+    `fields` (table -> canonical fields the run's metrics need) limits what is read to those, the
+    table's id and required fields and what cleaning needs (normalise.CLEANING_FIELDS); a table it
+    does not name, or fields=None, is read for every mapped field. Checks then cover the columns
+    read.
+
+    Raises InputError for an unreadable file or a missing required column, ConfigError for a
+    currency without an fx rate. lenient=True (validate) maps what it can instead: a missing
+    required column becomes a missing_column problem, and the tables get their checks but no clean
+    frame (finish, which needs every required field and an fx rate per currency, is not run).
+    """
+    today = today or date.today()
+    loaded = LoadedTables({}, {}, {})
     for name, source in config.sources.items():
         if name not in wanted:
             continue
         paths = expand_paths(source.paths, config.resolve)
-        table_quality = TableQuality(name, files=[str(p) for p in paths])
-        raws = []
-        column_map = None
-        skipped = 0
+        keep = None if fields is None or name not in fields else fields[name] | needed_to_clean(name)
+        files = []
         for path, sheet in expand_sheets(paths, source.sheet):
             where = f"{path}" if sheet is None else f"{path} [{sheet}]"
             with loading(f"Reading {path.name}"):
-                raw, column_map = read_mapped(path, sheet, name, config, where)
-            skipped += int(raw.attrs.get("skipped_rows", 0))
-            vocabulary = vocabulary_for(column_map.preset, name)
-            raws.append(select_columns(raw, column_map, vocabulary))
-        assert column_map is not None
-        # Columns are canonical names by now, so files whose headers differ still line up.
-        combined = concat_rows(raws)
+                raw, column_map, vocabulary = read_mapped(path, sheet, name, config, where, strict=not lenient,
+                                                          keep=keep)
+            files.append(_MappedFile(str(path), raw, column_map, vocabulary))
+        _load_table(loaded, name, [str(p) for p in paths], files, config, today, lenient)
+    return loaded
+
+
+@dataclass
+class _MappedFile:
+    file: str  # as problems name it: the path, without the sheet
+    raw: pd.DataFrame  # export headers, cells as read
+    column_map: ColumnMap
+    vocabulary: Vocabulary  # the words of the file's preset, for the fields read
+
+
+def check_raw_files(table: str, raws: list[tuple[str, pd.DataFrame]], config: Config, today: date,
+                    columns: dict[str, str], preset: str | None = None) -> SourceCheck:
+    """load_tables' mapping (strict=False), cleaning and checks on frames already in memory
+    ((file name, raw frame with export headers) each), for checks.check_frame."""
+    from crm_metrics.mapping.columns import map_columns
+    from crm_metrics.schema import TABLES
+
+    files = []
+    for file, raw in raws:
+        column_map = map_columns(TABLES[table], [str(c) for c in raw.columns], columns, config.origin, file,
+                                 preset=preset, strict=False)
+        files.append(_MappedFile(file, raw, column_map, vocabulary_for(column_map.preset, table)))
+    loaded = LoadedTables({}, {}, {})
+    _load_table(loaded, table, [file for file, _ in raws], files, config, today, lenient=True,
+                explicit=columns)
+    return loaded.checks[table]
+
+
+def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_MappedFile], config: Config,
+                today: date, lenient: bool, explicit: dict[str, str] | None = None) -> None:
+    """One table of load_tables from its mapped files: into loaded.checks, .quality and (unless
+    lenient) .frames."""
+    from crm_metrics.checks import check_rows, missing_columns
+    from crm_metrics.schema import TABLES
+
+    schema = TABLES[name]
+    source = getattr(config.sources, name)
+    explicit = explicit if explicit is not None else (source.columns if source is not None else {})
+    quality = TableQuality(name, files=paths)
+    check = SourceCheck(name, paths)
+    raws, cleaned = [], []
+    skipped = 0
+    for part in files:
+        skipped += int(part.raw.attrs.get("skipped_rows", 0))
+        if lenient:
+            missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
+        vocabulary = part.vocabulary
+        mapped = select_columns(part.raw, part.column_map, vocabulary)
+        for field_name, header in part.column_map.fields.items():
+            check.columns[field_name] = _joined(check.columns.get(field_name), header)
+        with loading(f"Cleaning {name} ({len(mapped):,} rows)"):
+            cleaned.append(clean_file(name, mapped, vocabulary, config, quality, check, part.file))
+        raws.append(mapped)
+    # Columns are canonical names by now, so files whose headers differ still line up.
+    combined = concat_rows(cleaned)
+    del cleaned
+    repeated = None
+    if schema.id_field and schema.id_field in combined.columns:
+        repeated = repeated_ids(combined[schema.id_field])
+    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated)
+    del raws
+    loaded.checks[name] = check
+    if not lenient:
         with loading(f"Cleaning {name} ({len(combined):,} rows)"):
-            frames[name] = normalise(name, combined, config, table_quality, vocabulary)
-        table_quality.columns = dict(column_map.fields)
-        table_quality.mapping = column_map.describe()
-        table_quality.mapped_by = _mapped_by(source.preset, source.columns, column_map.how, column_map.preset)
-        table_quality.leave_out("title, blank or totals rows around the table", skipped)
-        quality[name] = table_quality
-    return LoadedTables(frames, quality)
+            loaded.frames[name] = finish(name, combined, config, quality, repeated)
+    _describe_mapping(quality, files, source)
+    quality.leave_out("title, blank or totals rows around the table", skipped)
+    loaded.quality[name] = quality
+
+
+def _joined(known: str | None, header: str) -> str:
+    """A field's header, or its headers in several files ("Created at / Create date")."""
+    if known is None or header in known.split(" / "):
+        return header if known is None else known
+    return f"{known} / {header}"
+
+
+def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: SourceConfig | None) -> None:
+    """TableQuality's columns, mapping and mapped_by; each file's own when the files map differently."""
+    preset, columns = (source.preset, source.columns) if source is not None else (None, {})
+    maps = [part.column_map for part in files]
+    ways = list(dict.fromkeys(_mapped_by(preset, columns, m.how, m.preset) for m in maps))
+    if all(m == maps[0] for m in maps):
+        quality.columns = dict(maps[-1].fields)
+        quality.mapping = maps[-1].describe()
+    else:
+        for column_map in maps:
+            for field_name, header in column_map.fields.items():
+                quality.columns[field_name] = _joined(quality.columns.get(field_name), header)
+        quality.mapping = [f"{Path(part.file).name}: {line}" for part in files for line in part.column_map.describe()]
+    quality.mapped_by = " / ".join(ways)
 
 
 def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:

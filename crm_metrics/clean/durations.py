@@ -51,8 +51,9 @@ def parse_durations(values: pd.Series, unit: DurationUnit) -> Parsed:
     is_delta = objects.map(lambda v: isinstance(v, (dt.timedelta, dt.time))).astype(bool).to_numpy()
     if is_delta.any():
         out[is_delta] = np.array([_cell_seconds(v) for v in objects[is_delta]], dtype="float64")
+    # NaN is how a missing cell of a text column reads as an object: blank, not a number.
     is_number = objects.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                            ).astype(bool).to_numpy()
+                            and v == v).astype(bool).to_numpy()
     if is_number.any():
         out[is_number] = pd.to_numeric(objects[is_number], errors="coerce").astype("float64") * unit.seconds
     text = values.astype("string").str.strip().where(~(is_delta | is_number))

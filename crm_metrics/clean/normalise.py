@@ -1,7 +1,10 @@
 """From mapped raw frames to clean canonical tables, counting everything that was changed or dropped.
 
-Stages become won / lost / open, deal types new / renewal / expansion, amounts floats in the report
-currency, dates naive wall time in the config's time zone; duplicate ids keep their last row.
+Each file is cleaned alone with its own vendor's words (clean_file): stages become won / lost /
+open, deal types new / renewal / expansion, amounts floats, dates naive wall time in the config's
+time zone, and every unreadable or blank cell is recorded with its file and row. The files' frames
+are then put one under the other and finished once (finish): duplicate ids keep their last row,
+amounts are converted to the report currency, account keys are built.
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.business_hours import from_config
-from crm_metrics.clean.categoricals import per_value, recode, stripped_text
+from crm_metrics.clean.categoricals import blank_cells, per_value, recode, stripped_text
 from crm_metrics.clean.durations import DurationUnit, parse_durations
 from crm_metrics.clean.fast_parsers import all_distinct
-from crm_metrics.clean.parsers import Parsed, currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config
 from crm_metrics.errors import ConfigError
-from crm_metrics.io.files import shared_work
 from crm_metrics.mapping.presets import Vocabulary, word_key
 from crm_metrics.report import TableQuality
 from crm_metrics.schema import TABLES, FieldKind
@@ -80,61 +83,167 @@ def _name_key(values: pd.Series) -> pd.Series:
     return pd.Series(keys.astype("string").array.take(codes, allow_fill=True), index=values.index)
 
 
-def normalise(
-    table: str, raw: pd.DataFrame, config: Config, quality: TableQuality,
-    vocabulary: Vocabulary | None = None,
+def clean_file(
+    table: str, raw: pd.DataFrame, vocabulary: Vocabulary, config: Config, quality: TableQuality,
+    check: SourceCheck, file: str,
 ) -> pd.DataFrame:
+    """One file's cells as canonical values, with the problems found in them recorded on `check`.
+
+    `raw` is the file's mapped frame (mapping.select_columns: canonical column names, cells as read,
+    `_duration_<field>` columns for the preset's durations). Returns one row per raw row, in order:
+    dates datetime64[ns] (naive, config.timezone), amounts and numbers float64, booleans boolean,
+    text stripped (string or categorical); for deals `outcome` (categorical lost/open/won) and
+    `deal_type` (new/renewal/expansion) read with this file's words; for tickets the exported
+    durations as `first_response_seconds` / `resolution_seconds` (float64); `_file` (categorical,
+    `file`) and `_row` (int32: 2 for the first data row, 3 for the next, as validate numbers rows;
+    title rows above the header are not counted); `_unparseable_<field>` masks for finish() and
+    the checks, and `_unknown_stage` for deals.
+    Everything that depends on the file's vendor words (value maps, stage and deal-type words,
+    duration units) is done here, so files of different CRMs combine.
+    Counts go to `quality` (unparseable cells) and `check` (blanks, blank required fields,
+    unparseable cells with examples: metrics.md "No plausible wrong number").
+    """
     schema = TABLES[table]
-    vocabulary = vocabulary or Vocabulary()
-    # raw has canonical column names (mapping.select_columns); _duration_ columns are read below.
-    frame = pd.DataFrame({name: raw[name] for name in raw.columns if not name.startswith("_")})
-    frame.index = pd.RangeIndex(len(frame))
-    for name, words in vocabulary.value_maps.items():
-        if name in frame.columns:
-            frame[name] = map_values(frame[name], words)
-    quality.rows = len(frame)
+    index = pd.RangeIndex(len(raw))
+    if not raw.index.equals(index):
+        raw = raw.set_axis(index)
+    rows = FileRows([file], [raw])
+    columns: dict[str, object] = {}
+    durations: dict[str, pd.Series] = {}
     dayfirst = _dayfirst(config, table)
-    repeated_ids = None
-    for name in list(frame.columns):
+    for name in [c for c in raw.columns if not c.startswith("_")]:
+        values = raw[name]
+        blank = blank_cells(values)
+        check.count_blanks(name, int(blank.sum()))
+        # An open deal often has no amount yet; a won deal without one is a check of its own.
+        if name in schema.required and name != schema.id_field and (table, name) != ("deals", "amount"):
+            check.add("blank_required", blank, f"blank {name}", rows, name)
+        if name in vocabulary.value_maps:
+            # A desk's words for a score (Zendesk's "good" / "bad") are values, not unreadable cells.
+            values = map_values(values, vocabulary.value_maps[name])
         kind = schema.kind(name)
         if kind is FieldKind.DATE:
-            parsed = dates(frame[name], config.timezone, dayfirst)
+            parsed = parse_dates(values, config.timezone, dayfirst)
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
             if kind is FieldKind.AMOUNT:
-                frame["_text_currency"] = currency_in_text(frame[name])
-            parsed = amounts(frame[name])
+                text_currency = currency_in_text(values)
+            parsed = parse_amounts(values)
             if kind is FieldKind.AMOUNT:
                 # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
-                frame["_text_currency"] = frame["_text_currency"].mask(parsed.bad_mask.to_numpy(dtype=bool))
+                columns["_text_currency"] = text_currency.mask(parsed.bad_mask.to_numpy(dtype=bool))
         elif kind is FieldKind.BOOL:
-            parsed = parse_bools(frame[name])
+            parsed = parse_bools(values)
         elif name in _DURATION_FIELDS:
-            continue  # read by _ticket_times, which also takes Excel time cells
-        elif name == schema.id_field:
-            frame[name], repeated_ids = id_cells(frame[name])
+            durations[name] = _exported_durations(name, values, config, quality, check, rows)
             continue
         else:
-            frame[name] = text_cells(frame[name])
+            columns[name] = stripped_text(values)  # the id too: " D1" and "D1" are one deal
             continue
-        frame[name] = parsed.values
-        quality.unparseable[name] = parsed.bad
-        # Kept through de-duplication so "without a date" below counts only the blank cells: a row
-        # whose value could not be read is already counted once, as unparseable.
-        frame[_BAD + name] = parsed.bad_mask.to_numpy(dtype=bool)
+        columns[name] = parsed.values
+        quality.unparseable[name] = quality.unparseable.get(name, 0) + parsed.bad
+        bad = parsed.bad_mask.to_numpy(dtype=bool)
+        check.add("unparseable", bad, f"unparseable {name}", rows, name)
+        # Kept through de-duplication so "without a date" counts only the blank cells: a row whose
+        # value could not be read is already counted once, as unparseable.
+        columns[_BAD + name] = bad
+    for name, (seconds_column, _) in _DURATION_FIELDS.items():
+        # Both a duration and a minutes column for one time: the first in this order wins.
+        if name in durations:
+            known = columns.get(seconds_column)
+            columns[seconds_column] = durations[name] if known is None else known.fillna(durations[name])  # type: ignore[attr-defined]
     for name, duration in vocabulary.durations.items():
         column = f"_duration_{name}"
-        if column in raw.columns and name not in frame.columns and "created_at" in frame.columns:
-            after = _durations(raw[column].set_axis(frame.index), duration.unit)
-            frame[name] = frame["created_at"] + after
-            quality.unparseable[name] = int((after.isna() & raw[column].notna().to_numpy()).sum())
+        if column in raw.columns and name not in columns and "created_at" in columns:
+            after = _durations(raw[column], duration.unit)
+            columns[name] = columns["created_at"] + after  # type: ignore[operator]
+            bad_count = int((after.isna() & raw[column].notna().to_numpy()).sum())
+            quality.unparseable[name] = quality.unparseable.get(name, 0) + bad_count
+    frame = pd.DataFrame(columns, index=index, copy=False)  # the parsed columns are new already
+    if table == "deals" and "stage" in frame.columns:
+        frame["outcome"] = _outcomes(frame, config, vocabulary)
+        frame["deal_type"] = _deal_types(frame, config, vocabulary)
+        frame[_UNKNOWN_STAGE] = _unknown_stages(frame, config, vocabulary)
+    # One category, not a copy of the path per row.
+    frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
+                                               categories=pd.Index([file]))
+    frame["_row"] = np.arange(2, len(frame) + 2, dtype=np.int32)
+    return frame
+
+
+_UNKNOWN_STAGE = "_unknown_stage"
+
+# Fields cleaning and the checks read whatever the metrics need: the status that decides a deal's
+# outcome, the currency its amount is converted from, the account that makes its customer key
+# (and lost-duplicate check), and the close date whose absence on a closed deal is a problem.
+CLEANING_FIELDS = {
+    "deals": {"status", "currency", "account_id", "account_name", "closed_at"},
+    "spend": {"currency"},
+}
+
+
+def needed_to_clean(table: str) -> set[str]:
+    """The fields read for `table` whatever the metrics need: its id, its required fields and the
+    CLEANING_FIELDS."""
+    schema = TABLES[table]
+    ids = {schema.id_field} if schema.id_field else set()
+    return {*schema.required, *ids, *CLEANING_FIELDS.get(table, set())}
+
+# Open stages of the major CRMs' default pipelines (Salesforce, HubSpot internal ids, Pipedrive,
+# Dynamics, Zoho), compared as word keys. Anything else that is neither won nor lost is reported, so
+# a typo such as "Closed Wno" is not silently counted as an open deal.
+OPEN_STAGES = {word_key(s) for s in (
+    "Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+    "Perception Analysis", "Proposal", "Proposal/Price Quote", "Negotiation", "Negotiation/Review",
+    "Demo", "Discovery", "Lead", "New", "Open", "Qualified", "Develop", "Propose", "Close",
+    "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
+    "contractsent", "Lead In", "Contact Made", "Demo Scheduled", "Proposal Made",
+    "Negotiations Started", "Needs Identified", "Identify Decision Makers", "Value Proposition",
+)}
+
+
+def _unknown_stages(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> np.ndarray:
+    """Rows whose stage is neither won, lost nor a known open stage in this file's words."""
+    known = WON_STAGES | LOST_STAGES | OPEN_STAGES | {
+        word_key(s) for s in (*config.won_stages, *config.lost_stages, *config.open_stages,
+                              *vocabulary.won_stages, *vocabulary.lost_stages, *vocabulary.open_stages)}
+    keys = word_keys(frame["stage"])
+    unknown = ~keys.isin(known).to_numpy(dtype=bool) & (keys != "").to_numpy(dtype=bool)
+    if "status" in frame.columns:
+        # Pipedrive's status column decides the outcome; its stage names are the user's own.
+        status = word_keys(frame["status"])
+        unknown &= ~status.isin({"won", "lost", "open"}).to_numpy(dtype=bool)
+    return unknown
+
+
+def repeated_ids(ids: pd.Series) -> np.ndarray:
+    """Rows whose (stripped) id another row has too; rows without an id are never repeated. On
+    millions of ids this is the costly part of de-duplication, so it is found once per table and
+    handed to both the checks and finish()."""
+    present = ids.notna().to_numpy(dtype=bool)
+    # The usual export has no repeated id: proving that is cheaper than finding the repeats.
+    if all_distinct(ids) or ids.nunique() == present.sum():
+        return np.zeros(len(ids), dtype=bool)
+    return ids.duplicated(keep=False).to_numpy(dtype=bool) & present
+
+
+def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQuality,
+           repeated: np.ndarray | None) -> pd.DataFrame:
+    """The cross-file steps on a table's files' clean_file frames one under the other: rows without
+    an id dropped and repeated ids de-duplicated keeping the last row (`repeated` from
+    repeated_ids), amounts converted to the report currency, then per table the account keys
+    (deals), ticket times from exported durations (tickets), category keys (spend). Raises
+    ConfigError when an amount's currency has no fx rate. The `_unparseable_` and `_unknown_stage`
+    helper columns are dropped; `_file` and `_row` stay as each row's provenance."""
+    schema = TABLES[table]
+    quality.rows = len(frame)
     if schema.id_field:
-        frame = _drop_duplicates(frame, schema.id_field, quality, repeated_ids)
+        frame = _drop_duplicates(frame, schema.id_field, quality, repeated)
     if "amount" in frame.columns:
         frame = _convert_currency(frame, config, quality, table)
-    frame = frame.drop(columns=["_text_currency"], errors="ignore")
+    frame = frame.drop(columns=["_text_currency", _UNKNOWN_STAGE], errors="ignore")
     match table:
         case "deals":
-            frame = _deals(frame, config, quality, vocabulary)
+            frame = _deals(frame, quality)
         case "tickets":
             frame = _tickets(_ticket_times(frame, config, quality), quality)
         case "spend":
@@ -158,36 +267,6 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
 def _dayfirst(config: Config, table: str) -> bool | None:
     source = getattr(config.sources, table)
     return None if source is None else source.dayfirst
-
-
-def text_cells(values: pd.Series) -> pd.Series:
-    """stripped_text, done once per report for a column that normalise and validate both strip."""
-    return shared_work("stripped", values, lambda: stripped_text(values))
-
-
-def dates(values: pd.Series, timezone: str, dayfirst: bool | None) -> Parsed:
-    """parse_dates, done once per report for a column that normalise and validate both parse."""
-    return shared_work(f"dates in {timezone}, dayfirst {dayfirst}", values,
-                       lambda: parse_dates(values, timezone, dayfirst))
-
-
-def amounts(values: pd.Series) -> Parsed:
-    """parse_amounts, done once per report for a column that normalise and validate both parse."""
-    return shared_work("amounts", values, lambda: parse_amounts(values))
-
-
-def id_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Ids with surrounding space removed, and the rows whose id another row has too. Done once per
-    report: normalise and validate both need them, and on millions of ids it is the costly part."""
-    def compute() -> tuple[pd.Series, np.ndarray]:
-        ids = stripped_text(values)
-        present = ids.notna().to_numpy(dtype=bool)
-        # The usual export has no repeated id: proving that is cheaper than finding the repeats.
-        if all_distinct(ids) or ids.nunique() == present.sum():
-            return ids, np.zeros(len(ids), dtype=bool)
-        return ids, ids.duplicated(keep=False).to_numpy(dtype=bool) & present
-
-    return shared_work("ids", values, compute)
 
 
 def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality,
@@ -266,9 +345,7 @@ def _flag_mask(mask: pd.Series) -> pd.Series:
     return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
 
 
-def _deals(frame: pd.DataFrame, config: Config, quality: TableQuality, vocabulary: Vocabulary) -> pd.DataFrame:
-    frame["outcome"] = _outcomes(frame, config, vocabulary)
-    frame["deal_type"] = _deal_types(frame, config, vocabulary)
+def _deals(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
     # A CRM keeps the expected close date on open deals; only won and lost deals have closed.
     closed = frame["outcome"] != "open"
     if "closed_at" in frame.columns:
@@ -374,20 +451,22 @@ _DURATION_FIELDS = {
 }
 
 
+def _exported_durations(name: str, values: pd.Series, config: Config, quality: TableQuality,
+                        check: SourceCheck, rows: FileRows) -> pd.Series:
+    """A desk's exported duration column (HH:MM:SS, Excel time cells, or numbers in its unit) as
+    seconds (float64, NaN where blank or unreadable), with the unreadable cells recorded."""
+    unit = _DURATION_FIELDS[name][1] or DurationUnit(config.support.durations.unit)
+    parsed = parse_durations(values, unit)
+    quality.unparseable[name] = quality.unparseable.get(name, 0) + parsed.bad
+    check.add("unparseable", parsed.bad_mask.to_numpy(dtype=bool), f"unparseable {name}", rows, name)
+    return parsed.values
+
+
 def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.DataFrame:
-    """Timestamps filled from the desk's exported durations where missing, then first or full
-    resolution chosen for reopened tickets (support.resolution)."""
+    """Timestamps filled from the desk's exported durations (clean_file's seconds columns) where
+    missing, then first or full resolution chosen for reopened tickets (support.resolution)."""
     settings = config.support.durations
     hours = from_config(config) if settings.clock == "business" else None
-    for name, (seconds_column, unit) in _DURATION_FIELDS.items():
-        if name not in frame.columns:
-            continue
-        parsed = parse_durations(frame[name], unit or DurationUnit(settings.unit))
-        quality.unparseable[name] = parsed.bad
-        seconds = parsed.values
-        if seconds_column in frame.columns:  # both a duration and a minutes column: first wins
-            seconds = frame[seconds_column].fillna(seconds)
-        frame[seconds_column] = seconds
     for seconds_column, stamp in (("first_response_seconds", "first_response_at"),
                                   ("resolution_seconds", "resolved_at")):
         if seconds_column not in frame.columns:

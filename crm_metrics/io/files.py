@@ -13,11 +13,9 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -66,58 +64,7 @@ def expand_sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path
     return found
 
 
-# Within one report, validate() asks for the very frames the pipeline read; shared_reads() lets the
-# second request reuse them instead of reading (and for a workbook, inflating) the file again.
-_ReadKey = tuple[str, str | int | None, frozenset[str] | None, frozenset[str]]
-_SHARED: ContextVar[dict[_ReadKey, pd.DataFrame] | None] = ContextVar("shared_reads", default=None)
-# Work on one of those columns that both ask for (ids checked for repeats, amounts parsed), by kind
-# and column; the column is kept with the result so that its id() cannot be reused meanwhile.
-_SHARED_WORK: ContextVar[dict[tuple[str, int], tuple[object, object]] | None] = ContextVar(
-    "shared_work", default=None)
-_T = TypeVar("_T")
-
-
-@contextmanager
-def shared_reads() -> Iterator[None]:
-    """Reads inside this block are kept and handed out again; callers must not change the frames,
-    nor the results of shared_work."""
-    token = _SHARED.set({})
-    work_token = _SHARED_WORK.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-        _SHARED_WORK.reset(work_token)
-
-
-def shared_work(kind: str, values: pd.Series, compute: Callable[[], _T]) -> _T:
-    """compute(), done once per `kind` for a column read inside shared_reads(), however many frames
-    it has been put in since (pandas hands the same Arrow data along); outside, done every time."""
-    shared = _SHARED_WORK.get()
-    # The data behind the column: Arrow text, or a categorical's codes, as the readers give them.
-    data = getattr(values.array, "_pa_array", None)
-    if data is None:
-        data = getattr(values.array, "_codes", None)
-    if shared is None or data is None:
-        return compute()
-    key = (kind, id(data))
-    if key not in shared:
-        shared[key] = (data, compute())
-    return shared[key][1]  # type: ignore[return-value]
-
-
 def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
-               usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
-    shared = _SHARED.get()
-    if shared is None:
-        return _read_table(path, sheet, limits, usecols, categorical)
-    key = (str(path.resolve()), sheet, None if usecols is None else frozenset(usecols), frozenset(categorical))
-    if key not in shared:
-        shared[key] = _read_table(path, sheet, limits, usecols, categorical)
-    return shared[key]
-
-
-def _read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
                 usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
     """The file's cells with its header row as column names, every value as read (no parsing).
 

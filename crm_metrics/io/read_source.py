@@ -11,14 +11,15 @@ from crm_metrics.clean.categoricals import categorise
 from crm_metrics.config.model import Config
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import csv_headers, read_table
-from crm_metrics.mapping.columns import ColumnMap, map_columns, needed_headers
-from crm_metrics.mapping.presets import vocabulary_for
+from crm_metrics.mapping.columns import ColumnMap, keep_fields, map_columns, needed_headers
+from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.schema import TABLES, FieldKind
 
 
 def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config, where: str | None = None,
-                strict: bool = True) -> tuple[pd.DataFrame, ColumnMap]:
-    """The file's raw frame (export headers) and its column map.
+                strict: bool = True, keep: set[str] | None = None) -> tuple[pd.DataFrame, ColumnMap, Vocabulary]:
+    """The file's raw frame (export headers), its column map and its vendor's words (the preset's
+    vocabulary for the table), the last two cut to the fields in `keep` (None: every mapped field).
 
     A CSV whose header maps every required field is read for the mapped columns only. Anything else
     (a workbook, a missing column, a header the first block shows differently) is read whole, so a
@@ -36,16 +37,18 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
         except InputError:
             column_map = None
         if column_map is not None and all(name in column_map.fields for name in schema.required):
-            usecols = needed_headers(column_map, vocabulary_for(column_map.preset, table), headers)
+            column_map, vocabulary = keep_fields(column_map, vocabulary_for(column_map.preset, table), keep)
+            usecols = needed_headers(column_map, vocabulary, headers)
             raw = read_table(path, sheet, limits=config.limits, usecols=usecols,
                              categorical=repeating_headers(column_map, table))
             if set(usecols) <= set(raw.columns):
-                return raw, column_map
+                return raw, column_map, vocabulary
     raw = read_table(path, sheet, limits=config.limits)
     column_map = map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
                              strict=strict)
+    column_map, vocabulary = keep_fields(column_map, vocabulary_for(column_map.preset, table), keep)
     categorise(raw, repeating_headers(column_map, table))
-    return raw, column_map
+    return raw, column_map, vocabulary
 
 
 def repeating_headers(column_map: ColumnMap, table: str) -> set[str]:

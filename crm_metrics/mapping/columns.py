@@ -190,6 +190,19 @@ def _missing_message(file: str, table: str, field: str, wanted: str, headers: li
             f"The file's headers are: {shown}")
 
 
+def keep_fields(column_map: ColumnMap, vocabulary: Vocabulary, keep: set[str] | None) -> tuple[ColumnMap, Vocabulary]:
+    """The column map, and the vocabulary's coalesce and duration fields, cut to the fields in
+    `keep` (None: all of them), so that only the columns a run needs are read."""
+    if keep is None:
+        return column_map, vocabulary
+    from dataclasses import replace
+
+    cut = ColumnMap(column_map.table, {f: h for f, h in column_map.fields.items() if f in keep},
+                    {f: w for f, w in column_map.how.items() if f in keep}, column_map.preset)
+    return cut, replace(vocabulary, coalesce={f: h for f, h in vocabulary.coalesce.items() if f in keep},
+                        durations={f: d for f, d in vocabulary.durations.items() if f in keep})
+
+
 def needed_headers(column_map: ColumnMap, vocabulary: Vocabulary, headers: list[str]) -> list[str]:
     """The headers select_columns reads: the mapped ones and the preset's coalesce and duration columns."""
     wanted = {header_key(h) for h in column_map.fields.values()}

@@ -188,7 +188,7 @@ def test_the_sample_report_is_the_same_with_and_without_categoricals(
     with_categories = _report_and_validate(CONFIGS[0], options)
     assert with_categories[0] == 0, with_categories[1]
     # The sample really is read as categoricals, or this test would compare text with text.
-    frame, column_map = read_source.read_mapped(ROOT / "sample_data" / "deals.csv", None, "deals",
+    frame, column_map, _ = read_source.read_mapped(ROOT / "sample_data" / "deals.csv", None, "deals",
                                                 _sample_config())
     assert isinstance(frame[column_map.fields["stage"]].dtype, pd.CategoricalDtype)
     monkeypatch.setattr(read_source, "repeating_headers", lambda column_map, table: set())
@@ -217,7 +217,7 @@ def test_a_column_of_distinct_values_stays_text() -> None:
                 max_size=30))
 def test_ids_are_proved_distinct_only_when_they_are(cells: list[str | None]) -> None:
     # The id check's fast path (sorted integers from padded ids) may only say "all different" when
-    # they are; when it cannot tell, a hash of the text decides (normalise.id_cells).
+    # they are; when it cannot tell, a hash of the text decides (normalise.repeated_ids).
     from crm_metrics.clean.fast_parsers import all_distinct
 
     present = [c for c in cells if c is not None]

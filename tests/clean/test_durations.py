@@ -33,6 +33,14 @@ def test_blank_is_missing_and_malformed_is_counted() -> None:
     assert np.isnan(parsed.values.iloc[:5]).all() and parsed.values.iloc[5] == 7200.0
 
 
+def test_missing_cells_of_a_text_column_are_blank_not_bad() -> None:
+    # A CSV column is pandas' str dtype, whose missing cell reads as float NaN once made objects.
+    parsed = parse_durations(pd.Series(["03:00:00", "n/a", None], dtype="str"), DurationUnit.HOURS)
+    # 3 h = 10,800 s; "n/a" is the one unparseable cell; the missing one is only missing
+    assert parsed.bad_mask.tolist() == [False, True, False]
+    assert parsed.values.iloc[0] == 10800.0
+
+
 def test_plain_numbers_take_the_unit() -> None:
     text = pd.Series(["1.5", "2,25", "90"])
     # hours: 1.5 h = 5,400 s; 2,25 h (decimal comma) = 8,100 s; 90 h = 324,000 s
@@ -108,3 +116,20 @@ def test_disagreements_in_business_time(tmp_path: Path) -> None:
     # resolution (62 min exported, 60 min measured) disagrees.
     assert found["ticket_id"].tolist() == ["3"]
     assert found["exported_hours"].tolist() == pytest.approx([62 / 60])
+
+
+def test_unreadable_durations_are_data_problems_with_their_rows(tmp_path: Path) -> None:
+    from crm_metrics.checks import validate
+
+    (tmp_path / "tickets.csv").write_text(
+        "ticket_id,created_at,resolution_duration\n1,2025-02-03 09:00,03:00:00\n2,2025-02-04 09:00,n/a\n"
+        "3,2025-02-05 09:00,\n")
+    config = parse_config({"timezone": "UTC", "sources": {"tickets": {"path": "tickets.csv"}}}, "t.yaml", tmp_path)
+    # "n/a" (row 3) is the one cell that is neither a duration nor blank; row 4's blank is missing.
+    [problem] = validate(config).sources[0].problems
+    assert (problem.check, problem.count, problem.message) == ("unparseable", 1, "unparseable resolution_duration")
+    assert [(row, value) for _, row, value in problem.examples] == [(3, "n/a")]
+    loaded = load_tables(config, {"tickets"})
+    assert loaded.quality["tickets"].unparseable["resolution_duration"] == 1
+    # Ticket 1 is resolved 3 h after creation, from its exported duration.
+    assert loaded.frames["tickets"]["resolved_at"].iloc[0] == pd.Timestamp("2025-02-03 12:00")

@@ -267,19 +267,21 @@ def test_usecols_reads_only_those_columns(tmp_path: Path) -> None:
 
 
 def test_report_reads_each_export_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The data-quality footer (validate) reuses the frames the report read instead of reading again.
+    # The data-quality footer is made from the problems found while the report's tables were
+    # cleaned: nothing is read a second time.
     from typer.testing import CliRunner
 
     from crm_metrics.cli.app import app
+    from crm_metrics.io import read_source
 
     reads: list[str] = []
-    real = load._read_table
+    real = read_source.read_table
 
     def counting(path: Path, *args: object, **kwargs: object) -> pd.DataFrame:
         reads.append(path.name)
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(load, "_read_table", counting)
+    monkeypatch.setattr(read_source, "read_table", counting)
     config = ROOT.parent / "sample_data" / "sample-config.yaml"
     result = CliRunner().invoke(app, ["report", "--config", str(config), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -287,8 +289,8 @@ def test_report_reads_each_export_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_report_parses_the_amounts_and_dates_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # normalise and the data-quality footer both parse the amounts and dates of the same read
-    # columns; the report does it once per column (load.shared_work).
+    # One pipeline: the cells are parsed while cleaning, and the checks behind the footer and
+    # --strict read the parsed columns instead of parsing the raw ones again.
     from typer.testing import CliRunner
 
     from crm_metrics.clean import normalise
@@ -310,30 +312,11 @@ def test_report_parses_the_amounts_and_dates_once(monkeypatch: pytest.MonkeyPatc
     config = ROOT.parent / "sample_data" / "sample-config.yaml"
     runner = CliRunner()
     # close_rate needs only deals: one amount column and two date columns (created, closed).
-    result = runner.invoke(app, ["report", "--config", str(config), "--format", "json", "--metrics", "close_rate"])
-    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["report", "--config", str(config), "--format", "json", "--metrics", "close_rate",
+                                 "--strict"])
+    assert result.exit_code == 4, result.output  # the sample's deals have problems: they were checked
     deals = len(load.read_table(ROOT.parent / "sample_data" / "deals.csv"))
     assert sorted(calls) == [f"amounts of {deals}", f"dates of {deals}", f"dates of {deals}"]
-
-
-def test_shared_work_is_done_once_per_read_column() -> None:
-    column = pd.Series(["D1", "D2", "D1"], dtype="str")
-    first, second = pd.DataFrame({"id": column}), pd.DataFrame({"deal_id": column}, index=[0, 1, 2])
-    done: list[str] = []
-
-    def work(frame: pd.DataFrame, name: str) -> int:
-        return load.shared_work("count", frame[name], lambda: done.append(name) or len(frame))
-
-    with load.shared_reads():
-        assert work(first, "id") == work(second, "deal_id") == 3
-        assert done == ["id"]  # the same Arrow data in two frames: worked out once
-        other = pd.DataFrame({"id": column.str.strip()})
-        work(other, "id")
-        assert done == ["id", "id"]  # a new column (stripped) is new work
-    done.clear()
-    work(first, "id")
-    work(first, "id")
-    assert done == ["id", "id"]  # outside a report nothing is kept
 
 
 def test_a_column_that_never_repeats_is_read_as_text_not_a_dictionary(tmp_path: Path) -> None:

@@ -15,10 +15,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from crm_metrics.checks import SourceCheck, check_source
+from crm_metrics.checks import SourceCheck, check_frame
 from crm_metrics.cli.app import app
 from crm_metrics.config.model import Config, parse_config
-from crm_metrics.schema import TABLES
 
 TODAY = date(2026, 1, 15)
 DEAL_HEADERS = ["Deal ID", "Account", "Stage", "Amount", "Created Date", "Close Date"]
@@ -39,14 +38,10 @@ def _config(**keys: Any) -> Config:
 def _check(table: str, headers: list[str], rows: list[list[str]], config: Config | None = None,
            columns: dict[str, str] | None = None) -> SourceCheck:
     raw = pd.DataFrame(rows, columns=headers, dtype="string").replace("", None)
-    raw["_file"] = "x.csv"
-    raw["_row"] = range(2, len(raw) + 2)
-    check = SourceCheck(table, ["x.csv"])
     explicit = columns if columns is not None else (
         {"account_name": "Account", "closed_at": "Close Date", "created_at": "Created Date"} if table == "deals"
         else {"ticket_id": "ID", "resolved_at": "Solved at"})
-    check_source(check, TABLES[table], raw, explicit, config or _config(), TODAY)
-    return check
+    return check_frame(table, raw, config or _config(), TODAY, explicit)
 
 
 def _deals(change: dict[tuple[int, int], str] | None = None, extra: list[list[str]] | None = None,
@@ -267,8 +262,6 @@ def test_a_desks_score_words_are_values_not_unparseable() -> None:
     assert [p for p in check.problems if p.check == "unparseable"] == []
     # A real typo in that column still is one: "good" maps to a score, "goood" does not.
     raw = pd.DataFrame({"ID": ["1", "2"], "Created at": ["2025-01-06 09:00"] * 2,
-                        "Solved at": ["2025-01-06 13:00"] * 2, "Satisfaction Score": ["good", "goood"],
-                        "_file": "x.csv", "_row": [2, 3]})
-    typo = SourceCheck("tickets", ["x.csv"])
-    check_source(typo, TABLES["tickets"], raw, {}, _config(), TODAY, preset="zendesk")
+                        "Solved at": ["2025-01-06 13:00"] * 2, "Satisfaction Score": ["good", "goood"]})
+    typo = check_frame("tickets", raw, _config(), TODAY, {}, preset="zendesk")
     assert [(p.check, p.count, p.examples) for p in typo.problems] == [("unparseable", 1, [("x.csv", 3, "goood")])]

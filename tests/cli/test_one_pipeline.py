@@ -1,0 +1,122 @@
+"""`validate`, the report's data-problem footer and `--strict` read the same cleaned tables as the
+metrics: each file cleaned with its own vocabulary, then the files combined (issue "One pipeline,
+one truth")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crm_metrics.cli.app import app
+from tests.clean.test_categories import EXPORT_FILES
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORTS = ROOT / "tests" / "fixtures" / "exports"
+RANGE = ["--period", "quarter", "--from", "2015-01-01", "--to", "2026-06-30"]
+runner = CliRunner()
+
+
+def _json(args: list[str]) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = runner.invoke(app, args)
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.strip() else {})
+
+
+def _init(export: Path, config: Path) -> None:
+    made = runner.invoke(app, ["init", str(export), "-o", str(config)])
+    assert made.exit_code == 0, made.output
+
+
+def test_pipedrive_lost_deals_are_dated_from_lost_time_in_validate_too(tmp_path: Path) -> None:
+    # pipedrive_deals.csv: deals 3 and 6 are lost, with "Deal - Won time" blank and "Deal - Lost
+    # time" filled; the preset's coalesce dates them from Lost time. The report counts them closed
+    # (close_rate uses them), so validate must not call them "won or lost deals without a close date".
+    config = tmp_path / "c.yaml"
+    _init(EXPORTS / "pipedrive_deals.csv", config)
+    code, checked = _json(["validate", "--config", str(config), "--format", "json"])
+    assert code == 0, checked
+    [source] = checked["sources"]
+    assert source["problems"] == []
+    # Only deal 4 (open) has no close date once Won time and Lost time are read together.
+    assert source["blanks"]["closed_at"] == 1
+    strict = runner.invoke(app, ["report", "--config", str(config), *RANGE, "--strict", "-f", "json"])
+    assert strict.exit_code == 0, strict.output
+    report = json.loads(strict.stdout)
+    assert not any("data problems" in n for n in report["notices"])
+    # The report dates the lost deals from Lost time: deals 1, 2 and 5 won (closed 2025-02-10,
+    # 03-01, 03-20), deals 3 and 6 lost (03-15, 02-20), all in 2025-Q1: close rate 3 / (3 + 2) = 0.6.
+    assert report["metrics"][[m["id"] for m in report["metrics"]].index("close_rate")]["values"]["2025-Q1"] == 0.6
+    assert "won or lost deals without a close date" not in report["data_quality"]["deals"]["left_out"]
+
+
+ZENDESK = """ID,Subject,Status,Created at,Solved at,Satisfaction Score
+1,Help 1,Solved,2025-01-06 09:00,2025-01-06 13:00,good
+2,Help 2,Solved,2025-01-07 10:00,2025-01-08 10:00,bad
+3,Help 3,Solved,2025-02-03 08:00,2025-02-03 10:00,good
+4,Help 4,Open,2025-02-10 12:00,,unoffered
+"""
+HUBSPOT = """Ticket ID,Ticket name,Ticket status,Create date,Close date
+101,Help 101,Closed,2025-01-08 09:00,2025-01-08 13:00
+102,Help 102,New,2025-02-11 10:00,
+"""
+
+
+@pytest.mark.parametrize("order", [["zendesk.csv", "hubspot.csv"], ["hubspot.csv", "zendesk.csv"]])
+def test_two_desks_in_one_source_each_read_with_their_own_words(tmp_path: Path, order: list[str]) -> None:
+    (tmp_path / "zendesk.csv").write_text(ZENDESK)
+    (tmp_path / "hubspot.csv").write_text(HUBSPOT)
+    config = tmp_path / "c.yaml"
+    paths = ", ".join(f'"{name}"' for name in order)
+    config.write_text(f"metrics: [csat_pct]\nsources:\n  tickets:\n    path: [{paths}]\n")
+    code, checked = _json(["validate", "--config", str(config), "--format", "json"])
+    # Detection maps each file alone: Zendesk's "Created at" and HubSpot's "Create date" are the
+    # created_at of their own file, not two candidates for one column.
+    assert code == 0, checked
+    assert checked["sources"][0]["rows"] == 6
+    code, report = _json(["report", "--config", str(config), "--period", "quarter", "--from", "2025-01-01",
+                          "--to", "2025-03-31", "-f", "json", "--strict"])
+    assert code == 0, report
+    [csat] = [m for m in report["metrics"] if m["id"] == "csat_pct"]
+    # Zendesk's words through its own value map: good -> 5, bad -> 1, unoffered -> no rating.
+    # Ratings in Q1 2025: 5 (ticket 1), 1 (ticket 2), 5 (ticket 3); 4-5 of them: 2 of 3 = 0.667.
+    # HubSpot's tickets carry no score and count in neither.
+    assert csat["values"]["2025-Q1"] == pytest.approx(2 / 3)
+
+
+def _problem_counts(checked: dict, table: str) -> str:  # type: ignore[type-arg]
+    return "; ".join(f"{p['count']:,} {p['message']}" for s in checked["sources"] if s["table"] == table
+                     for p in s["problems"])
+
+
+CONFIGS = [*EXPORT_FILES, ROOT / "sample_data" / "sample-config.yaml"]
+
+
+@pytest.mark.parametrize("source", CONFIGS, ids=lambda p: p.name)
+def test_validate_footer_and_strict_agree(source: Path, tmp_path: Path) -> None:
+    if source.suffix == ".yaml":
+        config = source
+    else:
+        config = tmp_path / "c.yaml"
+        made = runner.invoke(app, ["init", str(source), "-o", str(config)])
+        if made.exit_code != 0:
+            pytest.skip(f"init does not take {source.name}")
+    validate = runner.invoke(app, ["validate", "--config", str(config), "--format", "json"])
+    assert validate.exit_code in (0, 4), validate.output
+    checked = json.loads(validate.stdout)
+    code, report = _json(["report", "--config", str(config), *RANGE, "-f", "json"])
+    strict = runner.invoke(app, ["report", "--config", str(config), *RANGE, "--strict", "-f", "json"])
+    if code == 2:  # the config itself is refused (salesforce_eu_semicolon.csv needs fx rates): both stop
+        assert strict.exit_code == 2, strict.output
+        return
+    assert code == 0, report
+    read = set(report["data_quality"])
+    for table in read:
+        line = _problem_counts(checked, table)
+        footer = [n for n in report["notices"] if n.startswith(f"data problems in {table} ")]
+        assert footer == ([f"data problems in {table} (crm-metrics validate): {line}"] if line else [])
+    problems = [p for s in checked["sources"] if s["table"] in read for p in s["problems"]]
+    assert strict.exit_code == (4 if problems else 0), strict.output
+    for p in problems:
+        assert f"crm-metrics: {p['table']}: {p['count']:,} {p['message']}" in strict.stderr
