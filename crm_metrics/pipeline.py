@@ -24,7 +24,7 @@ from crm_metrics.mapping.columns import ColumnMap, select_columns
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
-from crm_metrics.metrics.spec import tables_needed
+from crm_metrics.metrics.spec import columns_needed, tables_needed
 from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, Period, PeriodKind
 from crm_metrics.progress import loading
@@ -80,7 +80,9 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
-    loaded = load_tables(config, tables_needed(metrics), today=options.today)
+    # Only the columns the selected metrics read (metrics/spec.py): a wide export is read for a few.
+    fields = columns_needed(metrics, by=options.by)
+    loaded = load_tables(config, tables_needed(metrics), fields, today=options.today)
     return Prepared(config, options, metrics, calendar, periods, loaded)
 
 
