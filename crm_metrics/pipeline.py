@@ -17,14 +17,14 @@ from crm_metrics.clean.categoricals import concat_rows
 from crm_metrics.clean.normalise import clean_file, finish, needed_to_clean, repeated_ids
 from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config, SourceConfig
-from crm_metrics.errors import ConfigError, InputError
+from crm_metrics.errors import ConfigError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
 from crm_metrics.mapping.columns import ColumnMap, select_columns
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
-from crm_metrics.metrics.spec import columns_needed, tables_needed
+from crm_metrics.metrics.spec import tables_needed
 from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, Period, PeriodKind
 from crm_metrics.progress import loading
@@ -65,13 +65,33 @@ class Prepared:
     loaded: LoadedTables
 
 
-def run(config: Config, options: RunOptions | None = None) -> Report:
-    return compute(prepare(config, options))
+def check_options(options: RunOptions) -> None:
+    """Raise ConfigError (one line, naming the command-line option) for options no report can have:
+    unknown metric ids, an empty metric list, --by on no known field, --top without --by or below
+    1, an unknown --compare. Called by prepare, and by the CLI before it reads any export."""
+    if options.metrics == ():
+        raise ConfigError("--metrics: no metric id; give some, e.g. --metrics close_rate,cac "
+                          "(list: crm-metrics metrics)")
+    for metric_id in options.metrics or ():
+        get_metric(metric_id)
+    if options.by is not None:
+        from crm_metrics.metrics.breakdown import check_field
+
+        check_field(options.by)
+    elif options.top is not None:
+        raise ConfigError("--top needs --by FIELD")
+    if options.top is not None and options.top < 1:
+        raise ConfigError(f"--top {options.top}: keep at least 1 group")
+    if options.compare is not None:
+        from crm_metrics.metrics.compare import check_compare
+
+        check_compare(options.compare)
 
 
 def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
     """Check the run's options against the config and read and clean the tables its metrics need."""
     options = options or RunOptions()
+    check_options(options)
     if not config.sources.items():
         # Otherwise every metric is "n/a, needs deals" with exit 0: an empty or unfinished config
         # would look like a working report.
@@ -80,9 +100,10 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
-    # Only the columns the selected metrics read (metrics/spec.py): a wide export is read for a few.
-    fields = columns_needed(metrics, by=options.by)
-    loaded = load_tables(config, tables_needed(metrics), fields, today=options.today)
+    # Every mapped column of the tables the metrics need, not only the columns they read
+    # (metrics/spec.columns_needed): the footer and --strict must find what `validate` finds in
+    # those tables, and its checks (unparseable cells, exact copies) look at every mapped column.
+    loaded = load_tables(config, tables_needed(metrics), today=options.today)
     return Prepared(config, options, metrics, calendar, periods, loaded)
 
 
@@ -317,5 +338,4 @@ def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:
     return MetricResult(metric, {p.label: by_ordinal[p.ordinal] for p in context.periods})
 
 
-__all__ = ["InputError", "Prepared", "RunOptions", "compute", "compute_metric", "prepare", "run", "select_periods",
-           "tables_needed"]
+__all__ = ["Prepared", "RunOptions", "check_options", "compute", "compute_metric", "prepare", "select_periods"]

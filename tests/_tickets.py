@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from crm_metrics.api import report as run
 from crm_metrics.config.model import parse_config
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from crm_metrics.report import Report
 
 

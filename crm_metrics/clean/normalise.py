@@ -156,8 +156,10 @@ def clean_file(
         if column in raw.columns and name not in columns and "created_at" in columns:
             after = _durations(raw[column], duration.unit)
             columns[name] = columns["created_at"] + after  # type: ignore[operator]
-            bad_count = int((after.isna() & raw[column].notna().to_numpy()).sum())
-            quality.unparseable[name] = quality.unparseable.get(name, 0) + bad_count
+            bad = (after.isna() & raw[column].notna()).to_numpy(dtype=bool)
+            quality.unparseable[name] = quality.unparseable.get(name, 0) + int(bad.sum())
+            # Recorded as a problem too, so validate, the footer and --strict count the same cells.
+            check.add("unparseable", bad, f"unparseable {name}", rows, column)
     frame = pd.DataFrame(columns, index=index, copy=False)  # the parsed columns are new already
     if table == "deals" and "stage" in frame.columns:
         frame["outcome"] = _outcomes(frame, config, vocabulary)

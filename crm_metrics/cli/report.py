@@ -50,7 +50,7 @@ def report(
 ) -> None:
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
-        from crm_metrics.metrics.registry import all_metrics, get_metric
+        from crm_metrics.metrics.registry import all_metrics
         from crm_metrics.periods import PeriodKind
         from crm_metrics.render import BINARY_FORMATS, FORMATS
         from crm_metrics.render.output import SUFFIX_FORMATS, check_output_path, infer_format
@@ -82,19 +82,12 @@ def report(
                               "(list: crm-metrics metrics)")
         if metric_ids == ("all",):
             metric_ids = tuple(m.id for m in all_metrics())
-        for metric_id in metric_ids or ():
-            get_metric(metric_id)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
-        if by is not None:
-            from crm_metrics.metrics.breakdown import check_field
+        from crm_metrics.pipeline import RunOptions, check_options
 
-            check_field(by)
-        elif top is not None:
-            raise ConfigError("--top needs --by FIELD")
-        if compare is not None:
-            from crm_metrics.metrics.compare import check_compare
-
-            check_compare(compare)
+        options = RunOptions(period=kind, date_from=options_from, date_to=options_to, metrics=metric_ids, by=by,
+                             top=top, compare=compare)
+        check_options(options)  # before any export is read: a typo fails at once
         cfg = load_config_or_sample(config, quiet=quiet)
 
         from crm_metrics import api
@@ -106,12 +99,9 @@ def report(
             check_path(history_file)
 
         from crm_metrics.metrics.targets import missed_latest
-        from crm_metrics.pipeline import RunOptions
 
         try:
-            result = api.report(cfg, RunOptions(period=kind, date_from=options_from, date_to=options_to,
-                                                metrics=metric_ids, by=by, top=top, compare=compare),
-                                strict=strict)
+            result = api.report(cfg, options, strict=strict)
         except DataProblemsError as stopped:
             if verbose:
                 _columns_read(stopped.quality)

@@ -266,10 +266,12 @@ class Config(_Strict):
 _EXPORT_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a config file; every problem is in the ConfigError's `problems`."""
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file (a path or its text form); every problem is in the
+    ConfigError's `problems`."""
     import yaml
 
+    path = Path(path)
     if path.suffix.lower() in _EXPORT_SUFFIXES and path.is_file():
         # A new user's first guess is `report --config export.csv`; YAML would read it as one string.
         raise ConfigError(f"{path}: is an export, not a config; run `crm-metrics init {path}` to write a "

@@ -44,7 +44,7 @@ def quality_lines(report: Report) -> list[str]:
     for name, q in report.quality.items():
         parts = [f"{q.rows:,} rows read"]
         if q.duplicates_dropped:
-            parts.append(f"{q.duplicates_dropped:,} duplicates dropped")
+            parts.append(f"{q.duplicates_dropped:,} duplicate{'' if q.duplicates_dropped == 1 else 's'} dropped")
         parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
         parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
         lines.append(f"Data quality, {name}: " + "; ".join(parts))

@@ -140,3 +140,27 @@ def test_strict_with_verbose_still_says_which_columns_were_read(config_path: Pat
     assert lines[-2:] == [f"crm-metrics: deals: {STAGE_PROBLEM}",
                           "crm-metrics: error: --strict: data problems found, no metrics printed; "
                           "run `crm-metrics validate` for the rows"]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (RunOptions(by="nope"), "--by 'nope': not a field of any table"),
+    (RunOptions(compare="weekly"), "--compare 'weekly'"),
+    (RunOptions(top=3), "--top needs --by FIELD"),
+    (RunOptions(by="owner", top=0), "--top 0: keep at least 1 group"),
+    (RunOptions(metrics=()), "--metrics: no metric id"),
+    (RunOptions(metrics=("close_rat",)), "unknown metric 'close_rat': did you mean 'close_rate'?"),
+])
+def test_api_report_refuses_options_the_command_refuses(config_path: Path, options: RunOptions,
+                                                         message: str) -> None:
+    # The checks live in pipeline.check_options, which prepare runs: Python callers get the same
+    # one-line ConfigError as the command line, not a report "split by nope" with no groups.
+    from crm_metrics.errors import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        api.report(load_config(config_path), options)
+    assert message in str(raised.value)
+
+
+def test_load_config_takes_a_path_as_text(config_path: Path) -> None:
+    # The README's "From Python" example passes a string.
+    assert load_config(str(config_path)).origin == load_config(config_path).origin

@@ -99,7 +99,7 @@ def test_table_output_is_plain_when_not_a_terminal(config: Path) -> None:
     assert "Close rate" in out
     assert "n/a [1]" in out
     assert "[1] no acquisition spend recorded" in out
-    assert "Data quality, deals: 5 rows read; 1 duplicates dropped" in out
+    assert "Data quality, deals: 5 rows read; 1 duplicate dropped" in out
 
 
 def test_flags_override_the_config(config: Path) -> None:

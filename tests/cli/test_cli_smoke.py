@@ -96,8 +96,9 @@ def test_a_terminal_narrower_than_the_table_loses_no_number(monkeypatch: pytest.
     # are shown whole, and the note says how many are hidden.
     import re
 
+    from crm_metrics.api import report as run
     from crm_metrics.periods import PeriodKind
-    from crm_metrics.pipeline import RunOptions, run
+    from crm_metrics.pipeline import RunOptions
     from crm_metrics.render.table import render_table
     from crm_metrics.samples import sample_config
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from crm_metrics.api import report as run
 from crm_metrics.config.model import load_config
 from crm_metrics.errors import ConfigError, ExitCode, InputError
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from tests.fixtures.build import write_csv
 
 

@@ -120,3 +120,40 @@ def test_validate_footer_and_strict_agree(source: Path, tmp_path: Path) -> None:
     assert strict.exit_code == (4 if problems else 0), strict.output
     for p in problems:
         assert f"crm-metrics: {p['table']}: {p['count']:,} {p['message']}" in strict.stderr
+
+
+@pytest.mark.parametrize("metrics", ["tickets_created", "close_rate", "cac", "close_rate,csat_pct"])
+def test_a_report_of_some_metrics_checks_what_validate_checks(metrics: str) -> None:
+    # A report of fewer metrics reads the same mapped columns of the tables it needs, so its footer
+    # and --strict find what validate finds there (reading only the metrics' columns did not: the
+    # sample's "tickets resolved before they were created" vanished from --metrics tickets_created).
+    config = ROOT / "sample_data" / "sample-config.yaml"
+    checked = json.loads(runner.invoke(app, ["validate", "--config", str(config), "--format", "json"]).stdout)
+    code, report = _json(["report", "--config", str(config), *RANGE, "--metrics", metrics, "-f", "json"])
+    assert code == 0, report
+    for table in report["data_quality"]:
+        line = _problem_counts(checked, table)
+        footer = [n for n in report["notices"] if n.startswith(f"data problems in {table} ")]
+        assert footer == ([f"data problems in {table} (crm-metrics validate): {line}"] if line else [])
+    strict = runner.invoke(app, ["report", "--config", str(config), *RANGE, "--metrics", metrics, "--strict"])
+    problems = [p for s in checked["sources"] if s["table"] in report["data_quality"] for p in s["problems"]]
+    assert strict.exit_code == (4 if problems else 0), strict.output
+
+
+def test_an_unreadable_preset_duration_is_a_validate_problem(tmp_path: Path) -> None:
+    # Freshdesk's "First response time (in hrs)" is an H:MM:SS duration after creation (the preset's
+    # durations); "soon" in ticket 2 cannot be read. The footer counted it; validate and --strict
+    # must count the same cell.
+    lines = (EXPORTS / "freshdesk_tickets.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].rsplit(",", 1)[0] + ",soon"
+    export = tmp_path / "freshdesk.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    _init(export, config)
+    code, checked = _json(["validate", "--config", str(config), "--format", "json"])
+    assert code == 4
+    [problem] = [p for s in checked["sources"] for p in s["problems"] if p["check"] == "unparseable"]
+    assert (problem["count"], problem["message"]) == (1, "unparseable first_response_at")
+    assert problem["examples"] == [[str(export), 3, "soon"]]
+    strict = runner.invoke(app, ["report", "--config", str(config), *RANGE, "--strict"])
+    assert strict.exit_code == 4

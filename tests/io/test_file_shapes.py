@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from crm_metrics.api import report as run
 from crm_metrics.config.model import parse_config
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.io.files import read_table
 from crm_metrics.io.sniff import count_footer, detect_delimiter, detect_encoding, find_header
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 
 EXPORTS = Path(__file__).parents[1] / "fixtures" / "exports"
 Q1 = "2025-Q1"

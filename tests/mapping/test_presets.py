@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from crm_metrics.api import report as run
 from crm_metrics.config.model import parse_config
 from crm_metrics.errors import ConfigError
 from crm_metrics.mapping.presets import get_preset, preset_names
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 
 EXPORTS = Path(__file__).parents[1] / "fixtures" / "exports"
 Q1 = "2025-Q1"

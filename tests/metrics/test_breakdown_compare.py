@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from crm_metrics.api import report as run
 from crm_metrics.cli.app import app
 from crm_metrics.metrics.compare import Direction
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from crm_metrics.render.machine import render_csv
 from crm_metrics.render.table import render_table, sparkline
 from tests.extra_fixtures import TODAY, make_config

@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from crm_metrics.api import report as run
 from crm_metrics.cli.app import app
 from crm_metrics.metrics.ledger import customer_ledger, group_values
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from crm_metrics.report import Report
 from tests.fixtures.build import deal, make_config
 

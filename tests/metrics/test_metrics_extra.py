@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from crm_metrics.api import report as run
 from crm_metrics.config.model import Config, load_config
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from tests.extra_fixtures import TODAY, make_config
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crm_metrics.api import report as run
 from crm_metrics.config.model import parse_config
 from crm_metrics.errors import CrmMetricsError
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from crm_metrics.report import Report
 
 HEADER = ["Deal ID", "Stage", "Amount", "Created Date", "Close Date"]

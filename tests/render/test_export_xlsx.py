@@ -48,7 +48,7 @@ def test_notes_sit_below_the_table(tmp_path: Path) -> None:
     sheet = _book(tmp_path)["Report"]
     notes = [sheet.cell(row, 1).value for row in range(7, sheet.max_row + 1)]
     assert f"[1] {FORMULA_NOTE}" in notes
-    assert any(str(n).startswith("Data quality, deals: 10 rows read; 1 duplicates dropped") for n in notes)
+    assert any(str(n).startswith("Data quality, deals: 10 rows read; 1 duplicate dropped") for n in notes)
 
 
 def test_data_sheet_is_long_form_and_neutralises_export_text(tmp_path: Path) -> None:
