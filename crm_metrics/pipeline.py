@@ -98,7 +98,7 @@ def compute(prepared: Prepared) -> Report:
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
         config_origin=config.origin, generated_on=options.today, by=options.by, compare=options.compare,
         targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
-        support_hours=_support_hours(config, metrics),
+        support_hours=_support_hours(config, metrics), sample_data=config.sample_data,
     )
 
 

@@ -73,6 +73,8 @@ class Report:
     # How support times were counted, for the caption: "calendar hours" or "business hours (...)";
     # None when the report has no support time metric.
     support_hours: str | None = None
+    # Made from the bundled sample data (samples.sample_config): every format says so.
+    sample_data: bool = False
 
     @property
     def labels(self) -> list[str]:

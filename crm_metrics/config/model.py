@@ -208,6 +208,8 @@ class Config(_Strict):
     # Not YAML keys: where the config came from, for relative paths and messages.
     base_dir: Path = Field(default=Path("."), exclude=True)
     origin: str = Field(default="<built-in>", exclude=True)
+    # True only for samples.sample_config(): the report says it shows sample data, not the user's.
+    sample_data: bool = Field(default=False, exclude=True)
 
     @field_validator("timezone")
     @classmethod

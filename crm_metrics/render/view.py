@@ -23,6 +23,11 @@ from crm_metrics.report import MetricResult, Report
 NOT_COMPUTABLE = "not computable"
 # Same word as metrics.breakdown.OTHER_GROUP; not imported, because that module needs pandas.
 OTHER_GROUP = "other"
+# What a report made from the bundled sample data says in its title and caption, so no format can be
+# published as the user's numbers (../shared/metrics.md section 5).
+SAMPLE_TITLE = "SAMPLE DATA"
+SAMPLE_CAPTION = ("sample data bundled with crm-metrics, not your CRM's: run `crm-metrics init EXPORT...` "
+                  "for a config that reads your exports")
 COMPARED_WITH = {"previous": "the previous period", "year": "the same period a year earlier"}
 
 
@@ -163,6 +168,7 @@ class View:
     by: str | None = None
     compare: str | None = None
     hidden: list[str] | None = None  # periods left out by latest(), oldest first
+    sample_data: bool = False  # made from the bundled sample data; title and caption say so
 
     @property
     def rows(self) -> list[RowView]:
@@ -237,6 +243,7 @@ def build_view(report: Report) -> View:
         data=long_rows(report),
         by=report.by,
         compare=report.compare,
+        sample_data=report.sample_data,
     )
 
 
@@ -245,12 +252,18 @@ def title(report: Report) -> str:
     labels = report.labels
     span = "no periods" if not labels else labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
     split = f", split by {report.by}" if report.by else ""
-    return f"CRM metrics by {report.period.value}, {span}{split}"
+    sample = f"{SAMPLE_TITLE}: " if report.sample_data else ""
+    return f"{sample}CRM metrics by {report.period.value}, {span}{split}"
 
 
 def caption(report: Report) -> str:
     """One sentence on what the numbers cover: periods, currency, hours, files, how columns were
-    found and what changes are measured against."""
+    found and what changes are measured against; first, when it is so, that this is sample data."""
+    sample = f"{SAMPLE_CAPTION}; " if report.sample_data else ""
+    return sample + _coverage(report)
+
+
+def _coverage(report: Report) -> str:
     compared = f"; changes against {COMPARED_WITH.get(report.compare, report.compare)}" if report.compare else ""
     hours = f"; support times in {report.support_hours}" if report.support_hours else ""
     if not report.periods:
