@@ -126,7 +126,9 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
             raws.append(raw)
         check = SourceCheck(name, [str(p) for p in paths])
         combined = concat_rows(raws)
-        check_source(check, TABLES[name], combined, source.columns, config, today, preset=source.preset)
+        # init's unconfirmed guesses are read like columns: validate checks what the report reads.
+        explicit = {**source.guessed_columns, **source.columns}
+        check_source(check, TABLES[name], combined, explicit, config, today, preset=source.preset)
         checks.append(check)
     return Validation(checks)
 

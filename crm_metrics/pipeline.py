@@ -18,7 +18,7 @@ from crm_metrics.config.model import Config
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
-from crm_metrics.mapping.columns import select_columns
+from crm_metrics.mapping.columns import GUESSED, select_columns
 from crm_metrics.mapping.presets import vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
@@ -183,7 +183,9 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
             frames[name] = normalise(name, combined, config, table_quality, vocabulary)
         table_quality.columns = dict(column_map.fields)
         table_quality.mapping = column_map.describe()
-        table_quality.mapped_by = _mapped_by(source.preset, source.columns, column_map.how, column_map.preset)
+        table_quality.mapped_by = _mapped_by(source.preset, {**source.guessed_columns, **source.columns},
+                                             column_map.how, column_map.preset)
+        table_quality.guessed = column_map.guessed
         table_quality.leave_out("title, blank or totals rows around the table", skipped)
         quality[name] = table_quality
     return LoadedTables(frames, quality)
@@ -191,7 +193,7 @@ def load_tables(config: Config, wanted: set[str]) -> LoadedTables:
 
 def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:
     """How a table's columns were found, for the caption: the user should know when it was a guess."""
-    if columns and all(way == "map" for way in how.values()):
+    if columns and all(way in ("map", GUESSED) for way in how.values()):
         return "config map" + (f" (words of preset {preset})" if preset else "")
     if preset:
         return f"preset {preset}" + (" and config map" if columns else "")

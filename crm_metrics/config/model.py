@@ -34,7 +34,20 @@ class SourceConfig(_Strict):
     sheet: str | int | None = None
     preset: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+    # What `init` guessed (from values or loose names), same shape as `columns` and read the same
+    # way; every report marks these until the user confirms them by moving them under `columns:`.
+    guessed_columns: dict[str, str] = Field(default_factory=dict)
     dayfirst: bool | None = None  # None: decided per column from the values
+
+    @model_validator(mode="after")
+    def _confirmed_or_guessed(self) -> SourceConfig:
+        both = sorted(set(self.columns) & set(self.guessed_columns))
+        if both:
+            # Moving a guess under columns: confirms it; keeping both would leave the mark on a
+            # confirmed field, or read two headers for one field.
+            raise ValueError(f"{', '.join(both)} in both columns and guessed_columns: keep it under columns "
+                             "(confirmed) and delete it from guessed_columns")
+        return self
 
     @field_validator("path")
     @classmethod

@@ -230,7 +230,7 @@ def build_view(report: Report) -> View:
         footnotes=[Footnote(n, text) for text, n in numbers.items()],
         targets=[f"{m.label} {m.target}" for m in metrics if m.target],
         not_split=f"Not split by {report.by}: {', '.join(not_split)}" if report.by and not_split else None,
-        notices=list(report.notices),
+        notices=guess_notices(report) + list(report.notices),
         quality=quality_lines(report),
         detected=[f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items())
                   # Found by matching headers, not named by the user: say what was read so a wrong
@@ -273,9 +273,28 @@ def _coverage(report: Report) -> str:
     noun = report.period.value if count == 1 else f"{report.period.value}s"
     fiscal = "" if report.fiscal_year_start == 1 else f", fiscal year from month {report.fiscal_year_start}"
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
-    mapped = "".join(f"; {name} columns by {q.mapped_by}" for name, q in report.quality.items() if q.mapped_by)
+    mapped = "".join(f"; {name} columns by {q.mapped_by}{_unconfirmed(q.guessed)}"
+                     for name, q in report.quality.items() if q.mapped_by)
     return (f"{count} {noun}, {first.start} to {last.end}{fiscal}; amounts in {report.currency}{hours}; "
             f"data: {files or 'none'}{mapped}{compared}")
+
+
+def guess_notices(report: Report) -> list[str]:
+    """One line per field read from a source's guessed_columns: (init guessed it from the values),
+    e.g. "deals: created_at guessed from 'won_date': confirm it under sources.deals.columns"."""
+    lines = []
+    for name, quality in report.quality.items():
+        for field, header in quality.guessed.items():
+            what = f"guessed as {header[1:]!r} on every row" if header.startswith("=") else f"guessed from {header!r}"
+            lines.append(f"{name}: {field} {what}: confirm it by moving it from sources.{name}.guessed_columns "
+                         f"to sources.{name}.columns")
+    return lines
+
+
+def _unconfirmed(guessed: dict[str, str]) -> str:
+    if not guessed:
+        return ""
+    return f" with {len(guessed)} unconfirmed {'guess' if len(guessed) == 1 else 'guesses'} ({', '.join(guessed)})"
 
 
 def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) -> MetricView:
