@@ -169,6 +169,11 @@ def check_source(check: SourceCheck, schema: TableSchema, raw: pd.DataFrame, exp
     if check.table == "tickets" and {"created_at", "resolved_at"} <= set(parsed):
         check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"], frame,
                   "resolved_at", "tickets resolved before they were created")
+    cleaned = frame.copy(deep=False)
+    for name, values in parsed.items():
+        cleaned[name] = values
+    source = getattr(config.sources, check.table)
+    implausible_distributions(check, cleaned, set(source.guessed_columns) if source is not None else set())
 
 
 def _parse_columns(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame,
@@ -346,3 +351,73 @@ def _show(value: object) -> str:
         return ""
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# Distributions that cannot be right: each cell parses, yet the column as a whole says it was
+# mapped wrong (issue "No plausible wrong number", kind 9). A table needs more rows than this before
+# one stage on all of them is suspicious: a small team's month can close only won deals.
+CONSTANT_STAGE_MIN_ROWS = 20
+YEAR = pd.Timedelta(days=365)
+
+
+def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, guessed: set[str]) -> None:
+    """Add to `check` the problems no single cell shows: two date fields equal on every row, support
+    times over a year, one stage across a whole deals export (or a stage only guessed for all).
+
+    `cleaned` has the table's canonical fields as the report reads them (dates as datetime64,
+    stage as its text, "Won" for a `=Won` constant) plus `_file` and `_row` for the examples;
+    `guessed` names the fields read from the source's `guessed_columns:`. The entry point for
+    validate.check_source, and for any later code that checks the cleaned tables."""
+    _identical_dates(check, cleaned)
+    if check.table == "tickets":
+        _year_long_times(check, cleaned)
+    if check.table == "deals" and "stage" in cleaned.columns:
+        _constant_stage(check, cleaned, "stage" in guessed)
+
+
+def _identical_dates(check: SourceCheck, cleaned: pd.DataFrame) -> None:
+    """Two date fields equal on every row that has both (at least two rows): most likely one
+    export column read for both, which makes every duration between them 0."""
+    schema = TABLES[check.table]
+    fields = [f for f in schema.fields if f in cleaned.columns and schema.kind(f) is FieldKind.DATE]
+    for i, first in enumerate(fields):
+        for second in fields[i + 1:]:
+            a, b = cleaned[first], cleaned[second]
+            both = (a.notna() & b.notna()).to_numpy(dtype=bool)
+            if both.sum() >= 2 and bool((a[both] == b[both]).all()):
+                check.add("identical_dates", both, cleaned, second,
+                          f"rows whose {second} equals their {first}, on every row with both (one column read twice?)")
+
+
+def _year_long_times(check: SourceCheck, cleaned: pd.DataFrame) -> None:
+    """Resolutions and first responses more than a year after the ticket was created: no help desk
+    works so, a created_at read from another date (Kaggle's "Date of Purchase") does."""
+    if "created_at" not in cleaned.columns:
+        return
+    words = {"resolved_at": "resolved", "first_response_at": "first answered"}
+    for name, word in words.items():
+        if name in cleaned.columns:
+            late = ((cleaned[name] - cleaned["created_at"]) > YEAR).fillna(False)
+            check.add(f"year_long_{name}", late, cleaned, name,
+                      f"tickets {word} more than a year after they were created (is created_at the right column?)")
+
+
+def _constant_stage(check: SourceCheck, cleaned: pd.DataFrame, guessed: bool) -> None:
+    """A stage init guessed for every row, or one stage on every row of a big export: the close
+    rate is then 0 or 100 % by construction, not by the data."""
+    stages = cleaned["stage"]
+    rows = np.ones(len(cleaned), dtype=bool)
+    if guessed:
+        shown = str(stages.iloc[0]) if len(stages) else ""
+        check.add("constant_stage", rows, cleaned, None,
+                  f"{check.table} all given stage {shown!r} by a guess (close rate 100 % by construction): confirm "
+                  f"it by moving it from sources.{check.table}.guessed_columns to sources.{check.table}.columns")
+        return
+    if check.columns.get("stage", "").startswith("="):
+        return  # a constant the user confirmed under columns: (a list of won deals), not the file's column
+    values = stages.dropna().astype("string").str.strip()
+    values = values[values != ""]
+    if len(cleaned) > CONSTANT_STAGE_MIN_ROWS and len(values) == len(cleaned) and values.nunique() == 1:
+        check.add("constant_stage", rows, cleaned, None,
+                  f"{check.table} all in stage {values.iloc[0]!r} (an export of one outcome gives a close rate of "
+                  "0 or 100 %: export every stage)")
