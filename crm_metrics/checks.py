@@ -375,6 +375,11 @@ def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, guessed
         _constant_stage(check, cleaned, "stage" in guessed)
 
 
+# Date pairs that are equal on every row of honest data: with no reopened ticket the first solve
+# is the last one.
+_EQUAL_BY_NATURE = [{"first_resolved_at", "resolved_at"}]
+
+
 def _identical_dates(check: SourceCheck, cleaned: pd.DataFrame) -> None:
     """Two date fields equal on every row that has both (at least two rows): most likely one
     export column read for both, which makes every duration between them 0."""
@@ -382,6 +387,8 @@ def _identical_dates(check: SourceCheck, cleaned: pd.DataFrame) -> None:
     fields = [f for f in schema.fields if f in cleaned.columns and schema.kind(f) is FieldKind.DATE]
     for i, first in enumerate(fields):
         for second in fields[i + 1:]:
+            if {first, second} in _EQUAL_BY_NATURE:
+                continue
             a, b = cleaned[first], cleaned[second]
             both = (a.notna() & b.notna()).to_numpy(dtype=bool)
             if both.sum() >= 2 and bool((a[both] == b[both]).all()):

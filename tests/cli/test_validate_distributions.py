@@ -61,6 +61,14 @@ def test_one_close_date_after_its_create_date_is_fine() -> None:
     assert "identical_dates" not in _problems(_check("deals", DEALS, rows))
 
 
+def test_first_and_last_solve_equal_on_every_ticket_is_fine() -> None:
+    # No ticket was reopened: first_resolved_at equals resolved_at everywhere, as it should.
+    columns = {"ticket_id": "ID", "created_at": "Opened", "resolved_at": "Solved", "first_resolved_at": "First solved"}
+    rows = [["T1", "2025-01-01 09:00", "2025-01-02 09:00", "2025-01-02 09:00"],
+            ["T2", "2025-01-03 09:00", "2025-01-03 11:00", "2025-01-03 11:00"]]
+    assert _problems(_check("tickets", columns, rows)) == {}
+
+
 def test_support_times_over_a_year_are_flagged() -> None:
     columns = {"ticket_id": "ID", "created_at": "Opened", "resolved_at": "Solved", "first_response_at": "Replied"}
     rows = [
