@@ -98,7 +98,7 @@ def missing_columns(check: SourceCheck, schema: TableSchema, column_map: ColumnM
 
 
 def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, rows: FileRows, today: date,
-               repeated: np.ndarray | None) -> None:
+               repeated: np.ndarray | None, guessed: set[str] | frozenset[str] = frozenset()) -> None:
     """Every check across rows, on a table's cleaned files one under the other (clean_file frames,
     before de-duplication): missing and repeated ids, name spellings, future dates, negative
     amounts, the deal and ticket rules. `repeated` marks the rows whose id another row has
@@ -119,6 +119,8 @@ def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, row
     if check.table == "tickets" and {"created_at", "resolved_at"} <= set(parsed):
         check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"],
                   "tickets resolved before they were created", rows, "resolved_at")
+    # `guessed` names the fields read from the source's guessed_columns: (init's unconfirmed guesses).
+    implausible_distributions(check, frame, rows, set(guessed))
 
 
 def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str, rows: FileRows,
@@ -265,3 +267,85 @@ def _repeated(values: np.ndarray) -> np.ndarray:
 
 __all__ = ["MAX_EXAMPLES", "OPEN_STAGES", "Problem", "SourceCheck", "Validation", "check_frame", "check_rows",
            "check_tables", "validate"]
+
+
+# Distributions that cannot be right: each cell parses, yet the column as a whole says it was
+# mapped wrong (issue "No plausible wrong number", kind 9). A table needs more rows than this before
+# one stage on all of them is suspicious: a small team's month can close only won deals.
+CONSTANT_STAGE_MIN_ROWS = 20
+YEAR = pd.Timedelta(days=365)
+
+
+def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows, guessed: set[str]) -> None:
+    """Add to `check` the problems no single cell shows: two date fields equal on every row, support
+    times over a year, one stage across a whole deals export (or a stage only guessed for all).
+
+    `cleaned` has the table's canonical fields as the report reads them (dates as datetime64,
+    stage as its text, "Won" for a `=Won` constant) plus `_file` and `_row` for the examples;
+    `guessed` names the fields read from the source's `guessed_columns:`. The entry point for
+    check_rows, on the cleaned table before de-duplication."""
+    _identical_dates(check, cleaned, rows)
+    if check.table == "tickets":
+        _year_long_times(check, cleaned, rows)
+    if check.table == "deals" and "stage" in cleaned.columns:
+        _constant_stage(check, cleaned, rows, "stage" in guessed)
+
+
+# Date pairs that are equal on every row of honest data: with no reopened ticket the first solve
+# is the last one.
+_EQUAL_BY_NATURE = [{"first_resolved_at", "resolved_at"}]
+
+
+def _identical_dates(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) -> None:
+    """Two date fields equal on every row that has both (at least two rows): most likely one
+    export column read for both, which makes every duration between them 0."""
+    from crm_metrics.schema import TABLES
+
+    schema = TABLES[check.table]
+    fields = [f for f in schema.fields if f in cleaned.columns and schema.kind(f) is FieldKind.DATE]
+    for i, first in enumerate(fields):
+        for second in fields[i + 1:]:
+            if {first, second} in _EQUAL_BY_NATURE:
+                continue
+            a, b = cleaned[first], cleaned[second]
+            both = (a.notna() & b.notna()).to_numpy(dtype=bool)
+            if both.sum() >= 2 and bool((a[both] == b[both]).all()):
+                check.add("identical_dates", both,
+                          f"rows whose {second} equals their {first}, on every row with both (one column read twice?)",
+                          rows, second)
+
+
+def _year_long_times(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) -> None:
+    """Resolutions and first responses more than a year after the ticket was created: no help desk
+    works so, a created_at read from another date (Kaggle's "Date of Purchase") does."""
+    if "created_at" not in cleaned.columns:
+        return
+    words = {"resolved_at": "resolved", "first_response_at": "first answered"}
+    for name, word in words.items():
+        if name in cleaned.columns:
+            late = ((cleaned[name] - cleaned["created_at"]) > YEAR).fillna(False)
+            check.add(f"year_long_{name}", late,
+                      f"tickets {word} more than a year after they were created (is created_at the right column?)",
+                      rows, name)
+
+
+def _constant_stage(check: SourceCheck, cleaned: pd.DataFrame, file_rows: FileRows, guessed: bool) -> None:
+    """A stage init guessed for every row, or one stage on every row of a big export: the close
+    rate is then 0 or 100 % by construction, not by the data."""
+    stages = cleaned["stage"]
+    every = np.ones(len(cleaned), dtype=bool)
+    if guessed:
+        shown = str(stages.iloc[0]) if len(stages) else ""
+        check.add("constant_stage", every,
+                  f"{check.table} all given stage {shown!r} by a guess (close rate 100 % by construction): confirm "
+                  f"it by moving it from sources.{check.table}.guessed_columns to sources.{check.table}.columns",
+                  file_rows, None)
+        return
+    if check.columns.get("stage", "").startswith("="):
+        return  # a constant the user confirmed under columns: (a list of won deals), not the file's column
+    values = stages.dropna().astype("string").str.strip()
+    values = values[values != ""]
+    if len(cleaned) > CONSTANT_STAGE_MIN_ROWS and len(values) == len(cleaned) and values.nunique() == 1:
+        check.add("constant_stage", every,
+                  f"{check.table} all in stage {values.iloc[0]!r} (an export of one outcome gives a close rate of "
+                  "0 or 100 %: export every stage)", file_rows, None)

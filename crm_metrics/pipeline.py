@@ -20,7 +20,7 @@ from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
-from crm_metrics.mapping.columns import ColumnMap, select_columns
+from crm_metrics.mapping.columns import GUESSED, ColumnMap, select_columns
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
@@ -128,7 +128,7 @@ def compute(prepared: Prepared) -> Report:
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
         config_origin=config.origin, generated_on=options.today, by=options.by, compare=options.compare,
         targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
-        support_hours=_support_hours(config, metrics),
+        support_hours=_support_hours(config, metrics), sample_data=config.sample_data,
     )
 
 
@@ -283,7 +283,8 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     repeated = None
     if schema.id_field and schema.id_field in combined.columns:
         repeated = repeated_ids(combined[schema.id_field])
-    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated)
+    guessed = set(source.guessed_columns) if source is not None else set()
+    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated, guessed)
     del raws
     loaded.checks[name] = check
     if not lenient:
@@ -303,8 +304,10 @@ def _joined(known: str | None, header: str) -> str:
 
 def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: SourceConfig | None) -> None:
     """TableQuality's columns, mapping and mapped_by; each file's own when the files map differently."""
-    preset, columns = (source.preset, source.columns) if source is not None else (None, {})
+    preset, columns = ((source.preset, {**source.guessed_columns, **source.columns}) if source is not None
+                       else (None, {}))
     maps = [part.column_map for part in files]
+    quality.guessed = {name: header for m in maps for name, header in m.guessed.items()}
     ways = list(dict.fromkeys(_mapped_by(preset, columns, m.how, m.preset) for m in maps))
     if all(m == maps[0] for m in maps):
         quality.columns = dict(maps[-1].fields)
@@ -319,7 +322,7 @@ def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: S
 
 def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:
     """How a table's columns were found, for the caption: the user should know when it was a guess."""
-    if columns and all(way == "map" for way in how.values()):
+    if columns and all(way in ("map", GUESSED) for way in how.values()):
         return "config map" + (f" (words of preset {preset})" if preset else "")
     if preset:
         return f"preset {preset}" + (" and config map" if columns else "")

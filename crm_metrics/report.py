@@ -31,19 +31,26 @@ class TableQuality:
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
     mapping: list[str] = field(default_factory=list)  # "field <- 'header' (how)", for --verbose
     mapped_by: str = ""  # "preset salesforce", "detected headers (hubspot)", "config map"
+    # Field -> header read from the source's guessed_columns: (init's unconfirmed guesses); every
+    # format marks them until the user moves them under columns:.
+    guessed: dict[str, str] = field(default_factory=dict)
 
     def leave_out(self, reason: str, count: int) -> None:
         if count:
             self.left_out[reason] = self.left_out.get(reason, 0) + int(count)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "files": self.files,
             "rows": self.rows,
             "duplicates_dropped": self.duplicates_dropped,
             "unparseable": dict(self.unparseable),
             "left_out": dict(self.left_out),
         }
+        # Only when there are guesses, so a confirmed config's json keeps its shape.
+        if self.guessed:
+            data["guessed_columns"] = dict(self.guessed)
+        return data
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class Report:
     # How support times were counted, for the caption: "calendar hours" or "business hours (...)";
     # None when the report has no support time metric.
     support_hours: str | None = None
+    # Made from the bundled sample data (samples.sample_config): every format says so.
+    sample_data: bool = False
 
     @property
     def labels(self) -> list[str]:

@@ -15,4 +15,7 @@ def sample_dir() -> Path:
 
 
 def sample_config() -> Config:
-    return load_config(sample_dir() / "sample-config.yaml")
+    """The config that reads the bundled sample data, flagged `sample_data` so every report made
+    from it says so (../shared/metrics.md section 5)."""
+    config = load_config(sample_dir() / "sample-config.yaml")
+    return config.model_copy(update={"sample_data": True})

@@ -27,7 +27,8 @@ ConfigOption = Annotated[
     Path | None,
     # No dir_okay=False: load_config says "is a directory" in one line instead of a usage box.
     typer.Option("--config", "-c",
-                 help="YAML config. Default: ./crm-metrics.yaml, else the bundled sample data."),
+                 help="YAML config. Default: ./crm-metrics.yaml; on a terminal without one, the bundled "
+                      "sample data."),
 ]
 
 
@@ -112,15 +113,30 @@ def find_config(path: Path | None) -> Path | None:
     return local if local.exists() else None
 
 
+NO_CONFIG = "no config: run `crm-metrics init EXPORT...` or pass --config"
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person is reading stdout (tests replace this to act as a terminal)."""
+    return sys.stdout.isatty()
+
+
 def load_config_or_sample(path: Path | None, quiet: bool = False) -> Config:
-    """The config at --config or ./crm-metrics.yaml; else the bundled sample data, saying so on
-    stderr unless `quiet`. Raises ConfigError for a config that does not load."""
+    """The config at --config or ./crm-metrics.yaml; else, when stdout is a terminal, the bundled
+    sample data (Config.sample_data is True), saying so on stderr unless `quiet`.
+
+    Raises ConfigError (exit 2) for a config that does not load, and NO_CONFIG when there is no
+    config and stdout is not a terminal: from cron or a pipe, made-up numbers would be published as
+    real ones (../shared/metrics.md section 5)."""
     from crm_metrics.config.model import load_config
-    from crm_metrics.samples import sample_config
 
     found = find_config(path)
     if found is not None:
         return load_config(found)
+    if not stdout_is_terminal():
+        raise ConfigError(NO_CONFIG)
+    from crm_metrics.samples import sample_config
+
     if not quiet:
         typer.echo("crm-metrics: no --config and no ./crm-metrics.yaml: showing the bundled sample data.", err=True)
     return sample_config()

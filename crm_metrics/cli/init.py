@@ -8,11 +8,14 @@ it found.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_metrics.cli.common import plural, user_errors
+
+if TYPE_CHECKING:
+    from crm_metrics.mapping.init_plan import TablePlan
 
 
 def init(
@@ -42,6 +45,20 @@ def init(
         for table in plan.tables:
             how = plural(len(table.columns), "detected column") if table.columns else f"preset {table.preset}"
             typer.echo(f"{table.table}: {', '.join(p.name for p in table.paths)} ({how})")
+            for line in guess_lines(table):
+                typer.echo(f"  {line}")
         for reason in plan.skipped:
             typer.echo(f"crm-metrics: skipped {reason}", err=True)
-        typer.echo(f"wrote {output}; run: crm-metrics report --config {output}")
+        first = "map the NOT FOUND fields in it, then " if any(t.missing for t in plan.tables) else ""
+        typer.echo(f"wrote {output}; {first}run: crm-metrics report --config {output}")
+
+
+def guess_lines(plan: TablePlan) -> list[str]:
+    """What init did not read from a header's name, for the screen: each guess, and each required
+    field it left for the user (one header is never read for two fields)."""
+    where = f"sources.{plan.table}"
+    lines = [f"GUESS: {name} " + (f"= {header[1:]!r} on every row" if header.startswith("=") else f"<- {header!r}")
+             + f" (from the values): check it, then move it from {where}.guessed_columns to {where}.columns"
+             for name, header in plan.guessed.items()]
+    lines += [f"NOT FOUND: {name}: {why} ({where}.columns.{name})" for name, why in plan.missing.items()]
+    return lines

@@ -15,7 +15,8 @@ from crm_metrics.mapping.init_plan import TablePlan
 def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None = None) -> str:
     """The config text: paths relative to `base` (the config's folder), each table's notes as
     comments, the skipped files' reasons at the top."""
-    lines = ["# crm-metrics config written by `crm-metrics init`. Check the GUESS lines, then run:",
+    lines = ["# crm-metrics config written by `crm-metrics init`. Check the guessed_columns (every report",
+             "# marks them until you move them under columns:), then run:",
              "#   crm-metrics report --config <this file> [--verbose]",
              "# Definitions of every metric: crm-metrics metrics; keys: configs/example.yaml."]
     lines += [f"# Not included: {reason}" for reason in skipped or []]
@@ -46,17 +47,29 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
         lines.append(f"    path: {path_text}")
         if plan.sheet is not None:
             lines.append(f"    sheet: {_scalar(plan.sheet)}")
-        if plan.preset and not plan.columns:
+        mapped = plan.columns or plan.guessed or plan.missing
+        if plan.preset and not mapped:
             lines.append(f"    preset: {plan.preset}")
         elif plan.preset:
             lines.append(f"    preset: {plan.preset}  # only for its stage, deal-type and score words")
-        if plan.columns:
-            lines.append("    columns:  # canonical field: header in the export")
-            for name, header in plan.columns.items():
-                lines.append(f"      {name}: {_scalar(header)}")
+        lines += _column_lines(plan)
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must at least be YAML
     return text
+
+
+def _column_lines(plan: TablePlan) -> list[str]:
+    """`columns:` (read by header name), the required fields init could not map as comments to fill
+    in, and `guessed_columns:` (read from the values), which the user confirms by moving them."""
+    lines = []
+    if plan.columns or plan.missing:
+        lines.append("    columns:  # canonical field: header in the export")
+        lines += [f"      {name}: {_scalar(header)}" for name, header in plan.columns.items()]
+        lines += [f"      # {name}: REQUIRED, not found: {why}" for name, why in plan.missing.items()]
+    if plan.guessed:
+        lines.append("    guessed_columns:  # guessed from the values: check each, then move it under columns:")
+        lines += [f"      {name}: {_scalar(header)}" for name, header in plan.guessed.items()]
+    return lines
 
 
 def _period(dates: list[Any]) -> tuple[str, Any, Any]:

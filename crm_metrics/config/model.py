@@ -34,7 +34,20 @@ class SourceConfig(_Strict):
     sheet: str | int | None = None
     preset: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+    # What `init` guessed (from values or loose names), same shape as `columns` and read the same
+    # way; every report marks these until the user confirms them by moving them under `columns:`.
+    guessed_columns: dict[str, str] = Field(default_factory=dict)
     dayfirst: bool | None = None  # None: decided per column from the values
+
+    @model_validator(mode="after")
+    def _confirmed_or_guessed(self) -> SourceConfig:
+        both = sorted(set(self.columns) & set(self.guessed_columns))
+        if both:
+            # Moving a guess under columns: confirms it; keeping both would leave the mark on a
+            # confirmed field, or read two headers for one field.
+            raise ValueError(f"{', '.join(both)} in both columns and guessed_columns: keep it under columns "
+                             "(confirmed) and delete it from guessed_columns")
+        return self
 
     @field_validator("path")
     @classmethod
@@ -208,6 +221,8 @@ class Config(_Strict):
     # Not YAML keys: where the config came from, for relative paths and messages.
     base_dir: Path = Field(default=Path("."), exclude=True)
     origin: str = Field(default="<built-in>", exclude=True)
+    # True only for samples.sample_config(): the report says it shows sample data, not the user's.
+    sample_data: bool = Field(default=False, exclude=True)
 
     @field_validator("timezone")
     @classmethod

@@ -33,7 +33,7 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
     if headers is not None:
         try:
             column_map = map_columns(schema, headers, source.columns, config.origin, where, preset=source.preset,
-                                     strict=strict)
+                                     strict=strict, guessed=source.guessed_columns)
         except InputError:
             column_map = None
         if column_map is not None and all(name in column_map.fields for name in schema.required):
@@ -45,7 +45,7 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
                 return raw, column_map, vocabulary
     raw = read_table(path, sheet, limits=config.limits)
     column_map = map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
-                             strict=strict)
+                             strict=strict, guessed=source.guessed_columns)
     column_map, vocabulary = keep_fields(column_map, vocabulary_for(column_map.preset, table), keep)
     categorise(raw, repeating_headers(column_map, table))
     return raw, column_map, vocabulary

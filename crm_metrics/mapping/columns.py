@@ -1,6 +1,7 @@
 """Mapping an export's headers onto the canonical fields of its table.
 
-A source's `columns:` map wins; then its `preset:` (the vendor's headers, first present wins); any
+A source's `columns:` map wins, with its `guessed_columns:` (what `init` guessed, read the same way
+but flagged "guessed" until the user confirms it); then its `preset:` (the vendor's headers, first present wins); any
 field still unnamed is matched by header, ignoring case, spaces and punctuation ("Deal ID", "deal_id",
 "DealId"), against the field's own name and, without a preset, every preset's synonyms. Two headers
 that both match one field are refused with both named, since picking one would be a guess. A required
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from crm_metrics.mapping.presets import Vocabulary
 
 
+GUESSED = "guessed"  # ColumnMap.how of a guessed_columns entry
+
+
 def header_key(header: str) -> str:
     """Headers match as stage words do: case, space and punctuation blind."""
     return word_key(header)
@@ -34,8 +38,13 @@ class ColumnMap:
 
     table: str
     fields: dict[str, str]
-    how: dict[str, str] = field(default_factory=dict)  # field -> "map" | "preset <name>" | "detected"
+    how: dict[str, str] = field(default_factory=dict)  # field -> "map" | "guessed" | "preset <name>" | "detected"
     preset: str | None = None  # the preset whose words (stages, deal types) apply to this file
+
+    @property
+    def guessed(self) -> dict[str, str]:
+        """Field -> header of the entries read from `guessed_columns:`, not yet confirmed by the user."""
+        return {name: self.fields[name] for name, way in self.how.items() if way == GUESSED}
 
     def describe(self) -> list[str]:
         """One line per field: which header it is read from and why, for --verbose and the caption."""
@@ -44,19 +53,27 @@ class ColumnMap:
 
 def map_columns(
     schema: TableSchema, headers: list[str], explicit: dict[str, str], origin: str, file: str,
-    preset: str | None = None, strict: bool = True,
+    preset: str | None = None, strict: bool = True, guessed: dict[str, str] | None = None,
 ) -> ColumnMap:
     """Canonical field -> header. With strict=False a field that cannot be found is left out instead of
-    raising, so `validate` can list every gap at once."""
-    unknown = [name for name in explicit if name not in schema.fields]
-    if unknown:
-        problems = []
-        for name in unknown:
+    raising, so `validate` can list every gap at once.
+
+    `explicit` is the source's `columns:`, `guessed` its `guessed_columns:` (how "guessed"); both
+    are checked and read alike. Raises ConfigError for a key that is not a field of the table,
+    InputError (strict) for a mapped header the file lacks or a required field not found."""
+    guessed = {name: header for name, header in (guessed or {}).items() if name not in explicit}
+    problems = []
+    for key, entries in (("columns", explicit), ("guessed_columns", guessed)):
+        for name in entries:
+            if name in schema.fields:
+                continue
             hint = difflib.get_close_matches(name, schema.fields, n=1)
             tip = f"did you mean '{hint[0]}'?" if hint else f"fields: {', '.join(schema.fields)}"
-            problems.append(f"{origin}: sources.{schema.name}.columns.{name}: not a field of "
+            problems.append(f"{origin}: sources.{schema.name}.{key}.{name}: not a field of "
                             f"{schema.name}; {tip}")
+    if problems:
         raise ConfigError("\n".join(problems), problems)
+    explicit = {**explicit, **guessed}
 
     by_key = {header_key(h): h for h in headers}
     fields: dict[str, str] = {}
@@ -70,7 +87,7 @@ def map_columns(
             fields[name] = by_key[header_key(header)]
         elif strict:
             raise InputError(_missing_message(file, schema.name, name, header, headers, mapped=True))
-    how = dict.fromkeys(fields, "map")
+    how = {name: GUESSED if name in guessed else "map" for name in fields}
     used = set(fields.values())
     if preset is not None:
         from crm_metrics.mapping.presets import get_preset
@@ -84,10 +101,10 @@ def map_columns(
             if name not in fields and found:
                 fields[name], how[name] = found[0], f"preset {preset}"
                 used.add(found[0])
-    guessed = preset
+    words = preset
     if preset is None:
         # Before exact names, so "amount" next to "Deal - Value" is caught as two amounts.
-        detected, guessed = detect_columns(schema.name, [h for h in headers if h not in used], file, fields)
+        detected, words = detect_columns(schema.name, [h for h in headers if h not in used], file, fields)
         for name, header in detected.items():
             if name not in fields:
                 fields[name], how[name] = header, "detected"
@@ -100,7 +117,7 @@ def map_columns(
     for name in schema.required:
         if name not in fields and strict:
             raise InputError(_missing_message(file, schema.name, name, name, headers, mapped=False))
-    return ColumnMap(schema.name, fields, how, guessed)
+    return ColumnMap(schema.name, fields, how, words)
 
 
 @dataclass(frozen=True)

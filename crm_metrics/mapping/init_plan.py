@@ -5,7 +5,10 @@ Each file is sniffed (encoding, delimiter, header row, rows around the table), m
 table it resembles and to the preset that fits it best. A vendor preset that finds every required
 field is used as `preset:`; otherwise the detected header map is kept, so the written config shows
 the user every choice. A required field no header names is guessed from the values (a date column
-for a date, a number column for an amount) and marked GUESS.
+for a date, a number column for an amount): the guess goes under `guessed_columns:`, apart from the
+fields read by their headers, so every report marks it until the user confirms it. One header is never
+read for two fields: a required field whose only candidate another field already reads is left
+unmapped (TablePlan.missing) for the user to map.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ class TablePlan:
     dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each file
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
     headers: list[str] = field(default_factory=list)
+    # Field -> header (or "=value" for every row) guessed from the values, not from a header's name:
+    # written under guessed_columns: for the user to confirm.
+    guessed: dict[str, str] = field(default_factory=dict)
+    # Required fields with no column of their own: field -> why, written as comments to fill in.
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 def expand_exports(exports: list[Path]) -> list[Path]:
@@ -117,6 +125,7 @@ def _plan_file(path: Path) -> TablePlan:
     notes.append("preset fit: " + ", ".join(f"{f.preset} {f.matched}/{f.listed}" for f in fits[:4]))
     preset: str | None = None
     columns: dict[str, str] = {}
+    found_by_values = Guesses()
     read: dict[str, str] = {}
     top = fits[0] if fits else None
     # A vendor preset that lists few columns can fit "2/2" while header detection reads more (Zoho's
@@ -133,9 +142,10 @@ def _plan_file(path: Path) -> TablePlan:
         except InputError:
             preset = None
     if preset is None:
-        columns, preset = _detected(table, headers, raw, path, notes)
-        read = columns
-    plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers))
+        columns, preset = _detected(table, headers, raw, path, notes, found_by_values)
+        read = {**columns, **found_by_values.fields}
+    plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers),
+                     guessed=found_by_values.fields, missing=found_by_values.missing)
     for name, header in read.items():
         if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
             plan.dates += _dates(raw[header])
@@ -154,8 +164,20 @@ def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
     return {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
 
 
+@dataclass
+class Guesses:
+    """What init could not read from a header's name: fields guessed from the values, and required
+    fields left for the user because their only candidate column is another field's."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
 def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
-              notes: list[str]) -> tuple[dict[str, str], str | None]:
+              notes: list[str], guesses: Guesses) -> tuple[dict[str, str], str | None]:
+    """The fields found by header (returned, with the preset whose synonyms explain most of them);
+    value-based guesses and unmappable required fields go into `guesses`. InputError when a
+    required field has no candidate column at all."""
     schema = TABLES[table]
     by_name = {f: h for f in schema.fields for h in headers if header_key(h) == header_key(f)}
     try:
@@ -169,22 +191,35 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
             notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
                          f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
     for name in schema.required:
-        if name in columns:
-            continue
-        header = _guess_by_values(raw, schema.kind(name), set(columns.values()), unique=name == schema.id_field)
-        if header is None and name == "created_at" and "closed_at" in columns:
-            # Only a close date (Olist's won_date): the deal counts from its close; sales cycles read 0.
-            header = columns["closed_at"]
-        if header is None:
-            if name == "stage" and any(header_key(h).startswith("won") for h in headers):
-                # A "won_date" and no stage: a list of closed-won deals (Olist's closed deals).
-                columns[name] = "=Won"
-                notes.append("GUESS: stage = Won for every row (no stage column; the file lists won deals)")
-                continue
-            raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
-        columns[name] = header
-        notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
+        if name not in columns:
+            _guess_required(name, table, headers, raw, path, columns, notes, guesses)
     return columns, words
+
+
+def _guess_required(name: str, table: str, headers: list[str], raw: pd.DataFrame, path: Path,
+                    columns: dict[str, str], notes: list[str], guesses: Guesses) -> None:
+    """Guess required field `name` from the values of a column no other field reads."""
+    schema = TABLES[table]
+    used = {*columns.values(), *guesses.fields.values()}
+    header = _guess_by_values(raw, schema.kind(name), used, unique=name == schema.id_field)
+    if header is not None:
+        guesses.fields[name] = header
+        notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
+        return
+    if name == "stage" and any(header_key(h).startswith("won") for h in headers):
+        # A "won_date" and no stage: a list of closed-won deals (Olist's closed deals).
+        guesses.fields[name] = "=Won"
+        notes.append("GUESS: stage = Won for every row (no stage column; the file lists won deals)")
+        return
+    taken = _guess_by_values(raw, schema.kind(name), set(), unique=name == schema.id_field)
+    if taken is None:
+        raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
+    # Olist's won_date is the only date: read as closed_at it cannot also be created_at, or every
+    # sales cycle would read 0 days (a plausible wrong number). The user maps the field, or knows.
+    owner = next(f for f, h in {**columns, **guesses.fields}.items() if h == taken)
+    guesses.missing[name] = (f"the only column that could be {name}, '{taken}', is read as {owner}; "
+                             f"map the export's own {name} column here")
+    notes.append(f"NOT FOUND: {name}: {guesses.missing[name]}")
 
 
 def _values_fit(values: pd.Series, kind: Any) -> bool:

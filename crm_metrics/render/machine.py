@@ -13,6 +13,8 @@ from typing import IO, Any
 from crm_metrics.render.shared import long_rows, neutralise
 from crm_metrics.report import MetricResult, Report
 
+SAMPLE_NOTE = "sample data"
+
 
 def _number(value: float | None) -> float | None:
     if value is None or math.isnan(value) or math.isinf(value):
@@ -35,6 +37,10 @@ def report_dict(report: Report) -> dict[str, Any]:
         data["not_split"] = [r.metric.id for r in report.metrics if r.groups is None]
     if report.compare:
         data["compare"] = report.compare
+    # Only when true: a script can test `.get("sample_data")`, and a real config's json keeps the
+    # shape it had (../shared/metrics.md section 5).
+    if report.sample_data:
+        data["sample_data"] = True
     return data
 
 
@@ -75,6 +81,9 @@ def render_csv(report: Report, out: IO[str]) -> None:
     writer.writerow(["metric", "period", "group", "value", "unit", "note"])
     for row in long_rows(report):
         value = _number(row.value)
+        # No comment line or extra row (csv readers would take either for data): a sample report
+        # says so in every row's note, which survives any filtering of the rows.
+        note = "; ".join(part for part in (SAMPLE_NOTE if report.sample_data else "", row.note) if part)
         # Text (group labels and notes come from the exports) is neutralised; the value is a number.
         writer.writerow([neutralise(row.metric), neutralise(row.period), neutralise(row.group),
-                         "" if value is None else repr(value), row.unit, neutralise(row.note)])
+                         "" if value is None else repr(value), row.unit, neutralise(note)])

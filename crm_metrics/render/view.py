@@ -23,6 +23,11 @@ from crm_metrics.report import MetricResult, Report
 NOT_COMPUTABLE = "not computable"
 # Same word as metrics.breakdown.OTHER_GROUP; not imported, because that module needs pandas.
 OTHER_GROUP = "other"
+# What a report made from the bundled sample data says in its title and caption, so no format can be
+# published as the user's numbers (../shared/metrics.md section 5).
+SAMPLE_TITLE = "SAMPLE DATA"
+SAMPLE_CAPTION = ("sample data bundled with crm-metrics, not your CRM's: run `crm-metrics init EXPORT...` "
+                  "for a config that reads your exports")
 COMPARED_WITH = {"previous": "the previous period", "year": "the same period a year earlier"}
 
 
@@ -163,6 +168,7 @@ class View:
     by: str | None = None
     compare: str | None = None
     hidden: list[str] | None = None  # periods left out by latest(), oldest first
+    sample_data: bool = False  # made from the bundled sample data; title and caption say so
 
     @property
     def rows(self) -> list[RowView]:
@@ -224,7 +230,7 @@ def build_view(report: Report) -> View:
         footnotes=[Footnote(n, text) for text, n in numbers.items()],
         targets=[f"{m.label} {m.target}" for m in metrics if m.target],
         not_split=f"Not split by {report.by}: {', '.join(not_split)}" if report.by and not_split else None,
-        notices=list(report.notices),
+        notices=guess_notices(report) + list(report.notices),
         quality=quality_lines(report),
         detected=[f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items())
                   # Found by matching headers, not named by the user: say what was read so a wrong
@@ -237,6 +243,7 @@ def build_view(report: Report) -> View:
         data=long_rows(report),
         by=report.by,
         compare=report.compare,
+        sample_data=report.sample_data,
     )
 
 
@@ -245,12 +252,18 @@ def title(report: Report) -> str:
     labels = report.labels
     span = "no periods" if not labels else labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
     split = f", split by {report.by}" if report.by else ""
-    return f"CRM metrics by {report.period.value}, {span}{split}"
+    sample = f"{SAMPLE_TITLE}: " if report.sample_data else ""
+    return f"{sample}CRM metrics by {report.period.value}, {span}{split}"
 
 
 def caption(report: Report) -> str:
     """One sentence on what the numbers cover: periods, currency, hours, files, how columns were
-    found and what changes are measured against."""
+    found and what changes are measured against; first, when it is so, that this is sample data."""
+    sample = f"{SAMPLE_CAPTION}; " if report.sample_data else ""
+    return sample + _coverage(report)
+
+
+def _coverage(report: Report) -> str:
     compared = f"; changes against {COMPARED_WITH.get(report.compare, report.compare)}" if report.compare else ""
     hours = f"; support times in {report.support_hours}" if report.support_hours else ""
     if not report.periods:
@@ -260,9 +273,28 @@ def caption(report: Report) -> str:
     noun = report.period.value if count == 1 else f"{report.period.value}s"
     fiscal = "" if report.fiscal_year_start == 1 else f", fiscal year from month {report.fiscal_year_start}"
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
-    mapped = "".join(f"; {name} columns by {q.mapped_by}" for name, q in report.quality.items() if q.mapped_by)
+    mapped = "".join(f"; {name} columns by {q.mapped_by}{_unconfirmed(q.guessed)}"
+                     for name, q in report.quality.items() if q.mapped_by)
     return (f"{count} {noun}, {first.start} to {last.end}{fiscal}; amounts in {report.currency}{hours}; "
             f"data: {files or 'none'}{mapped}{compared}")
+
+
+def guess_notices(report: Report) -> list[str]:
+    """One line per field read from a source's guessed_columns: (init guessed it from the values),
+    e.g. "deals: created_at guessed from 'won_date': confirm it under sources.deals.columns"."""
+    lines = []
+    for name, quality in report.quality.items():
+        for field, header in quality.guessed.items():
+            what = f"guessed as {header[1:]!r} on every row" if header.startswith("=") else f"guessed from {header!r}"
+            lines.append(f"{name}: {field} {what}: confirm it by moving it from sources.{name}.guessed_columns "
+                         f"to sources.{name}.columns")
+    return lines
+
+
+def _unconfirmed(guessed: dict[str, str]) -> str:
+    if not guessed:
+        return ""
+    return f" with {len(guessed)} unconfirmed {'guess' if len(guessed) == 1 else 'guesses'} ({', '.join(guessed)})"
 
 
 def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) -> MetricView:

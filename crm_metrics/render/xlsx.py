@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from crm_metrics.metrics.registry import Unit
 from crm_metrics.render.shared import neutralise
 from crm_metrics.render.values import CURRENCY_SYMBOLS
-from crm_metrics.render.view import ChangeView, MetricView, RowView, Tone, View, build_view
+from crm_metrics.render.view import SAMPLE_TITLE, ChangeView, MetricView, RowView, Tone, View, build_view
 from crm_metrics.report import Report
 
 # Named, so LibreOffice does not fall back to a serif face for cells with a font of their own.
@@ -104,7 +104,8 @@ def _report_sheet(view: View, sheet: Worksheet) -> int:
     groups as indented rows under their metric, the notes below inside the print area. Returns the
     last row written."""
     changes = view.compare is not None
-    header: list[str] = ["Metric"]
+    # The first row is what a copied or printed sheet keeps: a sample report says so there too.
+    header: list[str] = [f"Metric ({SAMPLE_TITLE})" if view.sample_data else "Metric"]
     for label in view.columns:
         header += [label, "change"] if changes else [label]
     if view.has_targets:

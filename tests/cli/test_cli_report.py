@@ -148,6 +148,7 @@ def test_local_config_is_found(config: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert json.loads(out)["periods"] == ["2025-Q1", "2025-Q2"]
 
 
+@pytest.mark.usefixtures("on_terminal")
 def test_without_config_falls_back_to_sample_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = _invoke("--format", "json", "--metrics", "close_rate", "--from", "2025-01-01",
@@ -156,6 +157,7 @@ def test_without_config_falls_back_to_sample_data(tmp_path: Path, monkeypatch: p
     assert err == "crm-metrics: no --config and no ./crm-metrics.yaml: showing the bundled sample data.\n"
     data = json.loads(out)
     assert data["periods"] == ["2025-Q1", "2025-Q2"]
+    assert data["sample_data"] is True
     assert 0 < data["metrics"][0]["values"]["2025-Q1"] < 1
 
 

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from crm_metrics.cli.app import app
 from tests.conftest import ROOT
 
+SAMPLE_CONFIG = ROOT / "sample_data" / "sample-config.yaml"
+
 runner = CliRunner()
 EXAMPLE = str(ROOT / "configs" / "example.yaml")
 
@@ -69,8 +71,8 @@ def test_xlsx_to_a_closed_pipe_prints_no_traceback(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    command = (f"{sys.executable} -m crm_metrics report -f xlsx --metrics close_rate 2>err.txt | head -c 10 "
-               ">/dev/null; cat err.txt")
+    command = (f"{sys.executable} -m crm_metrics report -c {SAMPLE_CONFIG} -f xlsx --metrics close_rate "
+               "2>err.txt | head -c 10 >/dev/null; cat err.txt")
     done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60,
                           cwd=tmp_path)
     assert "Traceback" not in done.stdout, done.stdout
@@ -83,7 +85,7 @@ def test_json_to_a_closed_pipe_prints_no_error(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    command = (f"{sys.executable} -m crm_metrics report -f json --by owner 2>err.txt | head -1; "
+    command = (f"{sys.executable} -m crm_metrics report -c {SAMPLE_CONFIG} -f json --by owner 2>err.txt | head -1; "
                "cat err.txt")
     done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.stdout.splitlines()[0] == "{"

@@ -92,5 +92,6 @@ def test_readme_names_only_real_commands_and_the_real_json_keys() -> None:
     shown = re.search(r"`--format json`: one object `\{(.*?)\}`", readme, flags=re.DOTALL)
     assert shown is not None
     keys = [k.strip() for k in re.sub(r"\[.*?\]", "", shown.group(1)).replace(":", "").split(",")]
-    out = CliRunner().invoke(app, ["report", "-f", "json", "-q", "--metrics", "close_rate"]).stdout
+    config = str(ROOT / "sample_data" / "sample-config.yaml")
+    out = CliRunner().invoke(app, ["report", "-c", config, "-f", "json", "-q", "--metrics", "close_rate"]).stdout
     assert [k.split()[0] for k in keys] == list(json.loads(out))

@@ -159,6 +159,7 @@ def test_json_carries_by_and_changes(tmp_path: Path) -> None:
     json.dumps(data)
 
 
+@pytest.mark.usefixtures("on_terminal")
 def test_sales_cycle_by_owner_on_the_sample_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no ./crm-metrics.yaml: the bundled sample data
     result = runner.invoke(app, ["report", "--metrics", "sales_cycle_days", "--by", "owner", "-f", "json"])

@@ -107,6 +107,7 @@ def test_quiet_prints_nothing(tmp_path: Path) -> None:
     assert (tmp_path / "r.xlsx").stat().st_size > 0
 
 
+@pytest.mark.usefixtures("on_terminal")
 def test_quiet_silences_the_sample_data_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     loud = runner.invoke(app, ["report", "-o", "r.csv"])
