@@ -89,9 +89,9 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
 def compute(prepared: Prepared) -> Report:
     config, options, metrics, calendar, periods, loaded = (
         prepared.config, prepared.options, prepared.metrics, prepared.calendar, prepared.periods, prepared.loaded)
-    context = MetricContext(config, calendar, periods, loaded.frames)
+    context = MetricContext(config, calendar, periods, loaded.frames, today=options.today)
     if options.compare:
-        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare)
+        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare, options.today)
     else:
         results = [compute_metric(metric, context) for metric in metrics]
     if options.by:
@@ -123,12 +123,12 @@ def undated_customer_notices(config: Config, metrics: list[MetricDef], context: 
 
 
 def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],
-                  frames: dict[str, pd.DataFrame], compare: str) -> list[MetricResult]:
+                  frames: dict[str, pd.DataFrame], compare: str, today: date) -> list[MetricResult]:
     """Results for the shown periods, computed together with their baselines to give the changes."""
     from crm_metrics.metrics.compare import changes_for, with_baselines
 
     computed = with_baselines(calendar, shown, compare)
-    context = MetricContext(config, calendar, computed, frames)
+    context = MetricContext(config, calendar, computed, frames, today=today)
     results = []
     for metric in metrics:
         full = compute_metric(metric, context)
