@@ -247,6 +247,11 @@ TICKETS_REOPENED = columns(T, *_RESOLVED, "reopens")
 TICKETS_REPLIES = columns(T, *_RESOLVED, "agent_replies")
 DEALS_PROPOSED = columns(D, *_DEAL_NAMES, "proposal_at")
 STAGES_ENTERED = columns(Table.STAGE_CHANGES, "deal_id", "stage", "entered_at")
+LEADS_CREATED = columns(Table.LEADS, "lead_id", "created_at")
+LEADS_CONVERTED = columns(Table.LEADS, "lead_id", "created_at", "converted_at", "status")
+LEADS_SOURCED = columns(Table.LEADS, "lead_id", "created_at", "source")
+ACTIVITIES = columns(Table.ACTIVITIES, "activity_id", "at", "type")
+ACTIVITIES_LINKED = columns(Table.ACTIVITIES, "activity_id", "at", "type", "deal_id")
 DEALS_ADOPTION = columns(D, *_DEAL_NAMES, "owner", "source", "region", "product", "campaign")
 
 
@@ -270,6 +275,7 @@ _TICKET_FIELDS = ("priority", "channel", "agent")
 _TICKET_TYPED = (*_TICKET_FIELDS, "type")
 _SCORE_FIELDS = ("channel", "priority", "agent")
 _CALL_FIELDS = ("agent", "channel")
+_LEAD_FIELDS = ("source", "owner", "campaign")
 
 _SALES, _ECON, _RET, _SUP, _CAMP = Group.SALES, Group.ECONOMICS, Group.RETENTION, Group.SUPPORT, Group.CAMPAIGNS
 _LEADS, _MORE = Group.LEADS, Group.MORE
@@ -522,6 +528,54 @@ SPECS: tuple[MetricDef, ...] = (
         "service", (*_DEALS, "sources.tickets", "sources.calls"),
         auditor_name="service.audit_revenue_per_service_interaction"),
     # Leads, activities and CRM use (accounts.py, leads.py, activities.py)
+    MetricDef(
+        "leads_created", "Leads created", _LEADS, Unit.COUNT, H, (needs(LEADS_CREATED),),
+        "Leads created in the period.",
+        "leads with created_at in P",
+        "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, additive=True),
+    MetricDef(
+        "lead_conversion_rate", "Lead conversion rate", _LEADS, Unit.RATIO, H, (needs(LEADS_CONVERTED),),
+        "Leads created in the period that have converted by the range's end / leads created (cohort).",
+        "leads created in P converted by the end of the report's range (converted_at, else a status in "
+        "leads.converted) / leads created in P",
+        "leads", (*_PERIODS, "sources.leads", "leads.converted"), _LEAD_FIELDS,
+        vendor_choice="A cohort rate by creation period (HubSpot's lead-to-customer rate); recent periods rise "
+                      "as late conversions arrive.",
+        auditor_name="leads.audit_lead_conversion_rate"),
+    MetricDef(
+        "lead_to_customer_days", "Lead to customer (median)", _LEADS, Unit.DAYS, L, (needs(LEADS_CONVERTED),),
+        "Median days from a lead's creation to its conversion, over leads converted in the period.",
+        "median(converted_at - created_at) in days, leads with converted_at in P",
+        "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, auditor_name="leads.audit_lead_to_customer_days"),
+    MetricDef(
+        "marketing_sourced_leads_pct", "Marketing-sourced leads", _LEADS, Unit.RATIO, H, (needs(LEADS_SOURCED),),
+        "Share of leads created in the period whose source is one of marketing_sources.",
+        "leads created in P whose source is in marketing_sources / leads created in P",
+        "leads", (*_PERIODS, "sources.leads", "marketing_sources"), ("owner", "campaign"),
+        auditor_name="leads.audit_marketing_sourced_leads_pct"),
+    MetricDef(
+        "sales_calls", "Sales calls", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "Activities of type call in the period.",
+        "activities with type call and at in P",
+        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True),
+    MetricDef(
+        "meetings_held", "Meetings held", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "Activities of type meeting in the period, whatever their outcome.",
+        "activities with type meeting and at in P",
+        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True),
+    MetricDef(
+        "activities_logged", "Activities logged", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "All activities logged in the period; per rep with --by owner (user adoption).",
+        "activities with at in P",
+        "activities", (*_PERIODS, "sources.activities"), ("owner",),
+        auditor_name="activities.audit_activities_logged", additive=True),
+    MetricDef(
+        "meetings_per_opportunity", "Meetings per opportunity", _LEADS, Unit.MULTIPLE, H,
+        (needs(ACTIVITIES_LINKED), needs(DEALS)),
+        "Meetings on deals closed in the period / deals closed (won or lost).",
+        "meetings linked by deal_id to deals closed in P (any meeting date) / deals of every type won or lost in P",
+        "activities", (*_DEALS, "sources.activities", "activity_types"),
+        auditor_name="activities.audit_meetings_per_opportunity"),
     MetricDef(
         "proposals_sent", "Proposals sent", _LEADS, Unit.COUNT, H, (needs(DEALS_PROPOSED, STAGES_ENTERED),),
         "Deals whose proposal date falls in the period.",

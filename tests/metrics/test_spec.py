@@ -151,6 +151,7 @@ def test_additive_metrics_are_the_counts_and_sums_of_events() -> None:
         "campaign_won_revenue", "campaign_spend",
         # the seed catalogue's counts (tickets_backlog: the tickets open at P's end, as open_pipeline)
         "tickets_backlog", "proposals_sent", "deals_won", "referral_customers", "retained_customers",
+        "leads_created", "sales_calls", "meetings_held", "activities_logged",
     }
     assert all(m.unit.value in {"count", "currency"} for m in SPECS if m.additive)
 
@@ -180,14 +181,15 @@ def test_auditors_and_compute_functions_resolve() -> None:
                           "tickets_backlog", "reopen_rate", "one_touch_resolution_pct", "calls_per_day",
                           "revenue_per_service_interaction", "deals_won", "deal_data_completeness_pct",
                           "referral_customers", "expansion_customer_pct", "support_cost_per_customer",
-                          "onboarding_cost_per_customer"}
+                          "onboarding_cost_per_customer", "lead_conversion_rate", "lead_to_customer_days",
+                          "marketing_sourced_leads_pct", "activities_logged", "meetings_per_opportunity"}
     for metric in SPECS:
         assert callable(metric.compute), metric.id
         assert metric.auditor is None or callable(metric.auditor), metric.id
 
 
 def test_ids_are_unique_and_every_text_is_filled() -> None:
-    assert len({m.id for m in all_metrics()}) == len(SPECS) == 53
+    assert len({m.id for m in all_metrics()}) == len(SPECS) == 61
     for metric in SPECS:
         assert metric.label and metric.summary and metric.formula and metric.config_keys, metric.id
         assert metric.needs, metric.id
