@@ -133,7 +133,9 @@ def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, 
     for metric in metrics:
         full = compute_metric(metric, context)
         changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
-        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, changes=changes))
+        groups = None if full.groups is None else {
+            name: {p.label: cells[p.label] for p in shown} for name, cells in full.groups.items()}
+        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, groups, changes=changes))
     return results
 
 
@@ -314,7 +316,14 @@ def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:
         cells = {p.label: Cell.na(note) for p in context.periods}
         return MetricResult(metric, cells)
     by_ordinal = metric.compute(context)
-    return MetricResult(metric, {p.label: by_ordinal[p.ordinal] for p in context.periods})
+    cells = {p.label: by_ordinal[p.ordinal] for p in context.periods}
+    if metric.always_by is None:
+        return MetricResult(metric, cells)
+    import importlib
+
+    split = getattr(importlib.import_module(f"crm_metrics.metrics.{metric.module}"), f"{metric.id}_groups")
+    groups = {name: {p.label: group[p.ordinal] for p in context.periods} for name, group in split(context).items()}
+    return MetricResult(metric, cells, groups)
 
 
 __all__ = ["InputError", "Prepared", "RunOptions", "compute", "compute_metric", "prepare", "run", "select_periods",

@@ -158,6 +158,9 @@ class MetricDef:
     in_init_config: bool = False
     # A ratio that is not a share of a whole (a return on spend may exceed 100 %).
     may_exceed_one: bool = False
+    # Always carries this split, with or without --by, its groups in their own order, from the
+    # function <id>_groups of its module (stage_duration_days: by stage, pipeline order).
+    always_by: str | None = None
 
     def __post_init__(self) -> None:
         Requirement(self.reads_if_present)  # the same rule: each set reads one table
@@ -581,6 +584,13 @@ SPECS: tuple[MetricDef, ...] = (
         "Deals whose proposal date falls in the period.",
         "deals whose proposal_at (else first entry into a proposal_stages stage) falls in P",
         "accounts", (*_DEALS, "proposal_stages", "sources.stage_changes"), _DEAL_FIELDS, additive=True),
+    MetricDef(
+        "stage_duration_days", "Time in stage (median)", _LEADS, Unit.DAYS, L, (needs(STAGES_ENTERED),),
+        "Median days deals spent in a stage, over stints that ended in the period; always split by stage.",
+        "median of (next stage_changes row's entered_at - this row's entered_at) in days, per deal, over "
+        "stints whose next row falls in P; split by stage in pipeline order",
+        "stages", (*_PERIODS, "sources.stage_changes", "open_stages", "won_stages", "lost_stages"),
+        auditor_name="stages.audit_stage_duration_days", always_by="stage"),
     MetricDef(
         "deals_won", "Deals won", _LEADS, Unit.COUNT, H, (needs(DEALS),),
         "Won deals of any type closed in the period (purchases).",

@@ -182,14 +182,15 @@ def test_auditors_and_compute_functions_resolve() -> None:
                           "revenue_per_service_interaction", "deals_won", "deal_data_completeness_pct",
                           "referral_customers", "expansion_customer_pct", "support_cost_per_customer",
                           "onboarding_cost_per_customer", "lead_conversion_rate", "lead_to_customer_days",
-                          "marketing_sourced_leads_pct", "activities_logged", "meetings_per_opportunity"}
+                          "marketing_sourced_leads_pct", "activities_logged", "meetings_per_opportunity",
+                          "stage_duration_days"}
     for metric in SPECS:
         assert callable(metric.compute), metric.id
         assert metric.auditor is None or callable(metric.auditor), metric.id
 
 
 def test_ids_are_unique_and_every_text_is_filled() -> None:
-    assert len({m.id for m in all_metrics()}) == len(SPECS) == 61
+    assert len({m.id for m in all_metrics()}) == len(SPECS) == 62
     for metric in SPECS:
         assert metric.label and metric.summary and metric.formula and metric.config_keys, metric.id
         assert metric.needs, metric.id
