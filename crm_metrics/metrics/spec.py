@@ -52,6 +52,21 @@ class Group(StrEnum):
     MORE = "more retention and economics"
 
 
+class Part(StrEnum):
+    """The three parts the seed articles measure a CRM in: how the business performs (pipeline, sales,
+    revenue), how the team uses the CRM (user adoption) and how customers perceive the business."""
+
+    BUSINESS = "business performance"
+    ADOPTION = "crm use"
+    CUSTOMERS = "customer perception"
+
+
+# The seeds' user-adoption measures: what reps log in the CRM, per rep with --by owner.
+ADOPTION_METRICS = frozenset({"sales_calls", "meetings_held", "activities_logged", "meetings_per_opportunity",
+                              "deal_data_completeness_pct"})
+_CUSTOMER_GROUPS = frozenset({"retention", "support", "more retention and economics"})
+
+
 class Table(StrEnum):
     """The canonical tables of metrics.md section 1 that metrics read (crm_metrics.schema.TABLES)."""
 
@@ -203,6 +218,13 @@ class MetricDef:
         """Whether the metric counts active customers: itself, or through the churn-based lifetime
         when that is used (clv.lifetime_years unset)."""
         return self.counts_active_customers or (lifetime_from_churn and self.counts_active_customers_for_lifetime)
+
+    @property
+    def part(self) -> Part:
+        """Which of the articles' three parts the metric belongs to (Part)."""
+        if self.id in ADOPTION_METRICS:
+            return Part.ADOPTION
+        return Part.CUSTOMERS if self.group.value in _CUSTOMER_GROUPS else Part.BUSINESS
 
     @property
     def is_share(self) -> bool:
@@ -694,6 +716,30 @@ def columns_needed(metrics: Iterable[MetricDef], by: str | None = None) -> dict[
         if by is not None and by in schema.fields:
             fields.add(by)
     return wanted
+
+
+def _selection_key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def expand_selection(names: Iterable[str]) -> tuple[str, ...]:
+    """Metric ids for a --metrics list whose items may also name a group ("sales", "unit economics",
+    "leads_and_activities") or one of the articles' three parts ("crm_use", "customer perception"):
+    those become their metrics, in the order of SPECS. Other names are kept as given (the caller
+    reports the unknown ones); duplicates are dropped."""
+    ids = {m.id for m in SPECS}
+    out: list[str] = []
+    for name in names:
+        key = _selection_key(name)
+        if name in ids:
+            out.append(name)
+        elif key in {_selection_key(g.value) for g in Group}:
+            out += [m.id for m in SPECS if _selection_key(m.group.value) == key]
+        elif key in {_selection_key(p.value) for p in Part}:
+            out += [m.id for m in SPECS if _selection_key(m.part.value) == key]
+        else:
+            out.append(name)
+    return tuple(dict.fromkeys(out))
 
 
 def allowed_by(tables: Collection[str]) -> list[MetricDef]:

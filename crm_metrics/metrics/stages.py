@@ -37,14 +37,17 @@ def stints(ctx: MetricContext) -> pd.DataFrame:
 
 
 def stage_order(ctx: MetricContext) -> list[str]:
-    """The stages in pipeline order: those the config lists (open_stages, then won_stages and
-    lost_stages), in its order, then the others in the order deals first entered them."""
+    """The stages some deal left, in pipeline order: those the config lists (open_stages, then
+    won_stages and lost_stages), in its order, then the others in the order deals first entered
+    them."""
     changes = ctx.table("stage_changes")
     seen = changes.sort_values("entered_at", kind="stable")["stage"].astype("string").str.strip().dropna()
     by_key = {word_key(s): s for s in reversed(seen.unique().tolist())}
     listed = [*ctx.config.open_stages, *ctx.config.won_stages, *ctx.config.lost_stages]
     ordered = [by_key[word_key(s)] for s in listed if word_key(s) in by_key]
-    return list(dict.fromkeys([*ordered, *seen.unique().tolist()]))
+    # A stage no deal ever left (Closed Won, Closed Lost) has no time in it to show.
+    left = set(stints(ctx)["stage"].dropna())
+    return [stage for stage in dict.fromkeys([*ordered, *seen.unique().tolist()]) if stage in left]
 
 
 def stage_duration_days(ctx: MetricContext) -> PeriodCells:
