@@ -269,6 +269,10 @@ class Config(_Strict):
         if not value:
             # An empty report would look like a run that found nothing.
             raise ValueError("empty: list metric ids (see `crm-metrics metrics`) or remove the key for the defaults")
+        from crm_metrics.metrics.spec import expand_selection
+
+        # A group or one of the articles' three parts stands for its metrics (metrics: [sales, crm_use]).
+        value = list(expand_selection(value))
         check_metric_ids(value)
         return value
 

@@ -262,3 +262,24 @@ def audit_onboarding_cost_per_customer(ctx: MetricContext, period: Period, cell:
     spend, new = _onboarding_inputs(ctx)
     return ratio_line("Onboarding cost per customer", period, float(spend.get(period.ordinal, 0.0)),
                       "onboarding spend", float(new.get(period.ordinal, 0)), "new customers", cell, percent=False)
+
+
+def audit_proposals_sent(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    dates = proposal_dates(ctx)
+    sent = dates[(ctx.calendar.ordinals(dates) == period.ordinal).fillna(False).to_numpy(dtype=bool)]
+    from_column = 0
+    if ctx.has("deals") and "proposal_at" in ctx.table("deals"):
+        deals = ctx.table("deals")
+        given = set(deals.loc[deals["proposal_at"].notna(), "deal_id"].astype("string"))
+        from_column = sum(deal in given for deal in sent.index)
+    return _count_line("Proposals sent", period, cell, f"deals ({from_column} by proposal_at, "
+                       f"{len(sent) - from_column} by first entering a proposal stage)")
+
+
+def audit_retained_customers(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    ledger = ctx.customers
+    acquired = int((ledger["acquired_at"] < end).sum())
+    churned = int(((ledger["acquired_at"] < end) & (ledger["churned_at"] < end)).sum())
+    return _count_line("Retained customers", period, cell,
+                       f"active at the end of {period.end} ({acquired} acquired by then - {churned} of them churned)")

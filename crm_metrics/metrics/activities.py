@@ -74,3 +74,21 @@ def audit_meetings_per_opportunity(ctx: MetricContext, period: Period, cell: Cel
     return ratio_line("Meetings per opportunity", period, float(meetings.get(period.ordinal, 0)),
                       "meetings on deals closed in the period", float(closed.get(period.ordinal, 0)),
                       "deals closed (won or lost)", cell, percent=False)
+
+
+def _by_owner(ctx: MetricContext, period: Period, kind: str) -> str:
+    activities = ctx.table("activities")
+    rows = (ctx.ordinal("activities", "at") == period.ordinal).fillna(False).to_numpy(dtype=bool)
+    rows &= (activities["type"] == kind).fillna(False).to_numpy(dtype=bool)
+    top = activities["owner"][rows].astype("string").fillna("(none)").value_counts().head(3)
+    return ", ".join(f"{name} {count}" for name, count in top.items()) or "none"
+
+
+def audit_sales_calls(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.0f}"
+    return f"Sales calls {period.label} = {value} (most by: {_by_owner(ctx, period, 'call')})"
+
+
+def audit_meetings_held(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.0f}"
+    return f"Meetings held {period.label} = {value} (most by: {_by_owner(ctx, period, 'meeting')})"

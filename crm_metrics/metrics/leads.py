@@ -131,3 +131,14 @@ def audit_marketing_sourced_leads_pct(ctx: MetricContext, period: Period, cell: 
     marketing, created = _marketing_inputs(ctx)
     return ratio_line("Marketing-sourced leads", period, float(marketing.get(period.ordinal, 0)),
                       "from marketing_sources", float(created.get(period.ordinal, 0)), "leads created", cell)
+
+
+def audit_leads_created(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    created, ordinals = _created(ctx)
+    created = created[(ordinals == period.ordinal).fillna(False).to_numpy(dtype=bool)]
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.0f}"
+    if "source" not in created:
+        return f"Leads created {period.label} = {value}"
+    top = created["source"].astype("string").fillna("(none)").value_counts().head(3)
+    sources = ", ".join(f"{name} {count}" for name, count in top.items())
+    return f"Leads created {period.label} = {value} (largest sources: {sources or 'none'})"

@@ -557,7 +557,8 @@ SPECS: tuple[MetricDef, ...] = (
         "leads_created", "Leads created", _LEADS, Unit.COUNT, H, (needs(LEADS_CREATED),),
         "Leads created in the period.",
         "leads with created_at in P",
-        "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, additive=True),
+        "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, additive=True,
+        auditor_name="leads.audit_leads_created"),
     MetricDef(
         "lead_conversion_rate", "Lead conversion rate", _LEADS, Unit.RATIO, H, (needs(LEADS_CONVERTED),),
         "Leads created in the period that have converted by the range's end / leads created (cohort).",
@@ -582,12 +583,14 @@ SPECS: tuple[MetricDef, ...] = (
         "sales_calls", "Sales calls", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "Activities of type call in the period.",
         "activities with type call and at in P",
-        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True),
+        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
+        auditor_name="activities.audit_sales_calls"),
     MetricDef(
         "meetings_held", "Meetings held", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "Activities of type meeting in the period, whatever their outcome.",
         "activities with type meeting and at in P",
-        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True),
+        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
+        auditor_name="activities.audit_meetings_held"),
     MetricDef(
         "activities_logged", "Activities logged", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "All activities logged in the period; per rep with --by owner (user adoption).",
@@ -605,7 +608,8 @@ SPECS: tuple[MetricDef, ...] = (
         "proposals_sent", "Proposals sent", _LEADS, Unit.COUNT, H, (needs(DEALS_PROPOSED, STAGES_ENTERED),),
         "Deals whose proposal date falls in the period.",
         "deals whose proposal_at (else first entry into a proposal_stages stage) falls in P",
-        "accounts", (*_DEALS, "proposal_stages", "sources.stage_changes"), _DEAL_FIELDS, additive=True),
+        "accounts", (*_DEALS, "proposal_stages", "sources.stage_changes"), _DEAL_FIELDS, additive=True,
+        auditor_name="accounts.audit_proposals_sent"),
     MetricDef(
         "stage_duration_days", "Time in stage (median)", _LEADS, Unit.DAYS, L, (needs(STAGES_ENTERED),),
         "Median days deals spent in a stage, over stints that ended in the period; always split by stage.",
@@ -637,7 +641,8 @@ SPECS: tuple[MetricDef, ...] = (
         "retained_customers", "Retained customers", _MORE, Unit.COUNT, H, (_CUSTOMERS,),
         "Customers active at the period's end.",
         "customers acquired on or before P's last day and not churned on or before it",
-        "accounts", _LEDGER, ("source",), counts_active_customers=True, additive=True),
+        "accounts", _LEDGER, ("source",), counts_active_customers=True, additive=True,
+        auditor_name="accounts.audit_retained_customers"),
     MetricDef(
         "expansion_customer_pct", "Expansion customers", _MORE, Unit.RATIO, H, (needs(LEDGER_DEALS),),
         "Customers active at the start who won an expansion deal in the period / those active.",

@@ -156,3 +156,18 @@ def test_explain_prints_the_inputs_each_period_divided(tmp_path: Path) -> None:
     assert inputs["deal_data_completeness_pct"] == [
         "Deal data completeness 2025-Q2 = 4 with amount, account, owner, source filled / 6 deals created = 66.7 %"]
     assert inputs["onboarding_cost_per_customer"][0].endswith("= n/a (no new customers)")
+
+
+def test_explain_proposals_and_retained_customers(tmp_path: Path) -> None:
+    from crm_metrics import api
+    from tests.fixtures.build import make_config
+
+    config = make_config(tmp_path, {"deals": DEALS, "stage_changes": STAGES})
+    inputs = {m: api.explain(config, m, date(2025, 4, 1), date(2025, 6, 30)).inputs
+              for m in ("proposals_sent", "retained_customers")}
+    # Q2 proposals: D4 by proposal_at; D6 and D11 by the stage history.
+    assert inputs["proposals_sent"] == ["Proposals sent 2025-Q2 = 3 deals (1 by proposal_at, 2 by first entering "
+                                        "a proposal stage)"]
+    # Acquired by Jun 30: A, B, C; B churned on Jun 30 -> 2.
+    assert inputs["retained_customers"] == ["Retained customers 2025-Q2 = 2 active at the end of 2025-06-30 "
+                                            "(3 acquired by then - 1 of them churned)"]

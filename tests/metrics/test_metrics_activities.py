@@ -80,3 +80,15 @@ def test_meetings_per_opportunity_needs_the_deal_link(tmp_path: Path) -> None:
     result = values(tmp_path, {"activities": unlinked, "deals": DEALS}, ["meetings_per_opportunity"],
                     date(2025, 1, 1), date(2025, 3, 31))
     assert result["meetings_per_opportunity"][Q1].note == "needs activities.deal_id"
+
+
+def test_explain_counts_and_the_busiest_reps(tmp_path: Path) -> None:
+    from crm_metrics import api
+
+    config = make_config(tmp_path, {"activities": ACTIVITIES, "deals": DEALS})
+    lines = {m: api.explain(config, m, date(2025, 1, 1), date(2025, 3, 31)).inputs
+             for m in ("sales_calls", "meetings_held", "activities_logged")}
+    # Q1 calls: A1, A9 (both Ann). Meetings: A2, A8 (Ann), A3 (Bob).
+    assert lines["sales_calls"] == ["Sales calls 2025-Q1 = 2 (most by: Ann 2)"]
+    assert lines["meetings_held"] == ["Meetings held 2025-Q1 = 3 (most by: Ann 2, Bob 1)"]
+    assert lines["activities_logged"] == ["Activities logged 2025-Q1 = 6 (2 call, 3 meeting, 1 email, 0 task, 0 other)"]

@@ -87,3 +87,21 @@ def test_explain_prints_the_cohort(tmp_path: Path) -> None:
     lines = api.explain(config, "lead_conversion_rate", date(2025, 1, 1), date(2025, 6, 30)).inputs
     assert lines == ["Lead conversion rate 2025-Q1 = 3 converted by 2025-06-30 / 4 leads created = 75.0 %",
                      "Lead conversion rate 2025-Q2 = 2 converted by 2025-06-30 / 3 leads created = 66.7 %"]
+
+
+def test_explain_leads_created_by_source(tmp_path: Path) -> None:
+    from crm_metrics import api
+    from tests.fixtures.build import make_config
+
+    config = make_config(tmp_path, {"leads": LEADS})
+    lines = api.explain(config, "leads_created", date(2025, 1, 1), date(2025, 3, 31)).inputs
+    # Q1: L1 Web, L2 Paid Search, L3 Referral, L4 Web.
+    assert lines == ["Leads created 2025-Q1 = 4 (largest sources: Web 2, Paid Search 1, Referral 1)"]
+
+
+def test_the_configs_metrics_list_takes_a_group(tmp_path: Path) -> None:
+    from tests.fixtures.build import make_config
+
+    config = make_config(tmp_path, {"leads": LEADS}, metrics=["crm_use", "leads_created"])
+    assert config.metrics == ["sales_calls", "meetings_held", "activities_logged", "meetings_per_opportunity",
+                              "deal_data_completeness_pct", "leads_created"]

@@ -183,7 +183,8 @@ def test_auditors_and_compute_functions_resolve() -> None:
                           "referral_customers", "expansion_customer_pct", "support_cost_per_customer",
                           "onboarding_cost_per_customer", "lead_conversion_rate", "lead_to_customer_days",
                           "marketing_sourced_leads_pct", "activities_logged", "meetings_per_opportunity",
-                          "stage_duration_days"}
+                          "stage_duration_days", "proposals_sent", "retained_customers", "leads_created",
+                          "sales_calls", "meetings_held"}
     for metric in SPECS:
         assert callable(metric.compute), metric.id
         assert metric.auditor is None or callable(metric.auditor), metric.id
