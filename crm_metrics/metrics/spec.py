@@ -558,7 +558,7 @@ SPECS: tuple[MetricDef, ...] = (
         "Leads created in the period.",
         "leads with created_at in P",
         "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, additive=True,
-        auditor_name="leads.audit_leads_created"),
+        auditor_name="leads.audit_leads_created", in_init_config=True),
     MetricDef(
         "lead_conversion_rate", "Lead conversion rate", _LEADS, Unit.RATIO, H, (needs(LEADS_CONVERTED),),
         "Leads created in the period that have converted by the range's end / leads created (cohort).",
@@ -567,7 +567,7 @@ SPECS: tuple[MetricDef, ...] = (
         "leads", (*_PERIODS, "sources.leads", "leads.converted"), _LEAD_FIELDS,
         vendor_choice="A cohort rate by creation period (HubSpot's lead-to-customer rate); recent periods rise "
                       "as late conversions arrive.",
-        auditor_name="leads.audit_lead_conversion_rate"),
+        auditor_name="leads.audit_lead_conversion_rate", in_init_config=True),
     MetricDef(
         "lead_to_customer_days", "Lead to customer (median)", _LEADS, Unit.DAYS, L, (needs(LEADS_CONVERTED),),
         "Median days from a lead's creation to its conversion, over leads converted in the period.",
@@ -584,19 +584,19 @@ SPECS: tuple[MetricDef, ...] = (
         "Activities of type call in the period.",
         "activities with type call and at in P",
         "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
-        auditor_name="activities.audit_sales_calls"),
+        auditor_name="activities.audit_sales_calls", in_init_config=True),
     MetricDef(
         "meetings_held", "Meetings held", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "Activities of type meeting in the period, whatever their outcome.",
         "activities with type meeting and at in P",
         "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
-        auditor_name="activities.audit_meetings_held"),
+        auditor_name="activities.audit_meetings_held", in_init_config=True),
     MetricDef(
         "activities_logged", "Activities logged", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "All activities logged in the period; per rep with --by owner (user adoption).",
         "activities with at in P",
         "activities", (*_PERIODS, "sources.activities"), ("owner",),
-        auditor_name="activities.audit_activities_logged", additive=True),
+        auditor_name="activities.audit_activities_logged", additive=True, in_init_config=True),
     MetricDef(
         "meetings_per_opportunity", "Meetings per opportunity", _LEADS, Unit.MULTIPLE, H,
         (needs(ACTIVITIES_LINKED), needs(DEALS)),
@@ -616,7 +616,7 @@ SPECS: tuple[MetricDef, ...] = (
         "median of (next stage_changes row's entered_at - this row's entered_at) in days, per deal, over "
         "stints whose next row falls in P; split by stage in pipeline order",
         "stages", (*_PERIODS, "sources.stage_changes", "open_stages", "won_stages", "lost_stages"),
-        auditor_name="stages.audit_stage_duration_days", always_by="stage"),
+        auditor_name="stages.audit_stage_duration_days", always_by="stage", in_init_config=True),
     MetricDef(
         "deals_won", "Deals won", _LEADS, Unit.COUNT, H, (needs(DEALS),),
         "Won deals of any type closed in the period (purchases).",

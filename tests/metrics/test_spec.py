@@ -166,6 +166,9 @@ def test_init_writes_the_metrics_one_table_allows() -> None:
                                   "first_response_hours", "csat_pct"]
     assert written("customers") == ["new_customers"]
     assert written("spend") == []
+    assert written("leads") == ["leads_created", "lead_conversion_rate"]
+    assert written("activities") == ["sales_calls", "meetings_held", "activities_logged"]
+    assert written("stage_changes") == ["stage_duration_days"]
 
 
 def test_only_return_on_spend_is_a_ratio_that_may_exceed_one() -> None:
