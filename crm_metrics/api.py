@@ -135,7 +135,7 @@ def _input_lines(metric: MetricDef, config: Config, first: date | None, last: da
     calendar = Calendar(config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
     loaded = load_tables(config, tables_needed([metric]))
-    context = MetricContext(config, calendar, periods, loaded.frames)
+    context = MetricContext(config, calendar, periods, loaded.frames, today=options.today)
     cells = compute_metric(metric, context).cells
     notes = undated_customer_notices(config, [metric], context)
     return audit_lines(metric, context, cells) + [f"Note: {n}" for n in notes]

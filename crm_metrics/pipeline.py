@@ -110,9 +110,9 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
 def compute(prepared: Prepared) -> Report:
     config, options, metrics, calendar, periods, loaded = (
         prepared.config, prepared.options, prepared.metrics, prepared.calendar, prepared.periods, prepared.loaded)
-    context = MetricContext(config, calendar, periods, loaded.frames)
+    context = MetricContext(config, calendar, periods, loaded.frames, today=options.today)
     if options.compare:
-        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare)
+        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare, options.today)
     else:
         results = [compute_metric(metric, context) for metric in metrics]
     if options.by:
@@ -144,17 +144,19 @@ def undated_customer_notices(config: Config, metrics: list[MetricDef], context: 
 
 
 def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],
-                  frames: dict[str, pd.DataFrame], compare: str) -> list[MetricResult]:
+                  frames: dict[str, pd.DataFrame], compare: str, today: date) -> list[MetricResult]:
     """Results for the shown periods, computed together with their baselines to give the changes."""
     from crm_metrics.metrics.compare import changes_for, with_baselines
 
     computed = with_baselines(calendar, shown, compare)
-    context = MetricContext(config, calendar, computed, frames)
+    context = MetricContext(config, calendar, computed, frames, today=today)
     results = []
     for metric in metrics:
         full = compute_metric(metric, context)
         changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
-        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, changes=changes))
+        groups = None if full.groups is None else {
+            name: {p.label: cells[p.label] for p in shown} for name, cells in full.groups.items()}
+        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, groups, changes=changes))
     return results
 
 
@@ -338,7 +340,14 @@ def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:
         cells = {p.label: Cell.na(note) for p in context.periods}
         return MetricResult(metric, cells)
     by_ordinal = metric.compute(context)
-    return MetricResult(metric, {p.label: by_ordinal[p.ordinal] for p in context.periods})
+    cells = {p.label: by_ordinal[p.ordinal] for p in context.periods}
+    if metric.always_by is None:
+        return MetricResult(metric, cells)
+    import importlib
+
+    split = getattr(importlib.import_module(f"crm_metrics.metrics.{metric.module}"), f"{metric.id}_groups")
+    groups = {name: {p.label: group[p.ordinal] for p in context.periods} for name, group in split(context).items()}
+    return MetricResult(metric, cells, groups)
 
 
 __all__ = ["Prepared", "RunOptions", "check_options", "compute", "compute_metric", "prepare", "select_periods"]

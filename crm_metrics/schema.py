@@ -68,8 +68,11 @@ TABLES: dict[str, TableSchema] = {
         optional=(
             "resolved_at", "first_response_at", "status", "priority", "channel", "agent",
             "customer_id", "csat", "sla_due_at", "nps", "ces",
-            # Reopened tickets: the first solve, when resolved_at is the last one.
-            "first_resolved_at",
+            # Reopened tickets: the first solve, when resolved_at is the last one; how often it was
+            # reopened and how many agent replies it took (reopen_rate, one_touch_resolution_pct).
+            "first_resolved_at", "reopens", "agent_replies",
+            # The kind of case ("complaint", "question"), for --by type.
+            "type",
             # Durations the desk exports (read by durations.py): HH:MM:SS or a number in the
             # config's support.durations.unit; the *_minutes fields are always minutes.
             "first_response_duration", "first_response_minutes", "resolution_duration",
@@ -77,7 +80,8 @@ TABLES: dict[str, TableSchema] = {
         ),
         kinds={
             "created_at": _D, "resolved_at": _D, "first_response_at": _D, "sla_due_at": _D,
-            "csat": _N, "nps": _N, "ces": _N, "first_resolved_at": _D,
+            "csat": _N, "nps": _N, "ces": _N, "first_resolved_at": _D, "reopens": _N,
+            "agent_replies": _N,
         },
     ),
     "surveys": TableSchema(
@@ -93,6 +97,28 @@ TABLES: dict[str, TableSchema] = {
         required=("started_at",),
         optional=("answered", "outcome", "handle_seconds", "agent", "channel"),
         kinds={"started_at": _D, "answered": _B, "handle_seconds": _N},
+    ),
+    "leads": TableSchema(
+        name="leads",
+        id_field="lead_id",
+        required=("lead_id", "created_at"),
+        optional=("source", "owner", "campaign", "status", "converted_at", "account_id"),
+        kinds={"created_at": _D, "converted_at": _D},
+    ),
+    "activities": TableSchema(
+        name="activities",
+        id_field="activity_id",
+        required=("activity_id", "at", "type"),
+        optional=("owner", "deal_id", "account_id", "outcome"),
+        kinds={"at": _D},
+    ),
+    # Many rows per deal, so no id: a deal entering one stage is a row of its own.
+    "stage_changes": TableSchema(
+        name="stage_changes",
+        id_field=None,
+        required=("deal_id", "stage", "entered_at"),
+        optional=(),
+        kinds={"entered_at": _D},
     ),
 }
 

@@ -1,4 +1,6 @@
-"""Generate the demo exports in this folder: deals.csv, spend.csv and tickets.csv.
+"""Generate the demo exports in this folder: deals.csv, spend.csv and tickets.csv, and the seed
+catalogue's leads.csv (a HubSpot contacts export), activities.csv (Pipedrive activities) and
+stage_history.csv (a Salesforce Opportunity History report), drawn from the same deals.
 
 Run it from the project root with ``.venv/bin/python sample_data/generate.py``. It is seeded
 (random.Random(20250101)), uses the standard library only and writes byte-identical files on every
@@ -735,6 +737,109 @@ def messy_ticket_rows(
     return insert_later(rows, extras, rng), counts
 
 
+# --- leads, activities and stage history (the seed catalogue) ------------------------------------
+#
+# Drawn with their own generator (CATALOGUE_SEED) after the files above, so adding them left
+# deals.csv, spend.csv and tickets.csv byte-identical.
+
+CATALOGUE_SEED = SEED + 1
+LEAD_HEADERS = ("Record ID", "First Name", "Create Date", "Lifecycle Stage", "Lead Status", "Contact owner",
+                "Original Source", "Became a Customer Date")
+ACTIVITY_HEADERS = ("Activity - ID", "Activity - Type", "Activity - Due date", "Activity - Done",
+                    "Activity - Assigned to user", "Activity - Deal ID")
+HISTORY_HEADERS = ("Opportunity ID", "Stage", "Last Modified")
+FIRST_NAMES = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn")
+EXTRA_LEADS_PER_ACCOUNT = 2  # leads that never bought, per account of deals.csv
+ACTIVITY_WEIGHTS = {"Call": 45, "Meeting": 20, "Email": 30, "Task": 5}
+
+
+def first_new_deals(deals: list[Deal]) -> dict[str, Deal]:
+    """Each account's first new-customer deal, and its won one when it has one."""
+    first: dict[str, Deal] = {}
+    for deal in sorted(deals, key=lambda d: (d.created, d.deal_id)):
+        if deal.deal_type == NEW and (deal.account not in first or deal.stage == WON):
+            if deal.account not in first or first[deal.account].stage != WON:
+                first[deal.account] = deal
+    return first
+
+
+def lead_rows(rng: random.Random, deals: list[Deal]) -> list[list[str]]:
+    """A HubSpot contacts export: one lead per account (created before its first deal; a customer
+    once that deal was won) and a few that never bought."""
+    rows = []
+    record = 70_100
+    for deal in first_new_deals(deals).values():
+        created = max(FIRST_CREATED, deal.created - days(rng.randint(3, 40)))
+        won = deal.stage == WON and deal.close is not None
+        rows.append([str(record), rng.choice(FIRST_NAMES), us_date(created), "Customer" if won else "Opportunity",
+                     "Connected" if won else rng.choice(("In Progress", "Open Deal")), deal.owner, deal.source,
+                     us_date(deal.close) if won and deal.close else ""])
+        record += 1
+    sources = list(LEAD_SOURCES)
+    owners = [o for names in OWNERS_BY_REGION.values() for o in names]
+    for _ in range(EXTRA_LEADS_PER_ACCOUNT * len(rows)):
+        created = WINDOW_START + days(rng.randint(-60, (WINDOW_END - WINDOW_START).days))
+        rows.append([str(record), rng.choice(FIRST_NAMES), us_date(created), rng.choice(("Lead", "Subscriber")),
+                     rng.choice(("New", "Attempted to Contact", "Unqualified", "")), rng.choice(owners),
+                     rng.choice(sources), ""])
+        record += 1
+    return sorted(rows, key=lambda r: (datetime.strptime(r[2], "%m/%d/%Y"), r[0]))
+
+
+def deal_end(deal: Deal) -> date:
+    return deal.close if deal.close is not None and deal.close <= WINDOW_END else WINDOW_END
+
+
+def activity_rows(rng: random.Random, deals: list[Deal]) -> list[list[str]]:
+    """A Pipedrive activities export: calls, meetings, emails and tasks on each deal while it ran."""
+    rows = []
+    activity = 5_001
+    for deal in sorted(deals, key=lambda d: (d.created, d.deal_id)):
+        span = max(1, (deal_end(deal) - deal.created).days)
+        for _ in range(rng.randint(1, 3) + span // 20):
+            day = deal.created + days(rng.randint(0, span))
+            rows.append([str(activity), weighted(rng, ACTIVITY_WEIGHTS), day.isoformat(),
+                         "1" if day <= WINDOW_END - days(3) or rng.random() < 0.5 else "0", deal.owner, deal.deal_id])
+            activity += 1
+    return sorted(rows, key=lambda r: (r[2], int(r[0])))
+
+
+def history_rows(rng: random.Random, deals: list[Deal]) -> list[list[str]]:
+    """A Salesforce Opportunity History report: the stages each new-business deal entered, some
+    skipped, the last one its stage at the export."""
+    rows = []
+    for deal in sorted(deals, key=lambda d: (d.created, d.deal_id)):
+        if deal.deal_type != NEW:
+            continue
+        end = deal_end(deal)
+        final = deal.stage
+        path = list(OPEN_STAGES[: OPEN_STAGES.index(final) + 1]) if final in OPEN_STAGES else list(OPEN_STAGES)
+        # Some deals skip a stage on the way (never the first).
+        path = [path[0]] + [stage for stage in path[1:] if rng.random() > 0.15]
+        span = max(1, (end - deal.created).days)
+        moments = sorted(deal.created + days(rng.randint(0, span)) for _ in path[1:])
+        for stage, day in zip(path, [deal.created, *moments], strict=True):
+            rows.append([deal.deal_id, stage, us_date(day)])
+        if final not in OPEN_STAGES and deal.close is not None:
+            rows.append([deal.deal_id, final, us_date(deal.close)])
+    return rows
+
+
+def write_catalogue() -> None:
+    rng = random.Random(SEED)
+    deals, _ = simulate_deals(rng, make_accounts(rng))
+    catalogue = random.Random(CATALOGUE_SEED)
+    leads = lead_rows(catalogue, deals)
+    activities = activity_rows(catalogue, deals)
+    history = history_rows(catalogue, deals)
+    write_csv(OUT_DIR / "leads.csv", LEAD_HEADERS, leads, quote_all=False)
+    write_csv(OUT_DIR / "activities.csv", ACTIVITY_HEADERS, activities, quote_all=False)
+    write_csv(OUT_DIR / "stage_history.csv", HISTORY_HEADERS, history, quote_all=True)
+    print(describe("leads.csv", {"rows": len(leads)}))
+    print(describe("activities.csv", {"rows": len(activities)}))
+    print(describe("stage_history.csv", {"rows": len(history)}))
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 
@@ -754,6 +859,7 @@ def main() -> None:
     print(describe("deals.csv", deal_counts))
     print(describe("spend.csv", {"rows": len(spend)}))
     print(describe("tickets.csv", ticket_counts))
+    write_catalogue()
 
 
 if __name__ == "__main__":

@@ -252,6 +252,10 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
             frame = _spend(frame, quality)
         case "customers":
             frame = _customers(frame)
+        case "activities":
+            frame = _activities(frame, config, quality)
+        case "leads":
+            quality.leave_out("leads without a create date", int(_blank(frame, "created_at").sum()))
     return frame.drop(columns=[c for c in frame.columns if c.startswith(_BAD)])
 
 
@@ -506,4 +510,42 @@ def _customers(frame: pd.DataFrame) -> pd.DataFrame:
     frame["customer_key"] = frame["customer_id"].astype("string")
     if "customer_name" in frame.columns:
         frame["name_key"] = name_key(frame["customer_name"])
+    return frame
+
+
+# Built-in activity words, matched inside the word key of the export's type ("Outbound call",
+# "Logged meeting", "Site visit"): the first type whose word a key contains wins.
+ACTIVITY_WORDS = (
+    ("call", ("call", "phone")),
+    ("meeting", ("meeting", "visit", "appointment", "demo", "event")),
+    ("email", ("email", "mail")),
+    ("task", ("task", "todo")),
+)
+
+
+def activity_types(values: pd.Series, config: Config) -> pd.Series:
+    """A vendor's activity types as call / meeting / email / task / other (metrics.md section 1):
+    the config's activity_types words first (whole word keys), then the built-in words; blank and
+    unknown types are "other". Decided once per distinct value; returns a string Series."""
+    own = {word_key(w): kind for kind in ("call", "meeting", "email", "task", "other")
+           for w in getattr(config.activity_types, kind)}
+
+    def classify(raw: object) -> str:
+        key = word_key(raw) if isinstance(raw, str) else ""
+        if key in own:
+            return own[key]
+        return next((kind for kind, words in ACTIVITY_WORDS if any(w in key for w in words)), "other")
+
+    codes, uniques = pd.factorize(values)
+    kinds = pd.array([*(classify(u) for u in uniques), "other"], dtype="string")
+    return pd.Series(kinds.take(np.where(codes < 0, len(uniques), codes)), index=values.index)
+
+
+def _activities(frame: pd.DataFrame, config: Config, quality: TableQuality) -> pd.DataFrame:
+    # The vendor's own word stays for --verbose and explain; metrics read the five types.
+    frame["type_label"] = frame["type"]
+    frame["type"] = activity_types(frame["type"].astype("string"), config)
+    quality.leave_out("activities without a date", int(_blank(frame, "at").sum()))
+    if "owner" not in frame.columns:
+        frame["owner"] = no_values(frame.index)
     return frame

@@ -22,7 +22,8 @@ def report(
     date_from: Annotated[str | None, typer.Option("--from", help="First day to report, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
     metrics: Annotated[str | None, typer.Option(
-        help="Comma-separated metric ids, e.g. close_rate,cac; all for every metric.")] = None,
+        help="Comma-separated metric ids or group names, e.g. close_rate,cac or sales,crm_use; all for every "
+             "metric.")] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table, json, csv, xlsx, md or html. Default: from --output's extension, else table.",
     )] = None,
@@ -82,6 +83,10 @@ def report(
                               "(list: crm-metrics metrics)")
         if metric_ids == ("all",):
             metric_ids = tuple(m.id for m in all_metrics())
+        elif metric_ids is not None:
+            from crm_metrics.metrics.spec import expand_selection
+
+            metric_ids = expand_selection(metric_ids)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
         from crm_metrics.pipeline import RunOptions, check_options
 

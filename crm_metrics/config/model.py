@@ -70,6 +70,9 @@ class SourcesConfig(_Strict):
     tickets: SourceConfig | None = None
     surveys: SourceConfig | None = None
     calls: SourceConfig | None = None
+    leads: SourceConfig | None = None
+    activities: SourceConfig | None = None
+    stage_changes: SourceConfig | None = None
 
     def items(self) -> list[tuple[str, SourceConfig]]:
         return [(name, src) for name in TABLES if (src := getattr(self, name)) is not None]
@@ -94,6 +97,32 @@ class DealTypesConfig(_Strict):
 
 class CategoriesConfig(_Strict):
     categories: list[str] | None = None
+
+
+class LeadsConfig(_Strict):
+    # A lead whose status is one of these has converted, undated, when it has no converted_at
+    # (metrics.md section 1).
+    converted: list[str] = Field(default_factory=lambda: ["Customer", "Evangelist", "Converted", "Won"])
+
+
+DEFAULT_ADOPTION_FIELDS = ("amount", "account", "owner", "source")
+
+
+class AdoptionConfig(_Strict):
+    # The deal fields a rep must fill (deal_data_completeness_pct); "account" is account_id or
+    # account_name. The default list also asks closed deals for a close date.
+    fields: list[str] = Field(default_factory=lambda: list(DEFAULT_ADOPTION_FIELDS))
+
+
+
+class ActivityTypesConfig(_Strict):
+    """activity_types: the export's own words for each activity type, beside the built-in ones."""
+
+    call: list[str] = Field(default_factory=list)
+    meeting: list[str] = Field(default_factory=list)
+    email: list[str] = Field(default_factory=list)
+    task: list[str] = Field(default_factory=list)
+    other: list[str] = Field(default_factory=list)
 
 
 class ClvConfig(_Strict):
@@ -210,6 +239,14 @@ class Config(_Strict):
     retention: CategoriesConfig = Field(
         default_factory=lambda: CategoriesConfig(categories=["retention"])
     )
+    support_cost: CategoriesConfig = Field(default_factory=lambda: CategoriesConfig(categories=["support"]))
+    onboarding: CategoriesConfig = Field(default_factory=lambda: CategoriesConfig(categories=["onboarding"]))
+    leads: LeadsConfig = Field(default_factory=LeadsConfig)
+    proposal_stages: list[str] = Field(default_factory=lambda: ["Proposal", "Proposal/Price Quote", "Proposal Made",
+                                                                 "Propose", "presentationscheduled"])
+    referral_sources: list[str] | None = None
+    adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
+    activity_types: ActivityTypesConfig = Field(default_factory=ActivityTypesConfig)
     clv: ClvConfig = Field(default_factory=ClvConfig)
     revenue: RevenueConfig = Field(default_factory=RevenueConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
@@ -247,6 +284,10 @@ class Config(_Strict):
         if not value:
             # An empty report would look like a run that found nothing.
             raise ValueError("empty: list metric ids (see `crm-metrics metrics`) or remove the key for the defaults")
+        from crm_metrics.metrics.spec import expand_selection
+
+        # A group or one of the articles' three parts stands for its metrics (metrics: [sales, crm_use]).
+        value = list(expand_selection(value))
         check_metric_ids(value)
         return value
 

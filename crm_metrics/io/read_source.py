@@ -11,6 +11,7 @@ from crm_metrics.clean.categoricals import categorise
 from crm_metrics.config.model import Config
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import csv_headers, read_table
+from crm_metrics.io.stage_history import entered_columns
 from crm_metrics.mapping.columns import ColumnMap, keep_fields, map_columns, needed_headers
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.schema import TABLES, FieldKind
@@ -30,6 +31,11 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
     source = getattr(config.sources, table)
     where = where or str(path)
     headers = csv_headers(path)
+    if table == "stage_changes" and (headers is None or entered_columns(headers)):
+        wide = _wide_stage_history(path, sheet, config, source.columns.get("deal_id"))
+        if wide is not None:
+            path_map = map_columns(schema, list(wide.columns), {}, config.origin, where, strict=strict)
+            return wide, path_map, vocabulary_for(None, table)
     if headers is not None:
         try:
             column_map = map_columns(schema, headers, source.columns, config.origin, where, preset=source.preset,
@@ -57,3 +63,11 @@ def repeating_headers(column_map: ColumnMap, table: str) -> set[str]:
     schema = TABLES[table]
     return {header for name, header in column_map.fields.items()
             if name != schema.id_field and schema.kind(name) is not FieldKind.AMOUNT}
+
+
+def _wide_stage_history(path: Path, sheet: str | int | None, config: Config,
+                        id_header: str | None) -> pd.DataFrame | None:
+    """A HubSpot deals export with "Date entered '<stage>'" columns, as stage_changes rows."""
+    from crm_metrics.io.stage_history import long_form
+
+    return long_form(read_table(path, sheet, limits=config.limits), id_header)

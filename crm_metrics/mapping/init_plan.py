@@ -28,6 +28,9 @@ from crm_metrics.mapping.columns import detect_columns, header_key, map_columns
 from crm_metrics.schema import TABLES, FieldKind
 
 _MAIN_TABLES = ("deals", "tickets", "customers")
+# The seed catalogue's tables are taken only when a file names every required field: their few
+# fields share words with the main tables (Olist's closed deals have an mql_id and a won_date).
+_CATALOGUE_TABLES = ("leads", "activities", "stage_changes")
 
 
 @dataclass
@@ -110,7 +113,8 @@ def _plan_file(path: Path) -> TablePlan:
     for sheet in sheets:
         raw = read_table(path, sheet)
         headers = [str(h) for h in raw.columns]
-        guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES]
+        guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES
+                   or g.table in _CATALOGUE_TABLES and g.required_found == g.required]
         candidates.append((guesses[0], sheet, raw, headers))
     best, sheet, raw, headers = max(candidates, key=lambda c: (c[0].required_found / c[0].required, c[0].matched))
     table = best.table

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -38,6 +39,9 @@ class MetricContext:
     # group holds (ledger.group_values); None where the split field says nothing about customers.
     split_from: MetricContext | None = field(default=None, repr=False)
     members: pd.Index | None = field(default=None, repr=False)
+    # The run's today (RunOptions.today): the current period counts its days through it
+    # (calls_per_day). None: the machine's date.
+    today: date | None = None
     _ordinals: dict[tuple[str, str], pd.Series] = field(default_factory=dict, repr=False)
     _selections: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 

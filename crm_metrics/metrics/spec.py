@@ -48,6 +48,23 @@ class Group(StrEnum):
     RETENTION = "retention"
     SUPPORT = "support"
     CAMPAIGNS = "campaigns"
+    LEADS = "leads and activities"
+    MORE = "more retention and economics"
+
+
+class Part(StrEnum):
+    """The three parts the seed articles measure a CRM in: how the business performs (pipeline, sales,
+    revenue), how the team uses the CRM (user adoption) and how customers perceive the business."""
+
+    BUSINESS = "business performance"
+    ADOPTION = "crm use"
+    CUSTOMERS = "customer perception"
+
+
+# The seeds' user-adoption measures: what reps log in the CRM, per rep with --by owner.
+ADOPTION_METRICS = frozenset({"sales_calls", "meetings_held", "activities_logged", "meetings_per_opportunity",
+                              "deal_data_completeness_pct"})
+_CUSTOMER_GROUPS = frozenset({"retention", "support", "more retention and economics"})
 
 
 class Table(StrEnum):
@@ -59,6 +76,9 @@ class Table(StrEnum):
     TICKETS = "tickets"
     SURVEYS = "surveys"
     CALLS = "calls"
+    LEADS = "leads"
+    ACTIVITIES = "activities"
+    STAGE_CHANGES = "stage_changes"
 
 
 @dataclass(frozen=True, order=True)
@@ -136,7 +156,8 @@ class MetricDef:
     # Where vendors define the metric differently, which definition the tool follows
     # (../shared/vendor-headers.md).
     vendor_choice: str | None = None
-    # Name of the function in crm_metrics.metrics.audit that prints explain's inputs per period.
+    # Name of the function in crm_metrics.metrics.audit that prints explain's inputs per period, or
+    # "module.function" for one kept beside its metric (service.audit_tickets_backlog).
     auditor_name: str | None = None
     # The report notes that gross_margin is unset when one of these is shown.
     uses_gross_margin: bool = False
@@ -152,6 +173,9 @@ class MetricDef:
     in_init_config: bool = False
     # A ratio that is not a share of a whole (a return on spend may exceed 100 %).
     may_exceed_one: bool = False
+    # Always carries this split, with or without --by, its groups in their own order, from the
+    # function <id>_groups of its module (stage_duration_days: by stage, pipeline order).
+    always_by: str | None = None
 
     def __post_init__(self) -> None:
         Requirement(self.reads_if_present)  # the same rule: each set reads one table
@@ -168,8 +192,9 @@ class MetricDef:
     def auditor(self) -> Auditor | None:
         if self.auditor_name is None:
             return None
-        module = importlib.import_module("crm_metrics.metrics.audit")
-        fn: Auditor = getattr(module, self.auditor_name)
+        where, _, name = self.auditor_name.rpartition(".")
+        module = importlib.import_module(f"crm_metrics.metrics.{where or 'audit'}")
+        fn: Auditor = getattr(module, name)
         return fn
 
     @property
@@ -193,6 +218,13 @@ class MetricDef:
         """Whether the metric counts active customers: itself, or through the churn-based lifetime
         when that is used (clv.lifetime_years unset)."""
         return self.counts_active_customers or (lifetime_from_churn and self.counts_active_customers_for_lifetime)
+
+    @property
+    def part(self) -> Part:
+        """Which of the articles' three parts the metric belongs to (Part)."""
+        if self.id in ADOPTION_METRICS:
+            return Part.ADOPTION
+        return Part.CUSTOMERS if self.group.value in _CUSTOMER_GROUPS else Part.BUSINESS
 
     @property
     def is_share(self) -> bool:
@@ -234,6 +266,18 @@ TICKETS_FIRST_RESPONSE = columns(T, *_CREATED, "first_response_at", "first_respo
 TICKETS_SLA = columns(T, *_RESOLVED, "priority", "sla_due_at")
 CALLS_ANSWERED = columns(CA, "started_at", "answered", "outcome")
 CALLS_HANDLED = columns(CA, "started_at", "answered", "outcome", "handle_seconds")
+CALLS_STARTED = columns(CA, "started_at")
+# The final solve and what tells a reopened ticket (service.py).
+TICKETS_REOPENED = columns(T, *_RESOLVED, "reopens")
+TICKETS_REPLIES = columns(T, *_RESOLVED, "agent_replies")
+DEALS_PROPOSED = columns(D, *_DEAL_NAMES, "proposal_at")
+STAGES_ENTERED = columns(Table.STAGE_CHANGES, "deal_id", "stage", "entered_at")
+LEADS_CREATED = columns(Table.LEADS, "lead_id", "created_at")
+LEADS_CONVERTED = columns(Table.LEADS, "lead_id", "created_at", "converted_at", "status")
+LEADS_SOURCED = columns(Table.LEADS, "lead_id", "created_at", "source")
+ACTIVITIES = columns(Table.ACTIVITIES, "activity_id", "at", "type")
+ACTIVITIES_LINKED = columns(Table.ACTIVITIES, "activity_id", "at", "type", "deal_id")
+DEALS_ADOPTION = columns(D, *_DEAL_NAMES, "owner", "source", "region", "product", "campaign")
 
 
 def _scores(column: str) -> tuple[frozenset[Column], frozenset[Column]]:
@@ -251,10 +295,15 @@ _TICKETS = (*_PERIODS, "sources.tickets")
 
 _DEAL_FIELDS = ("owner", "source", "region", "product", "campaign")
 _TICKET_FIELDS = ("priority", "channel", "agent")
+# --by type on the times and shares: complaint resolution times (metrics.md section 3, Breakdowns).
+# Not on the counts yet: the additive test splits them on the sample data, whose tickets have no type.
+_TICKET_TYPED = (*_TICKET_FIELDS, "type")
 _SCORE_FIELDS = ("channel", "priority", "agent")
 _CALL_FIELDS = ("agent", "channel")
+_LEAD_FIELDS = ("source", "owner", "campaign")
 
 _SALES, _ECON, _RET, _SUP, _CAMP = Group.SALES, Group.ECONOMICS, Group.RETENTION, Group.SUPPORT, Group.CAMPAIGNS
+_LEADS, _MORE = Group.LEADS, Group.MORE
 H, L, N = Better.HIGHER, Better.LOWER, Better.NEUTRAL
 
 _CUSTOMERS = needs(LEDGER_DEALS, LEDGER_CUSTOMERS)  # "deals or customers"
@@ -414,37 +463,37 @@ SPECS: tuple[MetricDef, ...] = (
         "resolution_time_hours", "Resolution time (median)", _SUP, Unit.HOURS, L, (needs(TICKETS_RESOLVED),),
         "Median hours from creation to resolution of tickets resolved in the period.",
         "median(resolved_at - created_at) in hours, tickets resolved in P",
-        "support", _TICKETS, _TICKET_FIELDS, auditor_name="audit_resolution_time_hours", is_support_time=True,
+        "support", _TICKETS, _TICKET_TYPED, auditor_name="audit_resolution_time_hours", is_support_time=True,
         in_init_config=True),
     MetricDef(
         "resolution_time_hours_mean", "Resolution time (mean)", _SUP, Unit.HOURS, L,
         (needs(TICKETS_RESOLVED),),
         "Mean hours from creation to resolution.",
         "mean(resolved_at - created_at) in hours, tickets resolved in P",
-        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
     MetricDef(
         "resolution_time_hours_p90", "Resolution time (p90)", _SUP, Unit.HOURS, L,
         (needs(TICKETS_RESOLVED),),
         "90th percentile of hours from creation to resolution.",
         "90th percentile of (resolved_at - created_at) in hours, tickets resolved in P",
-        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
     MetricDef(
         "first_response_hours", "First response time (median)", _SUP, Unit.HOURS, L,
         (needs(TICKETS_FIRST_RESPONSE),),
         "Median hours to first response of tickets created in the period.",
         "median(first_response_at - created_at) in hours, tickets created in P",
-        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True, in_init_config=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True, in_init_config=True),
     MetricDef(
         "same_day_resolution_pct", "Same-day resolution", _SUP, Unit.RATIO, H, (needs(TICKETS_RESOLVED),),
         "Tickets resolved on the day they were created / tickets resolved.",
         "tickets resolved on their creation day / tickets resolved in P",
-        "support", _TICKETS, _TICKET_FIELDS, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
     MetricDef(
         "sla_compliance_pct", "SLA compliance", _SUP, Unit.RATIO, H, (needs(TICKETS_SLA),),
         "Tickets resolved by their SLA deadline / resolved tickets that have one.",
         "tickets resolved in P by their deadline (sla_due_at, else created_at + support.sla_hours[priority]) "
         "/ tickets resolved in P with a deadline",
-        "support", (*_TICKETS, "support.sla_hours"), _TICKET_FIELDS, is_support_time=True),
+        "support", (*_TICKETS, "support.sla_hours"), _TICKET_TYPED, is_support_time=True),
     MetricDef(
         "csat_pct", "CSAT", _SUP, Unit.RATIO, H, (needs(*reversed(_scores("csat"))),),
         "Ratings of 4 or 5 (of 5) / all ratings given in the period.",
@@ -475,6 +524,147 @@ SPECS: tuple[MetricDef, ...] = (
         "Mean handle time in minutes of answered calls started in the period.",
         "mean(handle_seconds) / 60 of answered calls started in P",
         "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS),
+    # More support and service measures from the seeds (service.py)
+    MetricDef(
+        "tickets_backlog", "Ticket backlog", _SUP, Unit.COUNT, L, (needs(TICKETS_RESOLVED),),
+        "Tickets still open at the period's end.",
+        "tickets created on or before P's last day whose final resolved_at is not on or before it",
+        "service", _TICKETS, _TICKET_FIELDS, auditor_name="service.audit_tickets_backlog", additive=True),
+    MetricDef(
+        "reopen_rate", "Reopen rate", _SUP, Unit.RATIO, L, (needs(TICKETS_REOPENED),),
+        "Tickets resolved in the period that had been solved before / tickets resolved.",
+        "tickets resolved in P with first_resolved_at < resolved_at or reopens > 0 / tickets resolved in P",
+        "service", (*_TICKETS, "support.resolution"), _TICKET_TYPED, auditor_name="service.audit_reopen_rate"),
+    MetricDef(
+        "one_touch_resolution_pct", "One-touch resolution", _SUP, Unit.RATIO, H, (needs(TICKETS_REPLIES),),
+        "Tickets resolved with exactly one agent reply / resolved tickets with a reply count.",
+        "tickets resolved in P with agent_replies = 1 / tickets resolved in P with agent_replies filled",
+        "service", _TICKETS, _TICKET_TYPED, auditor_name="service.audit_one_touch_resolution_pct"),
+    MetricDef(
+        "calls_per_day", "Calls per day", _SUP, Unit.SCORE, N, (needs(CALLS_STARTED),),
+        "Calls started in the period / its calendar days (through today for the current one).",
+        "calls started in P / calendar days in P (through today, inclusive, for the current period)",
+        "service", (*_PERIODS, "sources.calls"), _CALL_FIELDS, auditor_name="service.audit_calls_per_day"),
+    MetricDef(
+        "revenue_per_service_interaction", "Revenue per service interaction", _SUP, Unit.CURRENCY, H,
+        (needs(DEALS), needs(TICKETS_CREATED, CALLS_STARTED)),
+        "Won revenue / (tickets created + calls started) in the period.",
+        "won amount (all deal types) closed in P / (tickets created in P + calls started in P)",
+        "service", (*_DEALS, "sources.tickets", "sources.calls"),
+        auditor_name="service.audit_revenue_per_service_interaction"),
+    # Leads, activities and CRM use (accounts.py, leads.py, activities.py)
+    MetricDef(
+        "leads_created", "Leads created", _LEADS, Unit.COUNT, H, (needs(LEADS_CREATED),),
+        "Leads created in the period.",
+        "leads with created_at in P",
+        "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, additive=True,
+        auditor_name="leads.audit_leads_created", in_init_config=True),
+    MetricDef(
+        "lead_conversion_rate", "Lead conversion rate", _LEADS, Unit.RATIO, H, (needs(LEADS_CONVERTED),),
+        "Leads created in the period that have converted by the range's end / leads created (cohort).",
+        "leads created in P converted by the end of the report's range (converted_at, else a status in "
+        "leads.converted) / leads created in P",
+        "leads", (*_PERIODS, "sources.leads", "leads.converted"), _LEAD_FIELDS,
+        vendor_choice="A cohort rate by creation period (HubSpot's lead-to-customer rate); recent periods rise "
+                      "as late conversions arrive.",
+        auditor_name="leads.audit_lead_conversion_rate", in_init_config=True),
+    MetricDef(
+        "lead_to_customer_days", "Lead to customer (median)", _LEADS, Unit.DAYS, L, (needs(LEADS_CONVERTED),),
+        "Median days from a lead's creation to its conversion, over leads converted in the period.",
+        "median(converted_at - created_at) in days, leads with converted_at in P",
+        "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, auditor_name="leads.audit_lead_to_customer_days"),
+    MetricDef(
+        "marketing_sourced_leads_pct", "Marketing-sourced leads", _LEADS, Unit.RATIO, H, (needs(LEADS_SOURCED),),
+        "Share of leads created in the period whose source is one of marketing_sources.",
+        "leads created in P whose source is in marketing_sources / leads created in P",
+        "leads", (*_PERIODS, "sources.leads", "marketing_sources"), ("owner", "campaign"),
+        auditor_name="leads.audit_marketing_sourced_leads_pct"),
+    MetricDef(
+        "sales_calls", "Sales calls", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "Activities of type call in the period.",
+        "activities with type call and at in P",
+        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
+        auditor_name="activities.audit_sales_calls", in_init_config=True),
+    MetricDef(
+        "meetings_held", "Meetings held", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "Activities of type meeting in the period, whatever their outcome.",
+        "activities with type meeting and at in P",
+        "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
+        auditor_name="activities.audit_meetings_held", in_init_config=True),
+    MetricDef(
+        "activities_logged", "Activities logged", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "All activities logged in the period; per rep with --by owner (user adoption).",
+        "activities with at in P",
+        "activities", (*_PERIODS, "sources.activities"), ("owner",),
+        auditor_name="activities.audit_activities_logged", additive=True, in_init_config=True),
+    MetricDef(
+        "meetings_per_opportunity", "Meetings per opportunity", _LEADS, Unit.MULTIPLE, H,
+        (needs(ACTIVITIES_LINKED), needs(DEALS)),
+        "Meetings on deals closed in the period / deals closed (won or lost).",
+        "meetings linked by deal_id to deals closed in P (any meeting date) / deals of every type won or lost in P",
+        "activities", (*_DEALS, "sources.activities", "activity_types"),
+        auditor_name="activities.audit_meetings_per_opportunity"),
+    MetricDef(
+        "proposals_sent", "Proposals sent", _LEADS, Unit.COUNT, H, (needs(DEALS_PROPOSED, STAGES_ENTERED),),
+        "Deals whose proposal date falls in the period.",
+        "deals whose proposal_at (else first entry into a proposal_stages stage) falls in P",
+        "accounts", (*_DEALS, "proposal_stages", "sources.stage_changes"), _DEAL_FIELDS, additive=True,
+        auditor_name="accounts.audit_proposals_sent"),
+    MetricDef(
+        "stage_duration_days", "Time in stage (median)", _LEADS, Unit.DAYS, L, (needs(STAGES_ENTERED),),
+        "Median days deals spent in a stage, over stints that ended in the period; always split by stage.",
+        "median of (next stage_changes row's entered_at - this row's entered_at) in days, per deal, over "
+        "stints whose next row falls in P; split by stage in pipeline order",
+        "stages", (*_PERIODS, "sources.stage_changes", "open_stages", "won_stages", "lost_stages"),
+        auditor_name="stages.audit_stage_duration_days", always_by="stage", in_init_config=True),
+    MetricDef(
+        "deals_won", "Deals won", _LEADS, Unit.COUNT, H, (needs(DEALS),),
+        "Won deals of any type closed in the period (purchases).",
+        "won deals (new, renewal and expansion) with closed_at in P",
+        "accounts", _DEALS, _DEAL_FIELDS, auditor_name="accounts.audit_deals_won", additive=True),
+    MetricDef(
+        "deal_data_completeness_pct", "Deal data completeness", _LEADS, Unit.RATIO, H, (needs(DEALS_ADOPTION),),
+        "Deals created in the period with every adoption field filled / deals created.",
+        "deals created in P with every adoption.fields field filled (and a close date when closed, with the "
+        "default list) / deals created in P",
+        "accounts", (*_DEALS, "adoption.fields"), _DEAL_FIELDS,
+        auditor_name="accounts.audit_deal_data_completeness_pct"),
+    MetricDef(
+        "referral_customers", "Referral customers", _LEADS, Unit.COUNT, H, (_CUSTOMERS,),
+        "New customers whose source is a referral.",
+        "new customers in P whose source is one of referral_sources (else contains referral, partner or "
+        "word of mouth)",
+        "accounts", (*_LEDGER, "referral_sources"), ("region", "product"),
+        auditor_name="accounts.audit_referral_customers", additive=True),
+    # More retention and economics (accounts.py)
+    MetricDef(
+        "retained_customers", "Retained customers", _MORE, Unit.COUNT, H, (_CUSTOMERS,),
+        "Customers active at the period's end.",
+        "customers acquired on or before P's last day and not churned on or before it",
+        "accounts", _LEDGER, ("source",), counts_active_customers=True, additive=True,
+        auditor_name="accounts.audit_retained_customers"),
+    MetricDef(
+        "expansion_customer_pct", "Expansion customers", _MORE, Unit.RATIO, H, (needs(LEDGER_DEALS),),
+        "Customers active at the start who won an expansion deal in the period / those active.",
+        "customers active on P's first day with a won expansion deal closed in P / customers active on "
+        "P's first day",
+        "accounts", _LEDGER, reads_if_present=(LEDGER_CUSTOMERS,),
+        auditor_name="accounts.audit_expansion_customer_pct", counts_active_customers=True),
+    MetricDef(
+        "support_cost_per_customer", "Support cost per customer", _MORE, Unit.CURRENCY, L,
+        (needs(SPEND), _CUSTOMERS),
+        "Support spend / average customers active at the period's start and end.",
+        "spend in P in support_cost.categories / mean(customers active on P's first day, at P's end)",
+        "accounts", (*_LEDGER, "support_cost.categories", "sources.spend"),
+        auditor_name="accounts.audit_support_cost_per_customer", counts_active_customers=True),
+    MetricDef(
+        "onboarding_cost_per_customer", "Onboarding cost per customer", _MORE, Unit.CURRENCY, L,
+        (needs(SPEND), _CUSTOMERS),
+        "Onboarding spend / new customers in the period.",
+        "spend in P in onboarding.categories / new_customers in P",
+        "accounts", (*_LEDGER, "onboarding.categories", "sources.spend"),
+        auditor_name="accounts.audit_onboarding_cost_per_customer"),
+    # Campaigns (campaigns.py)
     MetricDef(
         "campaign_won_deals", "Campaign deals won", _CAMP, Unit.COUNT, H, (needs(DEAL_CAMPAIGNS),),
         "Won deals (any type) closed in the period that name a campaign.",
@@ -531,6 +721,30 @@ def columns_needed(metrics: Iterable[MetricDef], by: str | None = None) -> dict[
         if by is not None and by in schema.fields:
             fields.add(by)
     return wanted
+
+
+def _selection_key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def expand_selection(names: Iterable[str]) -> tuple[str, ...]:
+    """Metric ids for a --metrics list whose items may also name a group ("sales", "unit economics",
+    "leads_and_activities") or one of the articles' three parts ("crm_use", "customer perception"):
+    those become their metrics, in the order of SPECS. Other names are kept as given (the caller
+    reports the unknown ones); duplicates are dropped."""
+    ids = {m.id for m in SPECS}
+    out: list[str] = []
+    for name in names:
+        key = _selection_key(name)
+        if name in ids:
+            out.append(name)
+        elif key in {_selection_key(g.value) for g in Group}:
+            out += [m.id for m in SPECS if _selection_key(m.group.value) == key]
+        elif key in {_selection_key(p.value) for p in Part}:
+            out += [m.id for m in SPECS if _selection_key(m.part.value) == key]
+        else:
+            out.append(name)
+    return tuple(dict.fromkeys(out))
 
 
 def allowed_by(tables: Collection[str]) -> list[MetricDef]:

@@ -300,7 +300,7 @@ def _unconfirmed(guessed: dict[str, str]) -> str:
 def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) -> MetricView:
     metric = result.metric
     target = target_of(report, result)
-    split = result.groups is not None and report.by is not None
+    split = result.groups is not None and (report.by is not None or metric.always_by is not None)
 
     def values(cells: dict[str, Cell], total: bool) -> list[ValueView]:
         shown = []
@@ -325,7 +325,8 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
         # terminal hides older ones, so the order never depends on a column out of sight.
         latest = report.labels[-1] if report.labels else ""
         groups = [RowView(name, values(result.groups[name], total=False), group=True)
-                  for name in sorted_groups(result.groups, latest)]
+                  # A split the metric always carries keeps its own order (stages: pipeline order).
+                  for name in (list(result.groups) if metric.always_by else sorted_groups(result.groups, latest))]
     if target is None:
         return MetricView(metric.id, metric.label, metric.unit, total, groups, None)
     return MetricView(metric.id, metric.label, metric.unit, total, groups,

@@ -128,13 +128,15 @@ def test_requirement_met_by_any_alternative() -> None:
 
 def test_pipeline_flags() -> None:
     assert _ids("uses_gross_margin") == {"clv", "ltv_cac_ratio", "cac_payback_months"}
-    assert _ids("counts_active_customers") == {"churn_rate", "retention_cost_per_customer", "annual_churn_rate"}
+    assert _ids("counts_active_customers") == {"churn_rate", "retention_cost_per_customer", "annual_churn_rate",
+                                               "retained_customers", "expansion_customer_pct",
+                                               "support_cost_per_customer"}
     assert _ids("counts_active_customers_for_lifetime") == {"customer_lifetime_years", "clv", "ltv_cac_ratio"}
     # With clv.lifetime_years set, the lifetime metrics count no active customer.
     assert {m.id for m in SPECS if m.counts_active(lifetime_from_churn=False)} == _ids("counts_active_customers")
     assert {m.id for m in SPECS if m.counts_active(lifetime_from_churn=True)} == {
         "churn_rate", "retention_cost_per_customer", "annual_churn_rate", "customer_lifetime_years", "clv",
-        "ltv_cac_ratio"}
+        "ltv_cac_ratio", "retained_customers", "expansion_customer_pct", "support_cost_per_customer"}
     assert _ids("is_support_time") == {"resolution_time_hours", "resolution_time_hours_mean",
                                        "resolution_time_hours_p90", "first_response_hours",
                                        "same_day_resolution_pct", "sla_compliance_pct"}
@@ -147,6 +149,9 @@ def test_additive_metrics_are_the_counts_and_sums_of_events() -> None:
         "new_customers", "new_revenue", "open_pipeline_count", "open_pipeline_value", "expansion_revenue",
         "tickets_created", "tickets_resolved", "campaign_won_deals", "campaign_new_customers",
         "campaign_won_revenue", "campaign_spend",
+        # the seed catalogue's counts (tickets_backlog: the tickets open at P's end, as open_pipeline)
+        "tickets_backlog", "proposals_sent", "deals_won", "referral_customers", "retained_customers",
+        "leads_created", "sales_calls", "meetings_held", "activities_logged",
     }
     assert all(m.unit.value in {"count", "currency"} for m in SPECS if m.additive)
 
@@ -161,6 +166,9 @@ def test_init_writes_the_metrics_one_table_allows() -> None:
                                   "first_response_hours", "csat_pct"]
     assert written("customers") == ["new_customers"]
     assert written("spend") == []
+    assert written("leads") == ["leads_created", "lead_conversion_rate"]
+    assert written("activities") == ["sales_calls", "meetings_held", "activities_logged"]
+    assert written("stage_changes") == ["stage_duration_days"]
 
 
 def test_only_return_on_spend_is_a_ratio_that_may_exceed_one() -> None:
@@ -171,14 +179,22 @@ def test_only_return_on_spend_is_a_ratio_that_may_exceed_one() -> None:
 def test_auditors_and_compute_functions_resolve() -> None:
     named = {m.id: m.auditor_name for m in SPECS if m.auditor_name}
     assert set(named) == {"cac", "close_rate", "renewal_rate", "new_revenue", "clv", "resolution_time_hours",
-                          "churn_rate", "retention_cost_per_customer"}
+                          "churn_rate", "retention_cost_per_customer",
+                          # the seed catalogue's, beside their metrics (service.py, accounts.py)
+                          "tickets_backlog", "reopen_rate", "one_touch_resolution_pct", "calls_per_day",
+                          "revenue_per_service_interaction", "deals_won", "deal_data_completeness_pct",
+                          "referral_customers", "expansion_customer_pct", "support_cost_per_customer",
+                          "onboarding_cost_per_customer", "lead_conversion_rate", "lead_to_customer_days",
+                          "marketing_sourced_leads_pct", "activities_logged", "meetings_per_opportunity",
+                          "stage_duration_days", "proposals_sent", "retained_customers", "leads_created",
+                          "sales_calls", "meetings_held"}
     for metric in SPECS:
         assert callable(metric.compute), metric.id
         assert metric.auditor is None or callable(metric.auditor), metric.id
 
 
 def test_ids_are_unique_and_every_text_is_filled() -> None:
-    assert len({m.id for m in all_metrics()}) == len(SPECS) == 40
+    assert len({m.id for m in all_metrics()}) == len(SPECS) == 62
     for metric in SPECS:
         assert metric.label and metric.summary and metric.formula and metric.config_keys, metric.id
         assert metric.needs, metric.id
