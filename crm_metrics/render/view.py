@@ -17,7 +17,7 @@ from crm_metrics.metrics.compare import Change, Direction
 from crm_metrics.metrics.registry import Cell, Unit
 from crm_metrics.metrics.targets import target_of
 from crm_metrics.render.shared import LongRow, long_rows, quality_lines
-from crm_metrics.render.values import format_value
+from crm_metrics.render.values import currency_digits, format_value
 from crm_metrics.report import MetricResult, Report
 
 NOT_COMPUTABLE = "not computable"
@@ -304,6 +304,7 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
 
     def values(cells: dict[str, Cell], total: bool) -> list[ValueView]:
         shown = []
+        digits = currency_digits([cells[label].value for label in report.labels])
         for label in report.labels:
             cell = cells[label]
             change = _change_view(result.changes.get(label)) if total else None
@@ -314,7 +315,7 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
                 continue
             # Targets apply to the metric's total, not to one group of a breakdown.
             met = target.check(cell.value) if target is not None and total else None
-            shown.append(ValueView(cell.value, format_value(cell.value, metric.unit, report.currency),
+            shown.append(ValueView(cell.value, format_value(cell.value, metric.unit, report.currency, digits),
                                    met=met, change=change))
         return shown
 
