@@ -22,6 +22,7 @@ from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
 from crm_metrics.mapping.columns import ColumnMap, select_columns
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
+from crm_metrics.metrics.compare import Change
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.metrics.spec import columns_needed, tables_needed
@@ -91,13 +92,13 @@ def compute(prepared: Prepared) -> Report:
         prepared.config, prepared.options, prepared.metrics, prepared.calendar, prepared.periods, prepared.loaded)
     context = MetricContext(config, calendar, periods, loaded.frames)
     if options.compare:
-        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare)
+        results = _with_changes(metrics, context, options)
     else:
         results = [compute_metric(metric, context) for metric in metrics]
-    if options.by:
-        from crm_metrics.metrics.breakdown import split
+        if options.by:
+            from crm_metrics.metrics.breakdown import split
 
-        results = split(results, context, options.by, options.top, compute_metric)
+            results = split(results, context, options.by, options.top, compute_metric)
     notices = []
     if config.gross_margin is None and any(m.uses_gross_margin for m in metrics):
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
@@ -122,18 +123,39 @@ def undated_customer_notices(config: Config, metrics: list[MetricDef], context: 
     return [notice] if notice else []
 
 
-def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],
-                  frames: dict[str, pd.DataFrame], compare: str) -> list[MetricResult]:
-    """Results for the shown periods, computed together with their baselines to give the changes."""
+def _with_changes(metrics: list[MetricDef], context: MetricContext, options: RunOptions) -> list[MetricResult]:
+    """Results for the shown periods (context's), computed together with their baselines to give the
+    changes: the total's, and with --by each group's against the same group's baseline period.
+
+    The groups are split over the context that includes the baseline periods, so a group's change
+    compares that group's own values; the cells are then cut back to the shown periods."""
     from crm_metrics.metrics.compare import changes_for, with_baselines
 
-    computed = with_baselines(calendar, shown, compare)
-    context = MetricContext(config, calendar, computed, frames)
+    assert options.compare is not None
+    shown, calendar = context.periods, context.calendar
+    computed = with_baselines(calendar, shown, options.compare)
+    wide = MetricContext(context.config, calendar, computed, context.tables)
+    full = [compute_metric(metric, wide) for metric in metrics]
+    if options.by:
+        from crm_metrics.metrics.breakdown import split
+
+        full = split(full, wide, options.by, options.top, compute_metric)
+
+    def changes(metric: MetricDef, cells: dict[str, Cell]) -> dict[str, Change]:
+        return changes_for(metric, cells, computed, shown, calendar.kind, options.compare or "")
+
+    def cut(cells: dict[str, Cell]) -> dict[str, Cell]:
+        return {p.label: cells[p.label] for p in shown}
+
     results = []
-    for metric in metrics:
-        full = compute_metric(metric, context)
-        changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
-        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, changes=changes))
+    for result in full:
+        metric = result.metric
+        groups = group_changes = None
+        if result.groups is not None:
+            groups = {name: cut(cells) for name, cells in result.groups.items()}
+            group_changes = {name: changes(metric, cells) for name, cells in result.groups.items()}
+        results.append(MetricResult(metric, cut(result.cells), groups, changes(metric, result.cells),
+                                    group_changes))
     return results
 
 

@@ -54,6 +54,9 @@ class MetricResult:
     groups: dict[str, dict[str, Cell]] | None = None
     # With --compare: period label -> the change against its baseline period.
     changes: dict[str, Change] = field(default_factory=dict)
+    # With --compare and --by: group value -> period label -> the group's change against the same
+    # group's baseline period; None when the metric is not split or nothing is compared.
+    group_changes: dict[str, dict[str, Change]] | None = None
 
 
 @dataclass(frozen=True)

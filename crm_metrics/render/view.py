@@ -95,7 +95,7 @@ class ValueView:
     footnote: int | None = None  # the number of the n/a reason in View.footnotes
     reason: str | None = None  # the n/a reason itself, for tooltips
     met: bool | None = None  # target met / missed; None when no target or n/a (totals only)
-    change: ChangeView | None = None  # with --compare, totals only
+    change: ChangeView | None = None  # with --compare: against the same row's baseline period
 
 
 @dataclass(frozen=True)
@@ -270,11 +270,11 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
     target = target_of(report, result)
     split = result.groups is not None and report.by is not None
 
-    def values(cells: dict[str, Cell], total: bool) -> list[ValueView]:
+    def values(cells: dict[str, Cell], changes: dict[str, Change], total: bool) -> list[ValueView]:
         shown = []
         for label in report.labels:
             cell = cells[label]
-            change = _change_view(result.changes.get(label)) if total else None
+            change = _change_view(changes.get(label))
             if cell.value is None:
                 reason = cell.note or NOT_COMPUTABLE
                 number = numbers.setdefault(reason, len(numbers) + 1)
@@ -286,13 +286,16 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
                                    met=met, change=change))
         return shown
 
-    total = RowView(f"{metric.label} (total)" if split else metric.label, values(result.cells, total=True))
+    total = RowView(f"{metric.label} (total)" if split else metric.label,
+                    values(result.cells, result.changes, total=True))
     groups: list[RowView] = []
     if split and result.groups is not None:
         # Ranked by the latest period, the one a report is read for; it is shown even when the
         # terminal hides older ones, so the order never depends on a column out of sight.
         latest = report.labels[-1] if report.labels else ""
-        groups = [RowView(name, values(result.groups[name], total=False), group=True)
+        group_changes = result.group_changes or {}
+        groups = [RowView(name, values(result.groups[name], group_changes.get(name, {}), total=False),
+                          group=True)
                   for name in sorted_groups(result.groups, latest)]
     if target is None:
         return MetricView(metric.id, metric.label, metric.unit, total, groups, None)
