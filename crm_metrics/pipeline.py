@@ -20,7 +20,7 @@ from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
-from crm_metrics.mapping.columns import ColumnMap, select_columns
+from crm_metrics.mapping.columns import ColumnMap, select_columns, vendor_of
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.compare import Change
 from crm_metrics.metrics.context import MetricContext
@@ -306,7 +306,7 @@ def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: S
     """TableQuality's columns, mapping and mapped_by; each file's own when the files map differently."""
     preset, columns = (source.preset, source.columns) if source is not None else (None, {})
     maps = [part.column_map for part in files]
-    ways = list(dict.fromkeys(_mapped_by(preset, columns, m.how, m.preset) for m in maps))
+    ways = list(dict.fromkeys(_mapped_by(preset, columns, m) for m in maps))
     if all(m == maps[0] for m in maps):
         quality.columns = dict(maps[-1].fields)
         quality.mapping = maps[-1].describe()
@@ -318,13 +318,20 @@ def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: S
     quality.mapped_by = " / ".join(ways)
 
 
-def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:
-    """How a table's columns were found, for the caption: the user should know when it was a guess."""
+def _mapped_by(preset: str | None, columns: dict[str, str], column_map: ColumnMap) -> str:
+    """How a file's columns were found, for the caption: the user should know when it was a guess.
+
+    "config map" (every column named in the config), "preset X" (and config map), else "detected
+    headers" (after "config map and" when the config names some), naming the vendor only when its
+    own headers were detected (mapping.columns.vendor_of): "detected headers (zendesk)"; "no
+    vendor" when the headers are plain field names or the config's."""
+    how = column_map.how
     if columns and all(way == "map" for way in how.values()):
         return "config map" + (f" (words of preset {preset})" if preset else "")
     if preset:
         return f"preset {preset}" + (" and config map" if columns else "")
-    return f"detected headers ({guessed or 'no vendor'})"
+    found = "config map and detected headers" if "map" in how.values() else "detected headers"
+    return f"{found} ({vendor_of(column_map) or 'no vendor'})"
 
 
 def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:

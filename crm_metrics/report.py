@@ -30,7 +30,9 @@ class TableQuality:
     left_out: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
     mapping: list[str] = field(default_factory=list)  # "field <- 'header' (how)", for --verbose
-    mapped_by: str = ""  # "preset salesforce", "detected headers (hubspot)", "config map"
+    # "preset salesforce", "detected headers (hubspot)", "config map and detected headers (no vendor)",
+    # "config map"; " / " between files that were mapped differently
+    mapped_by: str = ""
 
     def leave_out(self, reason: str, count: int) -> None:
         if count:

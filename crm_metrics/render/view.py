@@ -229,7 +229,7 @@ def build_view(report: Report) -> View:
         detected=[f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items())
                   # Found by matching headers, not named by the user: say what was read so a wrong
                   # guess shows.
-                  for name, q in report.quality.items() if q.mapped_by.startswith("detected")],
+                  for name, q in report.quality.items() if "detected headers" in q.mapped_by],
         computed_from=f"Computed from {report.config_origin} on {report.generated_on.isoformat()}.",
         how=[Mapping(f"{name}: columns by {q.mapped_by or 'config'}",
                      q.mapping or [f"{f} <- {h!r}" for f, h in q.columns.items()])
