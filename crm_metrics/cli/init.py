@@ -18,7 +18,7 @@ from crm_metrics.cli.common import plural, user_errors
 def init(
     # No dir_okay=False: a folder is refused in one line (init_plan.check_exports) instead of a usage box.
     exports: Annotated[list[Path], typer.Argument(help="Export files (CSV or xlsx) from your CRM or help desk.",
-                                                  metavar="EXPORT...")],
+                                                  metavar="EXPORT")],
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Where to write the config.")] = Path("crm-metrics.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,

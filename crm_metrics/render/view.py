@@ -114,7 +114,7 @@ class MetricView:
     id: str
     label: str
     unit: Unit
-    total: RowView  # labelled "<label> (total)" when the metric is split
+    total: RowView  # labelled total_label(label) when the metric is split
     groups: list[RowView]  # largest latest value first, n/a after numbers, "other" last
     target: str | None  # ">= 22.0 %", when the config sets one
     bounds: tuple[float | None, float | None] = (None, None)  # the target's min and max, for charts
@@ -286,7 +286,7 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
                                    met=met, change=change))
         return shown
 
-    total = RowView(f"{metric.label} (total)" if split else metric.label,
+    total = RowView(total_label(metric.label) if split else metric.label,
                     values(result.cells, result.changes, total=True))
     groups: list[RowView] = []
     if split and result.groups is not None:
@@ -301,6 +301,14 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
         return MetricView(metric.id, metric.label, metric.unit, total, groups, None)
     return MetricView(metric.id, metric.label, metric.unit, total, groups,
                       target.describe(metric.unit, report.currency), (target.min, target.max))
+
+
+def total_label(label: str) -> str:
+    """A split metric's total row: "Close rate (total)"; a label that already ends in a parenthesis
+    takes "total" inside it, "Sales cycle (median, total)", not "Sales cycle (median) (total)"."""
+    if label.endswith(")") and "(" in label:
+        return f"{label[:-1]}, total)"
+    return f"{label} (total)"
 
 
 def _change_view(change: Change | None) -> ChangeView | None:

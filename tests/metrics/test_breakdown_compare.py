@@ -165,7 +165,8 @@ def test_sales_cycle_by_owner_on_the_sample_data(tmp_path: Path, monkeypatch: py
     metric = json.loads(result.stdout)["metrics"][0]
     assert len(metric["by"]) == 6 and "Maya Thompson" in metric["by"]
     table = runner.invoke(app, ["report", "--metrics", "sales_cycle_days", "--by", "owner"])
-    assert table.exit_code == 0 and "Sales cycle (median) (total)" in table.stdout
+    # One parenthesis, not "Sales cycle (median) (total)".
+    assert table.exit_code == 0 and "Sales cycle (median, total)" in table.stdout
 
 
 def test_sales_cycle_by_owner_by_hand(tmp_path: Path) -> None:
