@@ -135,12 +135,15 @@ def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str, rows: Fi
     positions = np.flatnonzero(repeated)
     content = rows.cells(positions)
     same_id = ids.iloc[positions].reset_index(drop=True)
-    # Every row after the first of an id; an exact copy repeats all mapped cells of the first.
+    # Every row after the first of an id; a repeat "with the same values" repeats all mapped cells
+    # of the first. Only the columns read are compared (they are all that is read), so the message
+    # says so: an event log's rows may differ in columns not read (ServiceNow's state, sys_mod_count).
     later = same_id.duplicated(keep="first").to_numpy(dtype=bool)
     exact = content.assign(_id=same_id).duplicated(keep="first").to_numpy(dtype=bool) & later
     flags = np.zeros(len(frame), dtype=bool)
     flags[positions[exact]] = True
-    check.add("duplicate_exact", flags, f"exact copies of a row with the same {id_field}", rows, id_field)
+    check.add("duplicate_exact", flags, f"rows that repeat a {id_field} with the same values in every column read",
+              rows, id_field)
     flags = np.zeros(len(frame), dtype=bool)
     flags[positions[later & ~exact]] = True
     check.add("duplicate_conflict", flags,

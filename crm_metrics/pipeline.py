@@ -20,8 +20,9 @@ from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError
 from crm_metrics.io.files import expand_paths, expand_sheets
 from crm_metrics.io.read_source import read_mapped
-from crm_metrics.mapping.columns import GUESSED, ColumnMap, select_columns
+from crm_metrics.mapping.columns import GUESSED, ColumnMap, select_columns, vendor_of
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
+from crm_metrics.metrics.compare import Change
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
 from crm_metrics.metrics.spec import tables_needed
@@ -112,13 +113,13 @@ def compute(prepared: Prepared) -> Report:
         prepared.config, prepared.options, prepared.metrics, prepared.calendar, prepared.periods, prepared.loaded)
     context = MetricContext(config, calendar, periods, loaded.frames, today=options.today)
     if options.compare:
-        results = _with_changes(metrics, config, calendar, periods, loaded.frames, options.compare, options.today)
+        results = _with_changes(metrics, context, options)
     else:
         results = [compute_metric(metric, context) for metric in metrics]
-    if options.by:
-        from crm_metrics.metrics.breakdown import split
+        if options.by:
+            from crm_metrics.metrics.breakdown import split
 
-        results = split(results, context, options.by, options.top, compute_metric)
+            results = split(results, context, options.by, options.top, compute_metric)
     notices = []
     if config.gross_margin is None and any(m.uses_gross_margin for m in metrics):
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
@@ -143,20 +144,39 @@ def undated_customer_notices(config: Config, metrics: list[MetricDef], context: 
     return [notice] if notice else []
 
 
-def _with_changes(metrics: list[MetricDef], config: Config, calendar: Calendar, shown: list[Period],
-                  frames: dict[str, pd.DataFrame], compare: str, today: date) -> list[MetricResult]:
-    """Results for the shown periods, computed together with their baselines to give the changes."""
+def _with_changes(metrics: list[MetricDef], context: MetricContext, options: RunOptions) -> list[MetricResult]:
+    """Results for the shown periods (context's), computed together with their baselines to give the
+    changes: the total's, and with --by each group's against the same group's baseline period.
+
+    The groups are split over the context that includes the baseline periods, so a group's change
+    compares that group's own values; the cells are then cut back to the shown periods."""
     from crm_metrics.metrics.compare import changes_for, with_baselines
 
-    computed = with_baselines(calendar, shown, compare)
-    context = MetricContext(config, calendar, computed, frames, today=today)
+    assert options.compare is not None
+    shown, calendar = context.periods, context.calendar
+    computed = with_baselines(calendar, shown, options.compare)
+    wide = MetricContext(context.config, calendar, computed, context.tables, today=context.today)
+    full = [compute_metric(metric, wide) for metric in metrics]
+    if options.by:
+        from crm_metrics.metrics.breakdown import split
+
+        full = split(full, wide, options.by, options.top, compute_metric)
+
+    def changes(metric: MetricDef, cells: dict[str, Cell]) -> dict[str, Change]:
+        return changes_for(metric, cells, computed, shown, calendar.kind, options.compare or "")
+
+    def cut(cells: dict[str, Cell]) -> dict[str, Cell]:
+        return {p.label: cells[p.label] for p in shown}
+
     results = []
-    for metric in metrics:
-        full = compute_metric(metric, context)
-        changes = changes_for(metric, full.cells, computed, shown, calendar.kind, compare)
-        groups = None if full.groups is None else {
-            name: {p.label: cells[p.label] for p in shown} for name, cells in full.groups.items()}
-        results.append(MetricResult(metric, {p.label: full.cells[p.label] for p in shown}, groups, changes=changes))
+    for result in full:
+        metric = result.metric
+        groups = group_changes = None
+        if result.groups is not None:
+            groups = {name: cut(cells) for name, cells in result.groups.items()}
+            group_changes = {name: changes(metric, cells) for name, cells in result.groups.items()}
+        results.append(MetricResult(metric, cut(result.cells), groups, changes(metric, result.cells),
+                                    group_changes))
     return results
 
 
@@ -310,7 +330,7 @@ def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: S
                        else (None, {}))
     maps = [part.column_map for part in files]
     quality.guessed = {name: header for m in maps for name, header in m.guessed.items()}
-    ways = list(dict.fromkeys(_mapped_by(preset, columns, m.how, m.preset) for m in maps))
+    ways = list(dict.fromkeys(_mapped_by(preset, columns, m) for m in maps))
     if all(m == maps[0] for m in maps):
         quality.columns = dict(maps[-1].fields)
         quality.mapping = maps[-1].describe()
@@ -322,13 +342,20 @@ def _describe_mapping(quality: TableQuality, files: list[_MappedFile], source: S
     quality.mapped_by = " / ".join(ways)
 
 
-def _mapped_by(preset: str | None, columns: dict[str, str], how: dict[str, str], guessed: str | None) -> str:
-    """How a table's columns were found, for the caption: the user should know when it was a guess."""
+def _mapped_by(preset: str | None, columns: dict[str, str], column_map: ColumnMap) -> str:
+    """How a file's columns were found, for the caption: the user should know when it was a guess.
+
+    "config map" (every column named in the config), "preset X" (and config map), else "detected
+    headers" (after "config map and" when the config names some), naming the vendor only when its
+    own headers were detected (mapping.columns.vendor_of): "detected headers (zendesk)"; "no
+    vendor" when the headers are plain field names or the config's."""
+    how = column_map.how
     if columns and all(way in ("map", GUESSED) for way in how.values()):
         return "config map" + (f" (words of preset {preset})" if preset else "")
     if preset:
         return f"preset {preset}" + (" and config map" if columns else "")
-    return f"detected headers ({guessed or 'no vendor'})"
+    found = "config map and detected headers" if "map" in how.values() else "detected headers"
+    return f"{found} ({vendor_of(column_map) or 'no vendor'})"
 
 
 def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:

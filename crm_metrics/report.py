@@ -30,7 +30,9 @@ class TableQuality:
     left_out: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
     mapping: list[str] = field(default_factory=list)  # "field <- 'header' (how)", for --verbose
-    mapped_by: str = ""  # "preset salesforce", "detected headers (hubspot)", "config map"
+    # "preset salesforce", "detected headers (hubspot)", "config map and detected headers (no vendor)",
+    # "config map"; " / " between files that were mapped differently
+    mapped_by: str = ""
     # Field -> header read from the source's guessed_columns: (init's unconfirmed guesses); every
     # format marks them until the user moves them under columns:.
     guessed: dict[str, str] = field(default_factory=dict)
@@ -61,6 +63,9 @@ class MetricResult:
     groups: dict[str, dict[str, Cell]] | None = None
     # With --compare: period label -> the change against its baseline period.
     changes: dict[str, Change] = field(default_factory=dict)
+    # With --compare and --by: group value -> period label -> the group's change against the same
+    # group's baseline period; None when the metric is not split or nothing is compared.
+    group_changes: dict[str, dict[str, Change]] | None = None
 
 
 @dataclass(frozen=True)

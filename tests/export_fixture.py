@@ -59,9 +59,16 @@ def full_report() -> Report:
         return {q1: change(metric, metric_cells[q1], baseline, q4),
                 q2: change(metric, metric_cells[q2], metric_cells[q1], q1)}
 
+    def group_changes(groups: dict[str, dict[str, Cell]], baselines: dict[str, Cell],
+                      metric_id: str) -> dict[str, dict[str, Change]]:
+        return {name: changes(cells, baselines[name], metric_id) for name, cells in groups.items()}
+
     # Close rate: Q4 0.30 -> Q1 0.25 (-5.0 pp, worse) -> Q2 0.20 (-5.0 pp, worse); target >= 22 %.
     # Groups: Ann 3/4 then 1/2, Bob 0/3 then n/a (no deals closed), the formula-shaped owner 1/2 in
     # both, "other" (the folded rest, --top 2) 0/1 then 1/4.
+    # Their changes, each against its own Q4: Ann 1/2 -> 3/4 (+25.0 pp) -> 1/2 (-25.0 pp); Bob none
+    # in Q4 -> 0/3 (no baseline) -> n/a; the formula owner 1/2 -> 1/2 -> 1/2 (flat); other 0/2 -> 0/1
+    # (flat) -> 1/4 (+25.0 pp).
     rate = {q1: Cell(0.25), q2: Cell(0.2)}
     rate_groups = {
         "Ann": {q1: Cell(0.75), q2: Cell(0.5)},
@@ -69,18 +76,25 @@ def full_report() -> Report:
         FORMULA_OWNER: {q1: Cell(0.5), q2: Cell(0.5)},
         "other": {q1: Cell(0.0), q2: Cell(0.25)},
     }
+    rate_group_changes = group_changes(rate_groups, {"Ann": Cell(0.5), "Bob": Cell.na("no deals closed"),
+                                                     FORMULA_OWNER: Cell(0.5), "other": Cell(0.0)}, "close_rate")
     # CAC: Q4 4,000 -> Q1 5,000 (+25.0 %, worse) -> Q2 n/a (no new customers); target <= 6,000.
     cac_cells = {q1: Cell(5000.0), q2: Cell.na(FORMULA_NOTE)}
     # New revenue: Q4 none (n/a) -> Q1 -1,500 (no baseline) -> Q2 250.50 (from -1,500: +116.7 %).
     # Groups sum to the total: Ann -2,000 + Bob 500 = -1,500; Ann 0 + Bob 250.50 = 250.50.
     money = {q1: Cell(-1500.0), q2: Cell(250.5)}
     money_groups = {"Ann": {q1: Cell(-2000.0), q2: Cell(0.0)}, "Bob": {q1: Cell(500.0), q2: Cell(250.5)}}
+    # Their changes: no Q4 baseline for either; Q2 Ann -2,000 -> 0 (+100.0 %), Bob 500 -> 250.50
+    # ((250.5 - 500) / 500 = -49.9 %).
+    money_group_changes = group_changes(money_groups, {"Ann": Cell.na("no deals"), "Bob": Cell.na("no deals")},
+                                        "new_revenue")
     # Resolution time: Q4 10 h -> Q1 12.5 h (+25.0 %, worse) -> Q2 10 h (-20.0 %, better); not split.
     hours_cells = {q1: Cell(12.5), q2: Cell(10.0)}
     metrics = [
-        MetricResult(close_rate, rate, rate_groups, changes(rate, Cell(0.3), "close_rate")),
+        MetricResult(close_rate, rate, rate_groups, changes(rate, Cell(0.3), "close_rate"), rate_group_changes),
         MetricResult(cac, cac_cells, None, changes(cac_cells, Cell(4000.0), "cac")),
-        MetricResult(revenue, money, money_groups, changes(money, Cell.na("no deals"), "new_revenue")),
+        MetricResult(revenue, money, money_groups, changes(money, Cell.na("no deals"), "new_revenue"),
+                     money_group_changes),
         MetricResult(hours, hours_cells, None, changes(hours_cells, Cell(10.0), "resolution_time_hours")),
     ]
     quality = {
@@ -115,7 +129,9 @@ def monthly_report(months: int = 18) -> Report:
         groups = {"Maya Thompson": dict(cells), "other": dict(cells)} if metric_id == "close_rate" else None
         changes = {label: change(metric, cells[label], cells[labels[max(i - 1, 0)]], labels[max(i - 1, 0)])
                    for i, label in enumerate(labels)}
-        results.append(MetricResult(metric, cells, groups, changes))
+        # The groups rise as the total does, so each group's change is the total's.
+        grouped = {name: dict(changes) for name in groups} if groups is not None else None
+        results.append(MetricResult(metric, cells, groups, changes, grouped))
     quality = {"deals": TableQuality("deals", files=["/data/deals.csv"], rows=1200)}
     return Report(
         period=PeriodKind.MONTH, fiscal_year_start=1, currency="USD", periods=periods, metrics=results,

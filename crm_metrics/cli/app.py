@@ -39,8 +39,18 @@ class _OneLineUsageErrors(common.PlainFlags, TyperGroup):
             typer.echo("Aborted!", err=True)
             sys.exit(1)
         except typer.TyperException as error:
-            # NoArgsIsHelpError is how `crm-metrics` alone shows the help: let click show it.
-            if type(error).__name__ == "NoArgsIsHelpError" or not hasattr(error, "format_message"):
+            # NoArgsIsHelpError is how `crm-metrics` alone shows the help (exit 2). Rich help (a
+            # terminal) was printed while the error was made and left it no text; plain help (a pipe,
+            # common.PlainFlags) is its text, which typer's rich error handler would drop.
+            if type(error).__name__ == "NoArgsIsHelpError":
+                text = str(error.format_message())
+                if text:
+                    try:
+                        typer.echo(text)
+                    except BrokenPipeError:
+                        common.stdout_closed()
+                sys.exit(int(getattr(error, "exit_code", 2)))
+            if not hasattr(error, "format_message"):
                 return super().main(args, prog_name, complete_var, standalone_mode=True, **extra)
             message = " ".join(str(error.format_message()).split()).rstrip(".")
             context = getattr(error, "ctx", None)

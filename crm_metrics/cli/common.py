@@ -44,9 +44,40 @@ def debug_enabled() -> bool:
     return _debug or os.environ.get("CRM_METRICS_DEBUG", "") not in ("", "0")
 
 
+def stdout_closed() -> None:
+    """The reader stopped reading (`| head`): the usual end of a pipe, not a failure. stdout goes to
+    /dev/null from here, so Python's last flush at exit cannot fail on it again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 class PlainFlags:
     """Mixin for typer's command and group classes: a boolean flag takes no value, so its help shows
-    no `<bool>` type (typer's rich help shows one, which made users try `--quiet true`)."""
+    no `<bool>` type (typer's rich help shows one, which made users try `--quiet true`); help that
+    is not for a terminal is click's plain text, without rich's boxes; and help piped into a reader
+    that stops early (`--help | head -1`) ends with 0, as a report does."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if sys.stdout.isatty():
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+            return
+        # typer formats plain help when the command has no markup mode; rich would also end a
+        # closed pipe with its own exit 1 (Console.on_broken_pipe).
+        markup = getattr(self, "rich_markup_mode", None)
+        self.rich_markup_mode = None
+        try:
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+        finally:
+            self.rich_markup_mode = markup
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --help prints while the arguments are parsed; typer's main would turn the closed pipe
+        # into exit 1.
+        try:
+            result: list[str] = super().parse_args(ctx, args)  # type: ignore[misc]
+        except BrokenPipeError:
+            stdout_closed()
+            ctx.exit(0)
+        return result
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params: list[click.Parameter] = super().get_params(ctx)  # type: ignore[misc]
@@ -77,9 +108,7 @@ def user_errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort, TyperException):
         raise
     except BrokenPipeError:
-        # The reader stopped reading (`| head`): the usual end of a pipe, not a failure. stdout
-        # goes to /dev/null from here, so Python's last flush at exit cannot fail on it again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        stdout_closed()
         raise typer.Exit(0) from None
     except Exception as error:
         if debug_enabled():

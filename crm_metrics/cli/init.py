@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def init(
     # No dir_okay=False: a folder is refused in one line (init_plan.check_exports) instead of a usage box.
     exports: Annotated[list[Path], typer.Argument(help="Export files (CSV or xlsx) from your CRM or help desk.",
-                                                  metavar="EXPORT...")],
+                                                  metavar="EXPORT")],
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Where to write the config.")] = Path("crm-metrics.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
@@ -30,14 +30,15 @@ def init(
     with user_errors():
         from crm_metrics import api
         from crm_metrics.errors import ConfigError
-        from crm_metrics.render.output import atomic_write, check_output_path
+        from crm_metrics.render.output import atomic_write, check_output_path, is_stream
 
         # Where the config goes is checked before plan_init reads any export.
         if output.is_dir():
             raise ConfigError(f"--output {output}: is a folder; give a file name such as "
                               f"{output / 'crm-metrics.yaml'}")
         check_output_path(output)
-        if output.exists() and not force:
+        # A device or FIFO (-o /dev/null) is written into, not overwritten: no --force needed.
+        if output.exists() and not force and not is_stream(output):
             raise ConfigError(f"{output}: already exists; pass --force to overwrite it or --output another file")
         plan = api.plan_init(exports, output)
         text = plan.text

@@ -188,6 +188,28 @@ def detect_columns(
     return fields, guessed
 
 
+def vendor_of(column_map: ColumnMap) -> str | None:
+    """The vendor whose own headers were detected in this file, for the caption; None when none were.
+
+    Only headers found by detection vote, not those the config maps. A header that is a field's own
+    name ("deal_id", "Stage", "Created at") or one the generic preset lists says nothing about who
+    exported the file, so it does not vote either. Most votes wins; a tie goes to the first name.
+    """
+    index = synonyms(column_map.table)
+    plain = {header_key(name) for name in TABLES[column_map.table].fields}
+    votes: dict[str, int] = {}
+    for name, header in column_map.fields.items():
+        if column_map.how.get(name) != "detected":
+            continue
+        key = header_key(header)
+        hits = [hit for hit in index.get(key, []) if hit.field == name]
+        if key in plain or any(hit.preset == "generic" for hit in hits):
+            continue
+        for hit in hits:
+            votes[hit.preset] = votes.get(hit.preset, 0) + 1
+    return max(sorted(votes), key=lambda preset: votes[preset]) if votes else None
+
+
 def _listed_together(found: list[tuple[str, list[_Synonym]]]) -> str | None:
     """The header a single preset puts first when that preset lists every one of `found`."""
     presets = set.intersection(*({h.preset for h in hits} for _, hits in found))

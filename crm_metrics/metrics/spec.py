@@ -294,6 +294,9 @@ _MARGIN = ("gross_margin", "clv.lifetime_years", "clv.max_lifetime_years")
 _TICKETS = (*_PERIODS, "sources.tickets")
 
 _DEAL_FIELDS = ("owner", "source", "region", "product", "campaign")
+# The marketing shares split by the acquiring deal's fields but not by source: split by source, each
+# group would be all marketing or none.
+_LEDGER_SPLIT = ("owner", "region", "product", "campaign")
 _TICKET_FIELDS = ("priority", "channel", "agent")
 # --by type on the times and shares: complaint resolution times (metrics.md section 3, Breakdowns).
 # Not on the counts yet: the additive test splits them on the sample data, whose tickets have no type.
@@ -315,7 +318,9 @@ SPECS: tuple[MetricDef, ...] = (
         "Customers whose acquisition date falls in the period.",
         "count of customers whose acquisition date (customers.acquired_at, else the close date of their "
         "first won deal of type new) falls in P",
-        "sales", _LEDGER, ("source", "region", "product"), additive=True, in_init_config=True),
+        # Split by the fields of the first won new deal that made the customer (ledger.group_values),
+        # or by the customer's own source.
+        "sales", _LEDGER, _DEAL_FIELDS, additive=True, in_init_config=True),
     MetricDef(
         "new_revenue", "New revenue", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
         "Amount of won deals of type new closed in the period.",
@@ -360,13 +365,13 @@ SPECS: tuple[MetricDef, ...] = (
         "marketing_sourced_pct", "Marketing-sourced customers", _SALES, Unit.RATIO, H, (_CUSTOMERS,),
         "Share of new customers whose source is one of marketing_sources.",
         "new customers in P whose source is in marketing_sources / new customers in P",
-        "sales", (*_LEDGER, "marketing_sources"), ("region", "product")),
+        "sales", (*_LEDGER, "marketing_sources"), _LEDGER_SPLIT),
     MetricDef(
         "marketing_sourced_revenue_pct", "Marketing-sourced revenue", _SALES, Unit.RATIO, H,
         (needs(LEDGER_DEALS),),
         "Share of new customers' first-deal revenue from marketing_sources.",
         "first-deal amount of marketing-sourced new customers / first-deal amount of all new customers in P",
-        "sales", (*_LEDGER, "marketing_sources"), ("region", "product"), reads_if_present=(LEDGER_CUSTOMERS,)),
+        "sales", (*_LEDGER, "marketing_sources"), _LEDGER_SPLIT, reads_if_present=(LEDGER_CUSTOMERS,)),
     # Unit economics
     MetricDef(
         "cac", "CAC", _ECON, Unit.CURRENCY, L, (needs(SPEND), _CUSTOMERS),
@@ -421,7 +426,7 @@ SPECS: tuple[MetricDef, ...] = (
         "churn_rate", "Churn rate", _RET, Unit.RATIO, L, (_CUSTOMERS,),
         "Customers active on the first day who churned in the period / those active.",
         "customers active on P's first day who churned in P / customers active on P's first day",
-        "retention", _LEDGER, ("source",), auditor_name="audit_churn_rate", counts_active_customers=True),
+        "retention", _LEDGER, _DEAL_FIELDS, auditor_name="audit_churn_rate", counts_active_customers=True),
     MetricDef(
         "renewal_rate", "Renewal rate", _RET, Unit.RATIO, H, (needs(DEALS),),
         "Renewal deals won / renewal deals closed in the period, by count.",

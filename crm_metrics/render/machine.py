@@ -10,6 +10,7 @@ import json
 import math
 from typing import IO, Any
 
+from crm_metrics.metrics.compare import Change
 from crm_metrics.render.shared import long_rows, neutralise
 from crm_metrics.report import MetricResult, Report
 
@@ -63,12 +64,19 @@ def _metric_dict(result: MetricResult) -> dict[str, Any]:
             if any(cell.note for cell in cells.values())
         }
     if result.changes:
-        entry["changes"] = {
-            label: {"against": c.against, "change": _number(c.delta), "unit": c.unit,
-                    "direction": c.direction.value if c.direction else None, "note": c.note}
-            for label, c in result.changes.items()
+        entry["changes"] = {label: _change_dict(c) for label, c in result.changes.items()}
+    if result.group_changes:
+        # With --by and --compare: each group's change against its own baseline, shaped as "changes".
+        entry["by_changes"] = {
+            group: {label: _change_dict(c) for label, c in changes.items()}
+            for group, changes in result.group_changes.items()
         }
     return entry
+
+
+def _change_dict(change: Change) -> dict[str, Any]:
+    return {"against": change.against, "change": _number(change.delta), "unit": change.unit,
+            "direction": change.direction.value if change.direction else None, "note": change.note}
 
 
 def render_json(report: Report, out: IO[str]) -> None:

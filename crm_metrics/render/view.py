@@ -100,7 +100,7 @@ class ValueView:
     footnote: int | None = None  # the number of the n/a reason in View.footnotes
     reason: str | None = None  # the n/a reason itself, for tooltips
     met: bool | None = None  # target met / missed; None when no target or n/a (totals only)
-    change: ChangeView | None = None  # with --compare, totals only
+    change: ChangeView | None = None  # with --compare: against the same row's baseline period
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class MetricView:
     id: str
     label: str
     unit: Unit
-    total: RowView  # labelled "<label> (total)" when the metric is split
+    total: RowView  # labelled total_label(label) when the metric is split
     groups: list[RowView]  # largest latest value first, n/a after numbers, "other" last
     target: str | None  # ">= 22.0 %", when the config sets one
     bounds: tuple[float | None, float | None] = (None, None)  # the target's min and max, for charts
@@ -235,7 +235,7 @@ def build_view(report: Report) -> View:
         detected=[f"Columns read, {name}: " + ", ".join(f"{f} <- {h}" for f, h in q.columns.items())
                   # Found by matching headers, not named by the user: say what was read so a wrong
                   # guess shows.
-                  for name, q in report.quality.items() if q.mapped_by.startswith("detected")],
+                  for name, q in report.quality.items() if "detected headers" in q.mapped_by],
         computed_from=f"Computed from {report.config_origin} on {report.generated_on.isoformat()}.",
         how=[Mapping(f"{name}: columns by {q.mapped_by or 'config'}",
                      q.mapping or [f"{f} <- {h!r}" for f, h in q.columns.items()])
@@ -302,12 +302,12 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
     target = target_of(report, result)
     split = result.groups is not None and (report.by is not None or metric.always_by is not None)
 
-    def values(cells: dict[str, Cell], total: bool) -> list[ValueView]:
+    def values(cells: dict[str, Cell], changes: dict[str, Change], total: bool) -> list[ValueView]:
         shown = []
         digits = currency_digits([cells[label].value for label in report.labels])
         for label in report.labels:
             cell = cells[label]
-            change = _change_view(result.changes.get(label)) if total else None
+            change = _change_view(changes.get(label))
             if cell.value is None:
                 reason = cell.note or NOT_COMPUTABLE
                 number = numbers.setdefault(reason, len(numbers) + 1)
@@ -319,19 +319,30 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
                                    met=met, change=change))
         return shown
 
-    total = RowView(f"{metric.label} (total)" if split else metric.label, values(result.cells, total=True))
+    total = RowView(total_label(metric.label) if split else metric.label,
+                    values(result.cells, result.changes, total=True))
     groups: list[RowView] = []
     if split and result.groups is not None:
         # Ranked by the latest period, the one a report is read for; it is shown even when the
         # terminal hides older ones, so the order never depends on a column out of sight.
         latest = report.labels[-1] if report.labels else ""
-        groups = [RowView(name, values(result.groups[name], total=False), group=True)
+        group_changes = result.group_changes or {}
+        groups = [RowView(name, values(result.groups[name], group_changes.get(name, {}), total=False),
+                          group=True)
                   # A split the metric always carries keeps its own order (stages: pipeline order).
                   for name in (list(result.groups) if metric.always_by else sorted_groups(result.groups, latest))]
     if target is None:
         return MetricView(metric.id, metric.label, metric.unit, total, groups, None)
     return MetricView(metric.id, metric.label, metric.unit, total, groups,
                       target.describe(metric.unit, report.currency), (target.min, target.max))
+
+
+def total_label(label: str) -> str:
+    """A split metric's total row: "Close rate (total)"; a label that already ends in a parenthesis
+    takes "total" inside it, "Sales cycle (median, total)", not "Sales cycle (median) (total)"."""
+    if label.endswith(")") and "(" in label:
+        return f"{label[:-1]}, total)"
+    return f"{label} (total)"
 
 
 def _change_view(change: Change | None) -> ChangeView | None:

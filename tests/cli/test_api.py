@@ -135,7 +135,7 @@ def test_strict_with_verbose_still_says_which_columns_were_read(config_path: Pat
     cli = runner.invoke(app, ["report", "--config", str(config_path), "--strict", "--verbose"])
     assert cli.exit_code == 4
     lines = cli.stderr.splitlines()
-    assert lines[:3] == ["deals: columns by detected headers (monday)", "  deal_id <- 'deal_id' (detected)",
+    assert lines[:3] == ["deals: columns by detected headers (no vendor)", "  deal_id <- 'deal_id' (detected)",
                          "  stage <- 'stage' (detected)"]
     assert lines[-2:] == [f"crm-metrics: deals: {STAGE_PROBLEM}",
                           "crm-metrics: error: --strict: data problems found, no metrics printed; "

@@ -108,6 +108,19 @@ def test_metrics_into_a_closed_pipe_exits_0() -> None:
     assert (code, error) == (0, b"")
 
 
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"], ["init", "--help"]])
+def test_help_into_a_closed_pipe_exits_0(args: list[str]) -> None:
+    # `crm-metrics --help | head -1`, `crm-metrics report --help | head -3`: the help is printed while
+    # the arguments are parsed, where typer's main turned the closed pipe into exit 1.
+    with subprocess.Popen([sys.executable, "-m", "crm_metrics", *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        error = process.stderr.read()
+        code = process.wait(timeout=60)
+    assert (code, error) == (0, b"")
+
+
 def test_an_ascii_terminal_gets_the_report_not_an_encoding_error(config: Path) -> None:
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "160", "NO_COLOR": "1"}
     done = subprocess.run([sys.executable, "-m", "crm_metrics", "report", "--config", str(config)],
@@ -135,3 +148,12 @@ def test_validate_says_1_row_not_1_rows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--config", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == f"deals: 1 row read from {tmp_path / 'deals.csv'}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"]])
+def test_help_not_for_a_terminal_is_plain_text(args: list[str]) -> None:
+    # Piped or redirected, the help is click's plain text: no rich box drawing to grep through.
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert not set("╭╮╰╯─│") & set(result.stdout)
+    assert result.stdout.startswith("Usage: crm-metrics")

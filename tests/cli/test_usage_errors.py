@@ -14,7 +14,7 @@ runner = CliRunner()
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["explain"], "Missing argument 'ID'; see `crm-metrics explain --help`"),
-    (["init"], "Missing argument 'EXPORT...'; see `crm-metrics init --help`"),
+    (["init"], "Missing argument 'EXPORT'; see `crm-metrics init --help`"),
     (["nope"], "No such command 'nope'; see `crm-metrics --help`"),
     (["report", "--top", "0"], "Invalid value for '--top'"),
     (["report", "--forma", "json"], "No such option: --forma"),
@@ -45,3 +45,11 @@ def test_a_command_error_keeps_its_own_exit_code() -> None:
     result = runner.invoke(app, ["report", "--period", "week"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "crm-metrics: error: --period 'week': choose month, quarter or year"
+
+
+def test_init_usage_names_the_exports_once() -> None:
+    # typer writes a required argument as {NAME} and adds "..." for several; a metavar that had its
+    # own "..." read `{EXPORT...}...`.
+    result = runner.invoke(app, ["init", "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Usage: crm-metrics init [OPTIONS] {EXPORT}..."

@@ -172,6 +172,16 @@ def clean_config(tmp_path: Path) -> Path:
     return config
 
 
+def test_a_repeat_differing_only_in_columns_not_read_is_not_called_an_exact_copy() -> None:
+    # ServiceNow's event log repeats a ticket with a new sys_mod_count and sys_updated_by; neither
+    # column is read, so the rows agree in every column read, which is all the check can say of them.
+    headers = [*TICKET_HEADERS, "sys_updated_by", "sys_mod_count"]
+    rows = [[*CLEAN_TICKETS[0], "ann", "0"], [*CLEAN_TICKETS[1], "ann", "0"], [*CLEAN_TICKETS[0], "bob", "3"]]
+    check = _check("tickets", headers, rows)
+    assert [(p.check, p.message, p.count) for p in check.problems] == [
+        ("duplicate_exact", "rows that repeat a ticket_id with the same values in every column read", 1)]
+
+
 def test_cli_exit_0_when_clean_and_4_with_problems(clean_config: Path) -> None:
     runner = CliRunner()
     clean = runner.invoke(app, ["validate", "--config", str(clean_config)])

@@ -79,3 +79,37 @@ def test_sniff_names_the_table_and_the_best_preset() -> None:
     # Zendesk's preset names 9 ticket fields by header; 8 are in the file (not customer_id, which
     # Zendesk writes as "Organization").
     assert (best.preset, best.matched, best.listed) == ("zendesk", 8, 9)
+
+
+def _mapped_by(tmp_path: Path, header: str, columns: dict[str, str] | None = None) -> str:
+    """The caption's "columns by ..." for a one-row deals export with `header`."""
+    from crm_metrics.config.model import parse_config
+    from crm_metrics.pipeline import load_tables
+
+    row = ",".join("Won" if h.strip().lower() in {"stage", "status"} else "D1" if "id" in h.lower()
+                   else "100" if h.lower() in {"amount", "value"} else "2025-01-05" for h in header.split(","))
+    (tmp_path / "deals.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    source: dict[str, object] = {"path": "deals.csv"}
+    if columns:
+        source["columns"] = columns
+    config = parse_config({"sources": {"deals": source}}, origin=str(tmp_path / "c.yaml"), base_dir=tmp_path)
+    return load_tables(config, {"deals"}).quality["deals"].mapped_by
+
+
+def test_generic_headers_name_no_vendor(tmp_path: Path) -> None:
+    # deal_id, stage, amount, created_at are the fields' own names: no vendor exported them (monday's
+    # preset also lists some, which used to make this "detected headers (monday)").
+    assert _mapped_by(tmp_path, "deal_id,stage,amount,created_at") == "detected headers (no vendor)"
+
+
+def test_a_vendor_is_named_when_its_own_headers_decided(tmp_path: Path) -> None:
+    # Zoho's "Record Id" and "Closing Date" are its own; "Stage" and "Amount" are anyone's.
+    headers = "Record Id,Stage,Amount,Created Time,Closing Date"
+    assert _mapped_by(tmp_path, headers) == "detected headers (zoho)"
+
+
+def test_a_partial_config_map_says_so_and_its_headers_name_no_vendor(tmp_path: Path) -> None:
+    # The config maps the id and the creation date (the latter a Zendesk-looking "Created at"); the
+    # rest are plain names found by detection: the map's headers do not make it a Zendesk export.
+    mapped = _mapped_by(tmp_path, "Ref,stage,amount,Created at", {"deal_id": "Ref", "created_at": "Created at"})
+    assert mapped == "config map and detected headers (no vendor)"

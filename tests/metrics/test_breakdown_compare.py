@@ -167,7 +167,8 @@ def test_sales_cycle_by_owner_on_the_sample_data(tmp_path: Path, monkeypatch: py
     metric = json.loads(result.stdout)["metrics"][0]
     assert len(metric["by"]) == 6 and "Maya Thompson" in metric["by"]
     table = runner.invoke(app, ["report", "--metrics", "sales_cycle_days", "--by", "owner"])
-    assert table.exit_code == 0 and "Sales cycle (median) (total)" in table.stdout
+    # One parenthesis, not "Sales cycle (median) (total)".
+    assert table.exit_code == 0 and "Sales cycle (median, total)" in table.stdout
 
 
 def test_sales_cycle_by_owner_by_hand(tmp_path: Path) -> None:
@@ -212,3 +213,20 @@ def test_json_by_notes_give_the_group_reasons(tmp_path: Path) -> None:
     data = report_dict(_report(tmp_path, ("sales_cycle_days",), by="owner"))
     assert data["metrics"][0]["by"]["Bob"]["2025-Q2"] is None
     assert data["metrics"][0]["by_notes"] == {"Bob": {"2025-Q2": "no deals won"}}
+
+
+def test_new_customers_by_owner_of_their_first_won_new_deal(tmp_path: Path) -> None:
+    # A customer is new once, in the group of the first won new deal that made it one:
+    # Q1 Alpha (D1, Ann), Beta (D2, Bob), Gamma (D3, Ann); Q2 Echo (D7, Ann). Alpha's upsell D4 (Bob)
+    # and Gamma's second new deal D6 make no new customer. Ann 2 + Bob 1 = 3 in Q1; Ann 1 + Bob 0 = 1.
+    report = _report(tmp_path, ("new_customers",), by="owner")
+    result = report.metrics[0]
+    assert result.groups is not None
+    assert {g: {p: c.value for p, c in cells.items()} for g, cells in result.groups.items()} == {
+        "Ann": {"2025-Q1": 2.0, "2025-Q2": 1.0},
+        "Bob": {"2025-Q1": 1.0, "2025-Q2": 0.0},
+    }
+    assert (result.cells["2025-Q1"].value, result.cells["2025-Q2"].value) == (3.0, 1.0)
+    out = io.StringIO()
+    render_table(report, out)
+    assert "Not split by owner" not in out.getvalue()

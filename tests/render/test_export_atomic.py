@@ -4,6 +4,9 @@ the format comes from the --output extension."""
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -140,3 +143,90 @@ def test_an_explicit_format_wins_over_the_extension(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "-c", EXAMPLE, "--metrics", "close_rate", "-f", "md", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("## CRM metrics by quarter")
+
+
+def _read_fifo(path: Path, into: list[bytes]) -> threading.Thread:
+    """A reader on the other end of the FIFO, so the writer's open() returns."""
+    def read() -> None:
+        with open(path, "rb") as fifo:
+            into.append(fifo.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_written_into_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = _read_fifo(fifo, received)
+    size = write_report(fixture_report(), "md", fifo)
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received[0].decode("utf-8").startswith("## CRM metrics by quarter")
+    assert size == len(received[0])
+    assert os.listdir(tmp_path) == ["pipe.md"]  # no temp file left beside it
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_cli_report_into_a_fifo_without_extension_is_a_table(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = _read_fifo(fifo, received)
+    result = runner.invoke(app, ["report", "-c", EXAMPLE, "--metrics", "close_rate", "-o", str(fifo)])
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert "Close rate" in received[0].decode("utf-8")
+    assert result.stderr == f"crm-metrics: wrote {fifo} (table, {len(received[0]):,} bytes)\n"
+
+
+def _never_replace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A regression must fail these tests, not replace the real /dev/null with a regular file (as
+    root, for the whole machine): no temp file, no rename."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a device was about to be replaced by a renamed temp file")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+
+
+@pytest.mark.skipif(not Path(os.devnull).is_char_device(), reason="no character device /dev/null")
+@pytest.mark.parametrize("fmt", ["xlsx", "md"])
+def test_dev_null_stays_a_character_device(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _never_replace(monkeypatch)
+    devnull = Path(os.devnull)
+    size = write_report(fixture_report(), fmt, devnull)
+    assert size > 0  # what was written, not the device's size (0)
+    assert stat.S_ISCHR(devnull.stat().st_mode)
+
+
+@pytest.mark.skipif(not Path(os.devnull).is_char_device(), reason="no character device /dev/null")
+def test_cli_report_and_init_into_dev_null(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _never_replace(monkeypatch)
+    report = runner.invoke(app, ["report", "-c", EXAMPLE, "--metrics", "close_rate", "-o", os.devnull])
+    assert report.exit_code == 0, report.output
+    assert report.stderr.startswith(f"crm-metrics: wrote {os.devnull} (table, ")
+    export = tmp_path / "deals.csv"
+    export.write_text("deal_id,stage,amount,created_at\nD1,Won,100,2025-01-05\n", encoding="utf-8")
+    # No --force needed: writing into a device replaces nothing.
+    init = runner.invoke(app, ["init", str(export), "-o", os.devnull])
+    assert init.exit_code == 0, init.output
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+
+
+def test_a_crash_while_rendering_into_a_stream_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(crm_metrics.render.markdown, "render_markdown", _half_text)
+    # Rendered in memory first: the crash comes before the FIFO is opened, so no reader is needed.
+    with pytest.raises(Crash):
+        write_report(fixture_report(), "md", fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

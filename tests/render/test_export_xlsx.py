@@ -109,8 +109,14 @@ def test_changes_sit_beside_each_value_as_signed_numbers_coloured_by_better(tmp_
     assert sheet["C7"].font.color.rgb == "00CF222E"
     # resolution time 12.5 h -> 10 h: -20 %, lower is better (green)
     assert sheet["E11"].value == pytest.approx(-0.2) and sheet["E11"].font.color.rgb == "001A7F37"
-    # new revenue had no Q4 value: no change to show; groups carry no changes
-    assert sheet["C8"].value is None and sheet["C3"].value is None
+    # new revenue had no Q4 value: no change to show
+    assert sheet["C8"].value is None
+    # groups carry their own changes: the formula-shaped owner 1/2 -> 1/2 is flat (row 3, first of
+    # the 50 % ties by name); Ann 1/2 -> 3/4 is +25 pp, better (green)
+    assert sheet["A3"].value == "'=HYPERLINK(1)"
+    assert sheet["C3"].value == 0
+    assert str(sheet["A4"].value).strip() == "Ann"
+    assert sheet["C4"].value == pytest.approx(25.0) and sheet["C4"].font.color.rgb == "001A7F37"
 
 
 def test_notes_are_inside_the_print_area_and_the_page_prints_landscape_one_wide(tmp_path: Path) -> None:

@@ -92,10 +92,12 @@ def test_chromium_shows_group_rows_and_changes_in_colour(tmp_path: Path) -> None
     dom = _chromium(tmp_path, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     html = dom.stdout
-    # 6 group rows (4 owners of close rate, 2 of new revenue), and 3 worse and 2 better changes
+    # 6 group rows (4 owners of close rate, 2 of new revenue), each with its own changes
     assert len(re.findall(r'<tr class="group">', html)) == 6
-    assert len(re.findall(r'<span class="chg worse"', html)) == 4  # close rate twice, CAC, resolution Q1
-    assert len(re.findall(r'<span class="chg better"', html)) == 2  # new revenue Q2, resolution Q2
+    # Totals: close rate twice, CAC, resolution Q1; groups: Ann's close rate Q2, Bob's revenue Q2.
+    assert len(re.findall(r'<span class="chg worse"', html)) == 6
+    # Totals: new revenue Q2, resolution Q2; groups: Ann's close rate Q1, other's Q2, Ann's revenue Q2.
+    assert len(re.findall(r'<span class="chg better"', html)) == 5
 
     shot = tmp_path / "full.png"
     run = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1000,1200", page.as_uri())
