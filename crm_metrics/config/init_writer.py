@@ -35,8 +35,7 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
     if first is not None:
         lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
                      " create dates")
-    metrics = [m for plan in plans for m in _init_metrics(plan.table)]
-    lines.append(f"metrics: [{', '.join(dict.fromkeys(metrics))}]")
+    lines.append(f"metrics: [{', '.join(_init_metrics({plan.table for plan in plans}))}]")
     lines.append("sources:")
     for plan in plans:
         lines.append(f"  {plan.table}:")
@@ -88,9 +87,12 @@ def check_runs(text: str, output: Path) -> None:
     parse_config(yaml.safe_load(text), origin=str(output), base_dir=output.resolve().parent)
 
 
-def _init_metrics(table: str) -> list[str]:
-    """The metrics init writes for an export of `table`: those spec.py marks in_init_config that the
-    table alone can compute, in the spec's order."""
+def _init_metrics(tables: set[str]) -> list[str]:
+    """The metrics init writes for exports of `tables`: every metric those tables together allow
+    (spec.allowed_by: CAC needs spend and deals or customers), the headline six of metrics.md
+    section 3 (config.model.DEFAULT_METRICS) first, then the rest in the spec's order."""
+    from crm_metrics.config.model import DEFAULT_METRICS
     from crm_metrics.metrics.spec import allowed_by
 
-    return [m.id for m in allowed_by({table}) if m.in_init_config]
+    allowed = [m.id for m in allowed_by(tables)]
+    return [m for m in DEFAULT_METRICS if m in allowed] + [m for m in allowed if m not in DEFAULT_METRICS]

@@ -24,8 +24,6 @@ from crm_metrics.io.sniff import fit_presets, guess_tables
 from crm_metrics.mapping.columns import detect_columns, header_key, map_columns
 from crm_metrics.schema import TABLES, FieldKind
 
-_MAIN_TABLES = ("deals", "tickets", "customers")
-
 
 @dataclass
 class TablePlan:
@@ -102,14 +100,15 @@ def _plan_file(path: Path) -> TablePlan:
     for sheet in sheets:
         raw = read_table(path, sheet)
         headers = [str(h) for h in raw.columns]
-        guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES]
-        candidates.append((guesses[0], sheet, raw, headers))
+        guesses = [g for g in guess_tables(headers) if _evidence(g.table, headers)]
+        if guesses:
+            candidates.append((guesses[0], sheet, raw, headers))
+    if not candidates:
+        raise InputError(_unplaced(path, sheets))
     best, sheet, raw, headers = max(candidates, key=lambda c: (c[0].required_found / c[0].required, c[0].matched))
     table = best.table
     if best.required_found == 0:
-        raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
-                         "it does not look like a CRM or help-desk export init knows; add it under sources: by "
-                         "hand (see configs/example.yaml)")
+        raise InputError(_unplaced(path, sheets))
     notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
              f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
              f"looks like a {table} table ({best.matched} headers name {table} fields)"]
@@ -141,6 +140,38 @@ def _plan_file(path: Path) -> TablePlan:
             plan.dates += _dates(raw[header])
     plan.currencies = _currencies(raw, read)
     return plan
+
+
+def _fields_named(table: str, headers: list[str]) -> set[str]:
+    """The fields of `table` that one of `headers` names: by the field's own name or any preset's synonym."""
+    from crm_metrics.mapping.columns import synonyms
+
+    keys = {header_key(h) for h in headers}
+    index = synonyms(table)
+    found = {s.field for k in keys for s in index.get(k, [])}
+    return found | {f for f in TABLES[table].fields if header_key(f) in keys}
+
+
+def _evidence(table: str, headers: list[str]) -> bool:
+    """Whether a header names a field of `table` that is not a date.
+
+    Spend, calls and surveys need only a date, and nearly every export has a "Date" column: a date
+    alone says nothing of what a row is. An amount, an answered flag, a score or an id does."""
+    return any(TABLES[table].kind(f) is not FieldKind.DATE for f in _fields_named(table, headers))
+
+
+def _unplaced(path: Path, sheets: list[str | None]) -> str:
+    """The one line for a file no table fits: why, and the headers init saw (of each sheet)."""
+    seen = []
+    for sheet in sheets:
+        try:
+            headers = [str(h) for h in read_table(path, sheet).columns]
+        except InputError:
+            continue
+        shown = ", ".join(headers[:12]) + (", ..." if len(headers) > 12 else "")
+        seen.append(f"{f'sheet {sheet}: ' if sheet else ''}{shown}")
+    return (f"{path}: no header names a required field of any table init knows ({', '.join(TABLES)}); its headers: "
+            f"{'; '.join(seen)}; add it under sources: by hand (see configs/example.yaml)")
 
 
 def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
@@ -181,7 +212,9 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
                 columns[name] = "=Won"
                 notes.append("GUESS: stage = Won for every row (no stage column; the file lists won deals)")
                 continue
-            raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
+            raise InputError(f"{path}: looks most like a {table} export ({', '.join(sorted(columns))} found) "
+                             f"but no column can be {table}.{name}; if it is one, map it under "
+                             f"sources.{table}.columns")
         columns[name] = header
         notes.append(f"GUESS: {name} <- '{header}' (no header named like it; chosen from the values, check it)")
     return columns, words
