@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from crm_metrics.config.model import parse_config
-from crm_metrics.mapping.init_plan import TablePlan
+from crm_metrics.mapping.init_plan import RETENTION_WORDS, TablePlan, propose_spend_split
 
 
 def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None = None) -> str:
@@ -33,9 +33,10 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
         lines.append(f"# The exports also hold amounts in {', '.join(others)}: the report stops until you add")
         lines.append(f"# fx: {{{', '.join(f'{c}: <value of 1 {c} in {currency}>' for c in others)}}}")
     if first is not None:
-        lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
-                     " create dates")
+        lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the first and last dates"
+                     " in the exports, up to today")
     lines.append(f"metrics: [{', '.join(_init_metrics({plan.table for plan in plans}))}]")
+    lines += _spend_split(plans)
     lines.append("sources:")
     for plan in plans:
         lines.append(f"  {plan.table}:")
@@ -56,6 +57,29 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must at least be YAML
     return text
+
+
+def _spend_split(plans: list[TablePlan]) -> list[str]:
+    """The spend categories found and the proposed acquisition / retention split: retention.categories
+    written (CAC's default is every category but those, so a new category counts as acquisition),
+    cac.categories as a comment to pin the acquisition list down."""
+    categories: dict[str, int] = {}
+    for plan in plans:
+        for name, rows in plan.categories.items():
+            categories[name] = categories.get(name, 0) + rows
+    if not categories:
+        return []
+    acquisition, retention = propose_spend_split(list(categories))
+    found = ", ".join(f"{name} ({rows:,} row{'' if rows == 1 else 's'})" for name, rows in categories.items())
+    lines = [f"# Spend categories found: {found}.",
+             f"# Proposed split (edit it): a category naming {', '.join(RETENTION_WORDS)} is retention",
+             "# (retention_cost_per_customer); every other one is acquisition (CAC).",
+             f"# cac: {{categories: [{', '.join(_scalar(c) for c in acquisition)}]}}"]
+    if retention:
+        lines.append(f"retention: {{categories: [{', '.join(_scalar(c) for c in retention)}]}}")
+    else:
+        lines.append("retention: {categories: []}  # no category reads as retention")
+    return lines
 
 
 def _period(dates: list[Any]) -> tuple[str, Any, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from crm_metrics.clean.durations import is_seconds_field
 from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_dates
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import read_table, sheet_names
@@ -38,6 +39,7 @@ class TablePlan:
     dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each file
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
     headers: list[str] = field(default_factory=list)
+    categories: dict[str, int] = field(default_factory=dict)  # spend category -> rows, most rows first
 
 
 def expand_exports(exports: list[Path]) -> list[Path]:
@@ -137,9 +139,36 @@ def _plan_file(path: Path) -> TablePlan:
     plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers))
     for name, header in read.items():
         if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
-            plan.dates += _dates(raw[header])
+            dates, ahead = _dates(raw[header])
+            plan.dates += dates
+            if ahead:
+                notes.append(f"{ahead:,} {name} dates after today (expected, not happened) left out of the range")
     plan.currencies = _currencies(raw, read)
+    if table == "spend" and "category" in read and read["category"] in raw.columns:
+        plan.categories = _categories(raw[read["category"]])
     return plan
+
+
+# Spend categories that are the cost of keeping customers rather than winning them (metrics.md
+# section 3: retention_cost_per_customer reads retention.categories, CAC the rest by default).
+RETENTION_WORDS = ("retention", "customer success", "account management", "loyalty", "renewal", "churn")
+
+
+def propose_spend_split(categories: list[str]) -> tuple[list[str], list[str]]:
+    """The spend categories split into (acquisition, retention): a category whose name contains one
+    of RETENTION_WORDS (case, space and punctuation blind) is retention, every other acquisition."""
+    from crm_metrics.mapping.presets import word_key
+
+    words = [word_key(w) for w in RETENTION_WORDS]
+    retention = [c for c in categories if any(w in word_key(c) for w in words)]
+    return [c for c in categories if c not in retention], retention
+
+
+def _categories(values: pd.Series) -> dict[str, int]:
+    """Rows per spend category (trimmed; blanks left out), most rows first."""
+    names = values.dropna().astype("string").str.strip()
+    counts = names[names != ""].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
 
 
 def _fields_named(table: str, headers: list[str]) -> set[str]:
@@ -195,6 +224,8 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
         raise InputError(f"{exc}; then map it in the config by hand") from None
     columns = {**found, **by_name}
     for name, found_header in list(columns.items()):
+        if is_seconds_field(table, name):
+            continue  # numbers, "h:mm:ss" and time cells are all durations (clean.durations)
         if not _values_fit(raw[found_header], schema.kind(name)):
             del columns[name]
             notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
@@ -250,6 +281,14 @@ def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool)
     return None
 
 
-def _dates(values: pd.Series) -> list[Any]:
+def _dates(values: pd.Series) -> tuple[list[Any], int]:
+    """The first and last date (datetime.date) the column covers up to today, and how many of its
+    dates are later: an open deal's expected close years ahead is no period the data has."""
+    from datetime import date
+
     parsed = parse_dates(values, "UTC").values.dropna()
-    return [] if parsed.empty else [parsed.min().date(), parsed.max().date()]
+    if parsed.empty:
+        return [], 0
+    days = parsed.dt.date
+    past = days[days <= date.today()]
+    return ([] if past.empty else [past.min(), past.max()]), int(len(days) - len(past))

@@ -4,6 +4,7 @@ deals and tickets; the metric list it writes (headline six first) and the number
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,56 @@ def test_a_file_no_table_fits_is_skipped_with_its_headers(tmp_path: Path) -> Non
         f"crm-metrics: skipped {tmp_path / 'products.csv'}: no header names a required field of any table init knows "
         f"({', '.join(TABLES)}); its headers: SKU, Weight, Colour; add it under "
         "sources: by hand (see configs/example.yaml)")
+
+
+def test_init_lists_the_spend_categories_and_proposes_the_split(tmp_path: Path) -> None:
+    spend = ("Date,Category,Amount\n2025-01-10,Paid ads,1000\n2025-01-20,Customer Success,400\n"
+             "2025-02-10,Paid ads,2000\n2025-02-15,Account management,100\n2025-02-20,Events,500\n")
+    out, _ = _init(tmp_path, {"deals.csv": DEALS, "spend.csv": spend})
+    text = out.read_text(encoding="utf-8")
+    assert "# Spend categories found: Paid ads (2 rows), Customer Success (1 row), Account management (1 row), " \
+           "Events (1 row)." in text
+    assert '# cac: {categories: ["Paid ads", "Events"]}' in text
+    config = yaml.safe_load(text)
+    assert config["retention"] == {"categories": ["Customer Success", "Account management"]}
+    report = runner.invoke(app, ["report", "-c", str(out), "-f", "json", "--period", "quarter",
+                                 "--metrics", "cac", "--from", "2025-01-01", "--to", "2025-03-31"])
+    assert report.exit_code == 0, report.output
+    # Acquisition 2025-Q1: Paid ads 1,000 + 2,000 + Events 500 = 3,500 (Customer Success and Account
+    # management are retention); new customers Cora (Feb) and Dune (Mar) -> CAC 1,750.
+    assert json.loads(report.stdout)["metrics"][0]["values"]["2025-Q1"] == pytest.approx(1750)
+
+
+def test_the_pwc_call_centre_workbook_gives_abandoned_calls_and_handle_time(tmp_path: Path) -> None:
+    workbook = SHARED / "pwc_call_center" / "01 Call-Center-Dataset.xlsx"
+    if not workbook.exists():
+        pytest.skip("the shared exports are not on this machine")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", str(workbook), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert config["sources"]["calls"]["columns"]["answered"] == "Answered (Y/N)"
+    assert config["sources"]["calls"]["columns"]["handle_seconds"] == "AvgTalkDuration"
+    report = runner.invoke(app, ["report", "-c", str(out), "-f", "json", "--period", "month",
+                                 "--metrics", "abandoned_call_pct,avg_handle_minutes"])
+    assert report.exit_code == 0, report.output
+    values = {m["id"]: m["values"] for m in json.loads(report.stdout)["metrics"]}
+    # Answered (Y/N) counted per month of Date: 2021-01 Y 1,455 N 317; 02 Y 1,298 N 318; 03 Y 1,301 N 311.
+    assert values["abandoned_call_pct"] == {"2021-01": pytest.approx(317 / 1772),
+                                            "2021-02": pytest.approx(318 / 1616),
+                                            "2021-03": pytest.approx(311 / 1612)}
+    # AvgTalkDuration time cells of answered calls (0:02:23 = 143 s), summed per month: 2021-01
+    # 329,011 s over 1,455 calls = 226.12 s = 3.769 min; 02 296,250 / 1,298; 03 286,576 / 1,301.
+    assert values["avg_handle_minutes"] == {"2021-01": pytest.approx(329011 / 1455 / 60),
+                                            "2021-02": pytest.approx(296250 / 1298 / 60),
+                                            "2021-03": pytest.approx(286576 / 1301 / 60)}
+
+
+def test_the_range_is_the_dates_the_data_has_not_open_deals_expected_closes(tmp_path: Path) -> None:
+    # D8 is open with an expected close in 2031: no period the data covers. The dates up to today run
+    # from D1's creation (2024-01-10) to D8's creation (2025-06-01).
+    deals = DEALS.replace("D8,Fife,Proposal,5000,2025-06-01,,New", "D8,Fife,Proposal,5000,2025-06-01,2031-12-31,New")
+    out, _ = _init(tmp_path, {"deals.csv": deals})
+    text = out.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["range"] == {"from": date(2024, 1, 10), "to": date(2025, 6, 1)}
+    assert "# 1 closed_at dates after today (expected, not happened) left out of the range" in text
