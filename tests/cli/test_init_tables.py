@@ -184,3 +184,49 @@ def test_the_range_is_the_dates_the_data_has_not_open_deals_expected_closes(tmp_
     text = out.read_text(encoding="utf-8")
     assert yaml.safe_load(text)["range"] == {"from": date(2024, 1, 10), "to": date(2025, 6, 1)}
     assert "# 1 closed_at dates after today (expected, not happened) left out of the range" in text
+
+
+def test_a_sources_values_key_maps_the_exports_own_words(tmp_path: Path) -> None:
+    (tmp_path / "deals.csv").write_text(
+        "Deal ID,Company,Phase,Value,Created,Closed,Kind\n"
+        "D1,Acme,Signed,1000,2025-01-05,2025-02-01,Fresh\n"
+        "D2,Bolt,Signed,3000,2025-01-06,2025-02-02,Fresh\n"
+        "D3,Cora,Dropped,2000,2025-01-07,2025-02-03,Fresh\n"
+        "D4,Acme,Signed,500,2025-01-08,2025-02-04,Upsell\n", encoding="utf-8")
+    (tmp_path / "tickets.csv").write_text(
+        "Ticket ID,Created,Solved,Rating\nT1,2025-01-02,2025-01-03,Happy\nT2,2025-01-02,2025-01-03,Neutral\n"
+        "T3,2025-01-02,2025-01-03,5\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("""period: quarter
+sources:
+  deals:
+    path: deals.csv
+    columns: {deal_id: Deal ID, account_name: Company, stage: Phase, amount: Value, created_at: Created,
+              closed_at: Closed, deal_type: Kind}
+    values: {stage: {Signed: won, Dropped: lost}, deal_type: {Fresh: new, Upsell: expansion}}
+  tickets:
+    path: tickets.csv
+    columns: {ticket_id: Ticket ID, created_at: Created, resolved_at: Solved, csat: Rating}
+    values: {csat: {happy: 5, NEUTRAL: 3}}
+""", encoding="utf-8")
+    report = runner.invoke(app, ["report", "-c", str(config), "-f", "json",
+                                 "--metrics", "close_rate,new_revenue,expansion_revenue,csat_pct",
+                                 "--from", "2025-01-01", "--to", "2025-03-31"])
+    assert report.exit_code == 0, report.output
+    values = {m["id"]: m["values"]["2025-Q1"] for m in json.loads(report.stdout)["metrics"]}
+    # Signed -> won, Dropped -> lost: new and expansion deals D1, D2, D4 won, D3 lost -> 3 / 4.
+    assert values["close_rate"] == pytest.approx(0.75)
+    # New (Fresh) won: 1,000 + 3,000 = 4,000; expansion (Upsell) won: 500.
+    assert values["new_revenue"] == pytest.approx(4000)
+    assert values["expansion_revenue"] == pytest.approx(500)
+    # Ratings Happy -> 5, Neutral -> 3, 5: two of three are 4-5 -> 2 / 3.
+    assert values["csat_pct"] == pytest.approx(2 / 3)
+
+
+def test_values_for_a_field_the_table_lacks_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    (tmp_path / "deals.csv").write_text(DEALS, encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("sources:\n  deals:\n    path: deals.csv\n    values: {stag: {Signed: won}}\n", encoding="utf-8")
+    report = runner.invoke(app, ["report", "-c", str(config)])
+    assert report.exit_code == 2
+    assert "deals.values.stag: not a field of deals; did you mean 'stage'?" in report.output
