@@ -230,3 +230,17 @@ def test_values_for_a_field_the_table_lacks_is_refused_with_a_suggestion(tmp_pat
     report = runner.invoke(app, ["report", "-c", str(config)])
     assert report.exit_code == 2
     assert "deals.values.stag: not a field of deals; did you mean 'stage'?" in report.output
+
+
+def test_a_first_response_column_is_read_as_the_first_response_time(tmp_path: Path) -> None:
+    out, _ = _init(tmp_path, {"tickets.csv": "Ticket ID,Created,First Response,Resolved\n"
+                                            "T1,2025-01-02 09:00,2025-01-02 10:00,2025-01-02 12:00\n"
+                                            "T2,2025-01-02 09:00,2025-01-02 12:00,2025-01-02 15:00\n"
+                                            "T3,2025-01-03 09:00,2025-01-03 09:30,2025-01-03 10:00\n"})
+    config = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert config["sources"]["tickets"]["columns"]["first_response_at"] == "First Response"
+    report = runner.invoke(app, ["report", "-c", str(out), "-f", "json", "--metrics", "first_response_hours",
+                                 "--period", "month"])
+    assert report.exit_code == 0, report.output
+    # First responses after 1 h, 3 h and 0.5 h -> median 1 h.
+    assert json.loads(report.stdout)["metrics"][0]["values"]["2025-01"] == pytest.approx(1)
