@@ -78,6 +78,23 @@ def _cell_seconds(value: object) -> float:
     return value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
 
 
+# Fields kept as elapsed seconds that exports give as numbers of seconds, "h:mm:ss" text or Excel
+# time-of-day cells used as durations: the PwC call-centre workbook's AvgTalkDuration 0:04:05 is
+# 4 minutes 5 seconds of talk, not five past four (../shared/exports/pwc_call_center/PROFILE.md).
+SECONDS_FIELDS: dict[str, frozenset[str]] = {"calls": frozenset({"handle_seconds"})}
+
+
+def is_seconds_field(table: str, name: str) -> bool:
+    """Whether `table.name` is read with parse_seconds rather than as a plain number."""
+    return name in SECONDS_FIELDS.get(table, frozenset())
+
+
+def parse_seconds(values: pd.Series) -> Parsed:
+    """Seconds (float64) from numbers of seconds, "h:mm:ss" / "h:mm" text and time cells; see
+    parse_durations for blanks and unreadable cells."""
+    return parse_durations(values, DurationUnit.SECONDS)
+
+
 # Exported duration column (seconds) -> the timestamp it measures from created_at.
 DURATION_PAIRS = {"first_response_seconds": "first_response_at", "resolution_seconds": "full_resolved_at"}
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from crm_metrics.business_hours import from_config
 from crm_metrics.clean.categoricals import blank_cells, per_value, recode, stripped_text
-from crm_metrics.clean.durations import DurationUnit, parse_durations
+from crm_metrics.clean.durations import DurationUnit, is_seconds_field, parse_durations, parse_seconds
 from crm_metrics.clean.fast_parsers import all_distinct
 from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_bools, parse_dates
 from crm_metrics.clean.problems import FileRows, SourceCheck
@@ -122,7 +122,9 @@ def clean_file(
             # A desk's words for a score (Zendesk's "good" / "bad") are values, not unreadable cells.
             values = map_values(values, vocabulary.value_maps[name])
         kind = schema.kind(name)
-        if kind is FieldKind.DATE:
+        if is_seconds_field(table, name):
+            parsed = parse_seconds(values)
+        elif kind is FieldKind.DATE:
             parsed = parse_dates(values, config.timezone, dayfirst)
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
             if kind is FieldKind.AMOUNT:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from crm_metrics.config.model import parse_config
-from crm_metrics.mapping.init_plan import TablePlan
+from crm_metrics.mapping.init_plan import RETENTION_WORDS, TablePlan, propose_spend_split
 
 
 def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None = None) -> str:
@@ -34,10 +34,10 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
         lines.append(f"# The exports also hold amounts in {', '.join(others)}: the report stops until you add")
         lines.append(f"# fx: {{{', '.join(f'{c}: <value of 1 {c} in {currency}>' for c in others)}}}")
     if first is not None:
-        lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the data's first and last"
-                     " create dates")
-    metrics = [m for plan in plans for m in _init_metrics(plan.table)]
-    lines.append(f"metrics: [{', '.join(dict.fromkeys(metrics))}]")
+        lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the first and last dates"
+                     " in the exports, up to today")
+    lines.append(f"metrics: [{', '.join(_init_metrics({plan.table for plan in plans}))}]")
+    lines += _spend_split(plans)
     lines.append("sources:")
     for plan in plans:
         lines.append(f"  {plan.table}:")
@@ -72,6 +72,29 @@ def _column_lines(plan: TablePlan) -> list[str]:
     return lines
 
 
+def _spend_split(plans: list[TablePlan]) -> list[str]:
+    """The spend categories found and the proposed acquisition / retention split: retention.categories
+    written (CAC's default is every category but those, so a new category counts as acquisition),
+    cac.categories as a comment to pin the acquisition list down."""
+    categories: dict[str, int] = {}
+    for plan in plans:
+        for name, rows in plan.categories.items():
+            categories[name] = categories.get(name, 0) + rows
+    if not categories:
+        return []
+    acquisition, retention = propose_spend_split(list(categories))
+    found = ", ".join(f"{name} ({rows:,} row{'' if rows == 1 else 's'})" for name, rows in categories.items())
+    lines = [f"# Spend categories found: {found}.",
+             f"# Proposed split (edit it): a category naming {', '.join(RETENTION_WORDS)} is retention",
+             "# (retention_cost_per_customer); every other one is acquisition (CAC).",
+             f"# cac: {{categories: [{', '.join(_scalar(c) for c in acquisition)}]}}"]
+    if retention:
+        lines.append(f"retention: {{categories: [{', '.join(_scalar(c) for c in retention)}]}}")
+    else:
+        lines.append("retention: {categories: []}  # no category reads as retention")
+    return lines
+
+
 def _period(dates: list[Any]) -> tuple[str, Any, Any]:
     # Periods that give a readable table for the data's span: at most ~13 months, 12 quarters.
     if not dates:
@@ -101,9 +124,12 @@ def check_runs(text: str, output: Path) -> None:
     parse_config(yaml.safe_load(text), origin=str(output), base_dir=output.resolve().parent)
 
 
-def _init_metrics(table: str) -> list[str]:
-    """The metrics init writes for an export of `table`: those spec.py marks in_init_config that the
-    table alone can compute, in the spec's order."""
+def _init_metrics(tables: set[str]) -> list[str]:
+    """The metrics init writes for exports of `tables`: every metric those tables together allow
+    (spec.allowed_by: CAC needs spend and deals or customers), the headline six of metrics.md
+    section 3 (config.model.DEFAULT_METRICS) first, then the rest in the spec's order."""
+    from crm_metrics.config.model import DEFAULT_METRICS
     from crm_metrics.metrics.spec import allowed_by
 
-    return [m.id for m in allowed_by({table}) if m.in_init_config]
+    allowed = [m.id for m in allowed_by(tables)]
+    return [m for m in DEFAULT_METRICS if m in allowed] + [m for m in allowed if m not in DEFAULT_METRICS]

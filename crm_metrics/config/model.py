@@ -38,6 +38,9 @@ class SourceConfig(_Strict):
     # way; every report marks these until the user confirms them by moving them under `columns:`.
     guessed_columns: dict[str, str] = Field(default_factory=dict)
     dayfirst: bool | None = None  # None: decided per column from the values
+    # The export's own words for a field's canonical values ({csat: {Neutral: 3}, stage: {Signed: won},
+    # deal_type: {Upsell: expansion}}), matched as the presets' value_maps are and winning over them.
+    values: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _confirmed_or_guessed(self) -> SourceConfig:
@@ -76,6 +79,16 @@ class SourcesConfig(_Strict):
 
     def items(self) -> list[tuple[str, SourceConfig]]:
         return [(name, src) for name in TABLES if (src := getattr(self, name)) is not None]
+
+    @model_validator(mode="after")
+    def _values_name_fields(self) -> SourcesConfig:
+        for name, source in self.items():
+            for fld in source.values:
+                if fld not in TABLES[name].fields:
+                    hint = difflib.get_close_matches(fld, TABLES[name].fields, n=1)
+                    tip = f"did you mean '{hint[0]}'?" if hint else f"fields: {', '.join(TABLES[name].fields)}"
+                    raise ValueError(f"{name}.values.{fld}: not a field of {name}; {tip}")
+        return self
 
 
 class RangeConfig(_Strict):

@@ -13,7 +13,7 @@ from crm_metrics.errors import InputError
 from crm_metrics.io.files import csv_headers, read_table
 from crm_metrics.io.stage_history import entered_columns
 from crm_metrics.mapping.columns import ColumnMap, keep_fields, map_columns, needed_headers
-from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
+from crm_metrics.mapping.presets import Vocabulary, vocabulary_for, with_values
 from crm_metrics.schema import TABLES, FieldKind
 
 
@@ -43,7 +43,8 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
         except InputError:
             column_map = None
         if column_map is not None and all(name in column_map.fields for name in schema.required):
-            column_map, vocabulary = keep_fields(column_map, vocabulary_for(column_map.preset, table), keep)
+            column_map, vocabulary = keep_fields(column_map, with_values(vocabulary_for(column_map.preset, table),
+                                                                source.values), keep)
             usecols = needed_headers(column_map, vocabulary, headers)
             raw = read_table(path, sheet, limits=config.limits, usecols=usecols,
                              categorical=repeating_headers(column_map, table))
@@ -52,7 +53,8 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
     raw = read_table(path, sheet, limits=config.limits)
     column_map = map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
                              strict=strict, guessed=source.guessed_columns)
-    column_map, vocabulary = keep_fields(column_map, vocabulary_for(column_map.preset, table), keep)
+    column_map, vocabulary = keep_fields(column_map, with_values(vocabulary_for(column_map.preset, table),
+                                                                source.values), keep)
     categorise(raw, repeating_headers(column_map, table))
     return raw, column_map, vocabulary
 

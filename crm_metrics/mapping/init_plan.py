@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from crm_metrics.clean.durations import is_seconds_field
 from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_dates
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import read_table, sheet_names
@@ -27,7 +28,6 @@ from crm_metrics.io.sniff import fit_presets, guess_tables
 from crm_metrics.mapping.columns import detect_columns, header_key, map_columns
 from crm_metrics.schema import TABLES, FieldKind
 
-_MAIN_TABLES = ("deals", "tickets", "customers")
 # The seed catalogue's tables are taken only when a file names every required field: their few
 # fields share words with the main tables (Olist's closed deals have an mql_id and a won_date).
 _CATALOGUE_TABLES = ("leads", "activities", "stage_changes")
@@ -51,6 +51,7 @@ class TablePlan:
     guessed: dict[str, str] = field(default_factory=dict)
     # Required fields with no column of their own: field -> why, written as comments to fill in.
     missing: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)  # spend category -> rows, most rows first
 
 
 def expand_exports(exports: list[Path]) -> list[Path]:
@@ -113,15 +114,16 @@ def _plan_file(path: Path) -> TablePlan:
     for sheet in sheets:
         raw = read_table(path, sheet)
         headers = [str(h) for h in raw.columns]
-        guesses = [g for g in guess_tables(headers) if g.table in _MAIN_TABLES
-                   or g.table in _CATALOGUE_TABLES and g.required_found == g.required]
-        candidates.append((guesses[0], sheet, raw, headers))
+        guesses = [g for g in guess_tables(headers) if _evidence(g.table, headers)
+                   and (g.table not in _CATALOGUE_TABLES or g.required_found == g.required)]
+        if guesses:
+            candidates.append((guesses[0], sheet, raw, headers))
+    if not candidates:
+        raise InputError(_unplaced(path, sheets))
     best, sheet, raw, headers = max(candidates, key=lambda c: (c[0].required_found / c[0].required, c[0].matched))
     table = best.table
     if best.required_found == 0:
-        raise InputError(f"{path}: no header names a required field of a deals, tickets or customers table; "
-                         "it does not look like a CRM or help-desk export init knows; add it under sources: by "
-                         "hand (see configs/example.yaml)")
+        raise InputError(_unplaced(path, sheets))
     notes = [f"{path.name}{f' [sheet {sheet}]' if sheet else ''}: {len(raw):,} rows; header on line "
              f"{raw.attrs.get('header_row', 1)}; {raw.attrs.get('skipped_rows', 0)} title/blank/total rows skipped",
              f"looks like a {table} table ({best.matched} headers name {table} fields)"]
@@ -152,9 +154,68 @@ def _plan_file(path: Path) -> TablePlan:
                      guessed=found_by_values.fields, missing=found_by_values.missing)
     for name, header in read.items():
         if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
-            plan.dates += _dates(raw[header])
+            dates, ahead = _dates(raw[header])
+            plan.dates += dates
+            if ahead:
+                notes.append(f"{ahead:,} {name} dates after today (expected, not happened) left out of the range")
     plan.currencies = _currencies(raw, read)
+    if table == "spend" and "category" in read and read["category"] in raw.columns:
+        plan.categories = _categories(raw[read["category"]])
     return plan
+
+
+# Spend categories that are the cost of keeping customers rather than winning them (metrics.md
+# section 3: retention_cost_per_customer reads retention.categories, CAC the rest by default).
+RETENTION_WORDS = ("retention", "customer success", "account management", "loyalty", "renewal", "churn")
+
+
+def propose_spend_split(categories: list[str]) -> tuple[list[str], list[str]]:
+    """The spend categories split into (acquisition, retention): a category whose name contains one
+    of RETENTION_WORDS (case, space and punctuation blind) is retention, every other acquisition."""
+    from crm_metrics.mapping.presets import word_key
+
+    words = [word_key(w) for w in RETENTION_WORDS]
+    retention = [c for c in categories if any(w in word_key(c) for w in words)]
+    return [c for c in categories if c not in retention], retention
+
+
+def _categories(values: pd.Series) -> dict[str, int]:
+    """Rows per spend category (trimmed; blanks left out), most rows first."""
+    names = values.dropna().astype("string").str.strip()
+    counts = names[names != ""].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _fields_named(table: str, headers: list[str]) -> set[str]:
+    """The fields of `table` that one of `headers` names: by the field's own name or any preset's synonym."""
+    from crm_metrics.mapping.columns import synonyms
+
+    keys = {header_key(h) for h in headers}
+    index = synonyms(table)
+    found = {s.field for k in keys for s in index.get(k, [])}
+    return found | {f for f in TABLES[table].fields if header_key(f) in keys}
+
+
+def _evidence(table: str, headers: list[str]) -> bool:
+    """Whether a header names a field of `table` that is not a date.
+
+    Spend, calls and surveys need only a date, and nearly every export has a "Date" column: a date
+    alone says nothing of what a row is. An amount, an answered flag, a score or an id does."""
+    return any(TABLES[table].kind(f) is not FieldKind.DATE for f in _fields_named(table, headers))
+
+
+def _unplaced(path: Path, sheets: list[str | None]) -> str:
+    """The one line for a file no table fits: why, and the headers init saw (of each sheet)."""
+    seen = []
+    for sheet in sheets:
+        try:
+            headers = [str(h) for h in read_table(path, sheet).columns]
+        except InputError:
+            continue
+        shown = ", ".join(headers[:12]) + (", ..." if len(headers) > 12 else "")
+        seen.append(f"{f'sheet {sheet}: ' if sheet else ''}{shown}")
+    return (f"{path}: no header names a required field of any table init knows ({', '.join(TABLES)}); its headers: "
+            f"{'; '.join(seen)}; add it under sources: by hand (see configs/example.yaml)")
 
 
 def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
@@ -190,6 +251,8 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
         raise InputError(f"{exc}; then map it in the config by hand") from None
     columns = {**found, **by_name}
     for name, found_header in list(columns.items()):
+        if is_seconds_field(table, name):
+            continue  # numbers, "h:mm:ss" and time cells are all durations (clean.durations)
         if not _values_fit(raw[found_header], schema.kind(name)):
             del columns[name]
             notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
@@ -256,6 +319,14 @@ def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool)
     return None
 
 
-def _dates(values: pd.Series) -> list[Any]:
+def _dates(values: pd.Series) -> tuple[list[Any], int]:
+    """The first and last date (datetime.date) the column covers up to today, and how many of its
+    dates are later: an open deal's expected close years ahead is no period the data has."""
+    from datetime import date
+
     parsed = parse_dates(values, "UTC").values.dropna()
-    return [] if parsed.empty else [parsed.min().date(), parsed.max().date()]
+    if parsed.empty:
+        return [], 0
+    days = parsed.dt.date
+    past = days[days <= date.today()]
+    return ([] if past.empty else [past.min(), past.max()]), int(len(days) - len(past))

@@ -87,6 +87,20 @@ def vocabulary_for(preset: str | None, table: str) -> Vocabulary:
     return found.vocabulary if found else Vocabulary(preset=preset)
 
 
+def with_values(vocabulary: Vocabulary, values: dict[str, dict[str, Any]]) -> Vocabulary:
+    """The vocabulary with a source's own `values:` words added to its value maps (field -> export
+    word -> canonical value); the source's words win over the preset's for the same word. Keys are
+    matched case, space and punctuation blind, as the presets' value_maps are."""
+    if not values:
+        return vocabulary
+    from dataclasses import replace
+
+    maps = {f: dict(m) for f, m in vocabulary.value_maps.items()}
+    for fld, words in values.items():
+        maps.setdefault(fld, {}).update({word_key(str(k)): v for k, v in words.items()})
+    return replace(vocabulary, value_maps=maps)
+
+
 def _parse(name: str, data: Any) -> Preset:
     # A malformed preset is a packaging bug, but say which file and key so it is fixed in one go.
     where = f"crm_metrics/presets/{name}.yaml"

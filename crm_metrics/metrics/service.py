@@ -173,11 +173,13 @@ def _interaction_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
     won, ordinals = won_deals(ctx, _ALL_TYPES)
     revenue = won["amount"].groupby(ordinals).sum()
-    interactions = pd.Series(0.0, index=pd.Index(ctx.ordinals_shown))
-    if ctx.has("tickets"):
-        interactions = interactions.add(ctx.ordinal("tickets", "created_at").value_counts(), fill_value=0)
-    if ctx.has("calls"):
-        interactions = interactions.add(ctx.ordinal("calls", "started_at").value_counts(), fill_value=0)
+    interactions = pd.Series(0.0, index=pd.Index(ctx.ordinals_shown, dtype="int64"))
+    for table, column in (("tickets", "created_at"), ("calls", "started_at")):
+        if ctx.has(table):
+            # Plain int64 ordinals: a nullable Int64 index (rows without a date) cannot be aligned
+            # with the periods' index.
+            counts = ctx.ordinal(table, column).dropna().astype("int64").value_counts()
+            interactions = interactions.add(counts, fill_value=0)
     return revenue, interactions
 
 

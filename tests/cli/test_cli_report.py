@@ -168,6 +168,7 @@ def test_piped_caption_is_one_line_and_lines_have_no_trailing_spaces(config: Pat
     caption = [line for line in out.splitlines() if line.startswith("2 quarters, ")]
     assert len(caption) == 1
     assert caption[0].startswith("2 quarters, 2025-01-01 to 2025-06-30; amounts in USD; data: deals.csv, spend.csv; ")
+    # The generic preset's spend synonyms (Date, Amount, ...) found the spend headers: no vendor's own.
     assert caption[0].endswith("; spend columns by detected headers (no vendor)")
     assert all(line == line.rstrip() for line in out.splitlines())
 

@@ -126,13 +126,22 @@ def test_init_with_several_currencies_asks_for_rates_instead_of_inventing_them(t
 
 
 def test_init_refuses_a_file_that_is_no_crm_export(tmp_path: Path) -> None:
-    (tmp_path / "calls.csv").write_text("Call Id,Agent,Date,Answered (Y/N),Resolved\nC1,Ann,2021-01-01,Y,Y\n",
-                                        encoding="utf-8")
+    (tmp_path / "products.csv").write_text("SKU,Weight,Colour\nP1,2,red\n", encoding="utf-8")
     out = tmp_path / "c.yaml"
-    result = runner.invoke(app, ["init", str(tmp_path / "calls.csv"), "-o", str(out)])
+    result = runner.invoke(app, ["init", str(tmp_path / "products.csv"), "-o", str(out)])
     assert result.exit_code == 2
-    assert "calls.csv: no header names a required field of a deals, tickets or customers table" in result.output
+    assert "products.csv: no header names a required field of any table init knows" in result.output
+    assert "its headers: SKU, Weight, Colour" in result.output
     assert not out.exists()
+
+
+def test_init_reads_a_call_centre_export_as_calls(tmp_path: Path) -> None:
+    # Once refused; the calls table is now one init recognises. Calls C1 answered, C2 not: 1 / 2.
+    (tmp_path / "calls.csv").write_text("Call Id,Agent,Date,Answered (Y/N),Resolved\nC1,Ann,2021-01-01,Y,Y\n"
+                                        "C2,Bo,2021-01-02,N,N\n", encoding="utf-8")
+    config, values = init_and_report(tmp_path, [tmp_path / "calls.csv"], "--period", "month")
+    assert config["sources"]["calls"]["columns"]["answered"] == "Answered (Y/N)"
+    assert values["abandoned_call_pct"]["2021-01"] == pytest_approx(0.5)
 
 
 def test_init_ignores_a_detected_date_column_that_holds_no_dates(tmp_path: Path) -> None:

@@ -11,31 +11,33 @@ import yaml
 from typer.testing import CliRunner
 
 from crm_metrics.cli.app import app
+from crm_metrics.schema import TABLES
 from tests.conftest import ROOT
 
 runner = CliRunner()
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
-CALLS = "Call Id,Agent,Date,Answered (Y/N)\nC1,Ann,2021-01-01,Y\n"
+# No table has a SKU, a weight or a colour: init cannot place a product list.
+PRODUCTS = "SKU,Weight,Colour\nP1,2,red\n"
 
 
 def test_an_unrecognised_file_is_skipped_and_the_rest_written(tmp_path: Path) -> None:
-    calls, empty = tmp_path / "calls.csv", tmp_path / "empty.csv"
-    calls.write_text(CALLS, encoding="utf-8")
+    products, empty = tmp_path / "products.csv", tmp_path / "empty.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
     empty.write_text("", encoding="utf-8")
     out = tmp_path / "c.yaml"
-    result = runner.invoke(app, ["init", str(EXPORTS / "hubspot_deals.csv"), str(calls), str(empty), "-o", str(out)])
+    result = runner.invoke(app, ["init", str(EXPORTS / "hubspot_deals.csv"), str(products), str(empty), "-o", str(out)])
     assert result.exit_code == 0, result.output
     lines = result.stderr.strip().splitlines()
     assert lines == [
-        f"crm-metrics: skipped {calls}: no header names a required field of a deals, tickets or customers table; "
-        "it does not look like a CRM or help-desk export init knows; add it under sources: by hand "
-        "(see configs/example.yaml)",
+        f"crm-metrics: skipped {products}: no header names a required field of any table init knows "
+        f"({', '.join(TABLES)}); its headers: SKU, Weight, Colour; add it under sources: "
+        "by hand (see configs/example.yaml)",
         f"crm-metrics: skipped {empty}: the file is empty; export it again with a header row",
     ]
     config = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert list(config["sources"]) == ["deals"]
     assert config["sources"]["deals"]["preset"] == "hubspot"
-    assert "# Not included: " + str(calls) in out.read_text(encoding="utf-8")
+    assert "# Not included: " + str(products) in out.read_text(encoding="utf-8")
     # The config written runs: the HubSpot fixture has 3 won of 5 closed in 2025-Q1 -> 3 / 5 = 0.6.
     report = runner.invoke(app, ["report", "-c", str(out), "-f", "json", "--period", "quarter",
                                  "--metrics", "close_rate"])
@@ -44,15 +46,15 @@ def test_an_unrecognised_file_is_skipped_and_the_rest_written(tmp_path: Path) ->
 
 
 def test_no_recognised_file_is_exit_2_with_a_line_per_file(tmp_path: Path) -> None:
-    calls, empty = tmp_path / "calls.csv", tmp_path / "empty.csv"
-    calls.write_text(CALLS, encoding="utf-8")
+    products, empty = tmp_path / "products.csv", tmp_path / "empty.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
     empty.write_text("", encoding="utf-8")
     out = tmp_path / "c.yaml"
-    result = runner.invoke(app, ["init", str(calls), str(empty), "-o", str(out)])
+    result = runner.invoke(app, ["init", str(products), str(empty), "-o", str(out)])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"crm-metrics: error: {calls}: no header names a required field")
+    assert lines[0].startswith(f"crm-metrics: error: {products}: no header names a required field")
     assert lines[1] == f"crm-metrics: error: {empty}: the file is empty; export it again with a header row"
     assert "Traceback" not in result.output
     assert not out.exists()
@@ -83,18 +85,18 @@ def test_the_same_file_twice_is_read_once(tmp_path: Path) -> None:
 
 def test_a_quoted_pattern_names_the_files_it_matches(tmp_path: Path) -> None:
     # `crm-metrics init "exports/*.csv"` (quoted, or on Windows where the shell does not expand it):
-    # the two monthly deal exports become one source; the calls file is skipped.
+    # the two monthly deal exports become one source; the product list is skipped.
     folder = tmp_path / "exports"
     folder.mkdir()
     for path in sorted((EXPORTS / "monthly").glob("deals_*.csv")):
         (folder / path.name).write_bytes(path.read_bytes())
-    (folder / "calls.csv").write_text(CALLS, encoding="utf-8")
+    (folder / "products.csv").write_text(PRODUCTS, encoding="utf-8")
     out = tmp_path / "c.yaml"
     result = runner.invoke(app, ["init", str(folder / "*.csv"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     paths = yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["deals"]["path"]
     assert sorted(paths) == sorted(f"exports/{p.name}" for p in (EXPORTS / "monthly").glob("deals_*.csv"))
-    assert result.stderr.startswith(f"crm-metrics: skipped {folder / 'calls.csv'}: no header names")
+    assert result.stderr.startswith(f"crm-metrics: skipped {folder / 'products.csv'}: no header names")
 
 
 def test_a_pattern_that_matches_nothing_is_one_line(tmp_path: Path) -> None:
