@@ -133,9 +133,10 @@ def open_pipeline_value(ctx: MetricContext) -> PeriodCells:
     for ordinal, mask in _open_at_end(ctx):
         count, lost = int(mask.sum()), int((mask & unreadable).sum())
         if lost and lost == count:
-            cells[ordinal] = Cell.na(f"all {count} open deals unreadable (amount)")
+            # An open deal often has no amount yet: blank as well as unreadable, so not "unreadable".
+            cells[ordinal] = Cell.na(f"none of the {count} open deals has a readable amount")
         else:
-            said = f"{lost} of {count} open deals unreadable (amount), left out" if lost else None
+            said = f"{lost} of {count} open deals without a readable amount, left out" if lost else None
             cells[ordinal] = Cell(float(amount[mask].sum()), said)
     return cells
 
