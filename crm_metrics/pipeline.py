@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from crm_metrics.clean.categoricals import concat_rows
@@ -124,6 +125,8 @@ def compute(prepared: Prepared) -> Report:
     if config.gross_margin is None and any(m.uses_gross_margin for m in metrics):
         notices.append("gross_margin is not set: CLV and CAC payback assume 100% margin")
     notices += undated_customer_notices(config, metrics, context)
+    notices += empty_file_notices(loaded)
+    notices += out_of_range_notices(loaded.frames, periods)
     return Report(
         period=calendar.kind, fiscal_year_start=config.fiscal_year_start, currency=config.currency,
         periods=periods, metrics=results, quality=loaded.quality, notices=notices,
@@ -131,6 +134,51 @@ def compute(prepared: Prepared) -> Report:
         targets={m: Target(t.min, t.max) for m, t in config.targets.items()},
         support_hours=_support_hours(config, metrics), sample_data=config.sample_data,
     )
+
+
+def empty_file_notices(loaded: LoadedTables) -> list[str]:
+    """One notice per export with a header row and no data rows: its table counts 0 and its other
+    metrics are n/a, which the reader should know comes from an empty file (metrics.md, top section)."""
+    return [f"{file}: a header row and no data rows, read as no {name} (counts 0, the rest n/a)"
+            for name, check in loaded.checks.items() for file in check.empty_files]
+
+
+def out_of_range_notices(frames: dict[str, pd.DataFrame], periods: list[Period]) -> list[str]:
+    """One notice per table with dated rows of which none falls in the periods shown: otherwise a
+    hand-written config over old data shows n/a everywhere ("no calls") and nothing says the data
+    ends years ago. Gives the table's first and last dates and the --from / --to that show them."""
+    from crm_metrics.schema import TABLES, FieldKind
+
+    if not periods:
+        return []
+    start, after = pd.Timestamp(periods[0].start), pd.Timestamp(periods[-1].end) + pd.Timedelta(days=1)
+    notices = []
+    for name, frame in frames.items():
+        schema = TABLES.get(name)
+        if schema is None or frame.empty:
+            continue
+        dates = [_naive(frame[f]) for f in schema.fields if schema.kind(f) is FieldKind.DATE and f in frame.columns]
+        if not dates:
+            continue
+        inside = np.zeros(len(frame), dtype=bool)
+        for column in dates:
+            inside |= ((column >= start) & (column < after)).fillna(False).to_numpy(dtype=bool)
+        if inside.any():
+            continue
+        first = min((c.min() for c in dates), default=pd.NaT)
+        last = max((c.max() for c in dates), default=pd.NaT)
+        if pd.isna(first) or pd.isna(last):
+            continue
+        notices.append(f"{name}: none of its {len(frame):,} rows is dated from {periods[0].start} to "
+                       f"{periods[-1].end}; its dates run from {first.date()} to {last.date()}: "
+                       f"report on them with --from {first.date()} --to {last.date()}")
+    return notices
+
+
+def _naive(column: pd.Series) -> pd.Series:
+    """A date column as naive timestamps, comparable with the periods' days (local time)."""
+    values = pd.to_datetime(column, errors="coerce")
+    return values.dt.tz_localize(None) if values.dt.tz is not None else values
 
 
 def undated_customer_notices(config: Config, metrics: list[MetricDef], context: MetricContext) -> list[str]:
@@ -290,6 +338,8 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     skipped = 0
     for part in files:
         skipped += int(part.raw.attrs.get("skipped_rows", 0))
+        if part.raw.empty:
+            check.empty_files.append(part.file)
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
         vocabulary = part.vocabulary

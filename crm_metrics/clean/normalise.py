@@ -145,6 +145,8 @@ def clean_file(
         quality.unparseable[name] = quality.unparseable.get(name, 0) + parsed.bad
         bad = parsed.bad_mask.to_numpy(dtype=bool)
         check.add("unparseable", bad, f"unparseable {name}", rows, name)
+        if kind is FieldKind.AMOUNT:
+            columns[name] = _without_implausible(name, parsed.values, quality, check, rows)
         # Kept through de-duplication so "without a date" counts only the blank cells: a row whose
         # value could not be read is already counted once, as unparseable.
         columns[_BAD + name] = bad
@@ -347,6 +349,24 @@ def no_values(index: pd.Index) -> pd.Series:
     missing cells takes eight)."""
     return pd.Series(pd.Categorical.from_codes(np.full(len(index), -1, dtype=np.int8),
                                                categories=pd.Index([], dtype="string")), index=index)
+
+
+# No deal, spend or ticket amount reaches a trillion: such a cell is a paste or a unit error, and
+# summed it would swamp every real figure without a word (issue "No plausible wrong number").
+IMPLAUSIBLE_AMOUNT = 1e12
+
+
+def _without_implausible(name: str, values: pd.Series, quality: TableQuality, check: SourceCheck,
+                         rows: FileRows) -> pd.Series:
+    """`values` with amounts beyond IMPLAUSIBLE_AMOUNT (either sign) left out (NaN), counted in
+    `quality` and recorded as a data problem in `check` (validate and the report footer)."""
+    implausible = (values.abs() > IMPLAUSIBLE_AMOUNT).fillna(False).to_numpy(dtype=bool)
+    if not implausible.any():
+        return values
+    check.add("implausible_amount", implausible, f"{name} above 10^12, left out as no plausible amount",
+              rows, name)
+    quality.leave_out(f"{name} above 10^12", int(implausible.sum()))
+    return values.mask(implausible)
 
 
 def _flag_mask(mask: pd.Series) -> pd.Series:

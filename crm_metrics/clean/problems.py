@@ -75,6 +75,9 @@ class SourceCheck:
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> export header
     blanks: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Files with a header row and no data rows (no tickets this month): an empty part of the table,
+    # not an error (metrics.md, top section); the report and validate name them.
+    empty_files: list[str] = field(default_factory=list)
 
     def add(self, check: str, mask: object, message: str, rows: FileRows, column: str | None) -> None:
         """Record a problem for the rows where `mask` is true, showing `column`'s raw value; the

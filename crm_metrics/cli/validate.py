@@ -51,6 +51,7 @@ def validation_lines(result: Validation) -> list[str]:
         lines.append(f"{source.table}: {plural(source.rows, 'row')} read from {', '.join(source.files)}")
         mapped = ", ".join(f"{f} <- {h!r}" for f, h in source.columns.items())
         lines.append(f"  columns: {mapped or 'none found'}")
+        lines += [f"  empty: {file} has a header row and no data rows" for file in source.empty_files]
         blanks = ", ".join(f"{f} {n:,}" for f, n in source.blanks.items() if n)
         if blanks:
             lines.append(f"  blanks: {blanks}")

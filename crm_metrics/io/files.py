@@ -96,8 +96,6 @@ def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig 
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     if frame.columns.empty:
         raise InputError(f"{path}: the file is empty; export it again with a header row")
-    if frame.empty:
-        raise InputError(f"{path}: has a header row but no data rows; export it again with the rows")
     frame.columns = _unique([str(c).strip() for c in frame.columns])
     if usecols is not None:
         frame = frame[[c for c in frame.columns if c in usecols]]

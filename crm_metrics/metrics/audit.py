@@ -71,10 +71,17 @@ def audit_cac(ctx: MetricContext, period: Period, cell: Cell) -> str:
     spend = ctx.table("spend")
     mask = acquisition_mask(ctx).to_numpy(dtype=bool) & _in_period(ctx.ordinal("spend", "date"), period)
     rows = spend[mask].sort_values("date", kind="stable")
+    # As the metric reads them: unreadable amounts left out and counted, not added as 0. The
+    # category is text first: a categorical column cannot take the new word "uncategorised".
+    unreadable = int(rows["amount"].isna().sum())
+    rows = rows[rows["amount"].notna().to_numpy(dtype=bool)]
     by_category: dict[str, float] = {}
-    for category, amount in zip(rows["category"].fillna("uncategorised"), rows["amount"].fillna(0.0), strict=True):
+    categories = rows["category"].astype("string").fillna("uncategorised")
+    for category, amount in zip(categories, rows["amount"], strict=True):
         by_category[str(category)] = by_category.get(str(category), 0.0) + float(amount)
     parts = "; ".join(f"{c} {num(round(a, 2))}" for c, a in by_category.items())
+    if unreadable:
+        parts += f"{'; ' if parts else ''}{unreadable} unreadable left out"
     customers = _new_customers(ctx, period)
     plural = "" if len(customers) == 1 else "s"
     return (f"CAC {period.label} = {num(round(sum(by_category.values()), 2))} spend ({parts or 'none'}) / "

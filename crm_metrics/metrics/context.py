@@ -92,6 +92,55 @@ class MetricContext:
                 cells[ordinal] = Cell(float(value))
         return cells
 
+    def left_out(self, cells: PeriodCells, ordinals: pd.Series, unreadable: pd.Series, rows: str,
+                 field: str) -> PeriodCells:
+        """`cells` (computed from the readable rows only) with the rows left out said: a period whose
+        rows of this selection (bucketed by `ordinals`) are all `unreadable` (a bool mask aligned
+        with `ordinals`) is n/a "all 3 spend rows unreadable (amount)", never the 0 an empty sum
+        gives; one with some unreadable keeps its value and says "2 of 9 spend rows unreadable
+        (amount), left out". Periods with no rows keep their cell. metrics.md, top section."""
+        bad = unreadable.to_numpy(dtype=bool)
+        if not bad.any():
+            return cells
+        total = ordinals.value_counts()
+        missing = ordinals[bad].value_counts()
+        result = dict(cells)
+        for ordinal in self.ordinals_shown:
+            count, lost = int(total.get(ordinal, 0)), int(missing.get(ordinal, 0))
+            if not lost:
+                continue
+            if lost == count:
+                every = f"all {count} {rows}" if count > 1 else f"the one {rows.removesuffix('s')}"
+                result[ordinal] = Cell.na(f"{every} unreadable ({field})")
+                continue
+            cell = cells[ordinal]
+            said = f"{lost} of {count} {rows} unreadable ({field}), left out"
+            note = said if not cell.note else f"{cell.note}; {said}"
+            result[ordinal] = Cell(cell.value, note) if cell.value is not None else cell
+        return result
+
+    def summed(self, amounts: pd.Series, ordinals: pd.Series, rows: str, field: str = "amount",
+               empty: float | None = 0.0, note: str = "") -> PeriodCells:
+        """The sum of `amounts` per period ordinal (`ordinals`, aligned): NaN amounts are left out
+        and said (left_out); a period with no rows gets `empty` (0.0: no deal won is $0 won) or
+        n/a with `note`."""
+        readable = amounts.notna().to_numpy(dtype=bool)
+        sums = amounts[readable].groupby(ordinals[readable]).sum()
+        cells = self.per_period(sums, empty, note)
+        return self.left_out(cells, ordinals, amounts.isna(), rows, field)
+
+    def dated(self, table: str, column: str, rows: pd.Series | npt.NDArray[np.bool_], what: str) -> str | None:
+        """None when some of the `rows` (a mask over the table) have a `column` date; else the reason
+        the metrics that bucket them by it are n/a: with none dated, every period would read "none
+        in this period", a 0 with no evidence behind it (metrics.md, top section)."""
+        frame = self.tables[table]
+        selected = np.asarray(rows, dtype=bool)
+        if not selected.any():
+            return None
+        if column in frame.columns and frame[column][selected].notna().any():
+            return None
+        return f"no {what} has a {table}.{column} date (column not found or unreadable)"
+
     def ratio(self, numerator: pd.Series, denominator: pd.Series, zero_note: str) -> PeriodCells:
         cells: PeriodCells = {}
         for ordinal in self.ordinals_shown:
@@ -133,6 +182,21 @@ class MetricContext:
         all): the ledger would read "nobody acquired / nobody churned", a wrong 0, not a fact."""
         customers = self.tables.get("customers")
         return not self.has("deals") and customers is not None and column not in customers.columns
+
+    def no_churn_source(self) -> str | None:
+        """The reason churn cannot be measured, or None: churn needs a churn source in the whole data,
+        a mapped customers.churned_at or at least one renewal deal (whose loss is a churn). Without
+        one, "nobody churned" is no evidence, and churn is "no churn data", not 0 % (metrics.md,
+        top section)."""
+        whole = self.whole
+        customers = whole.tables.get("customers")
+        if customers is not None and "churned_at" in customers.columns:
+            return None
+        deals = whole.tables.get("deals")
+        if deals is not None and bool((deals["deal_type"] == "renewal").any()):
+            return None
+        return ("no churn data: no customers.churned_at mapped and no renewal deal in the deals "
+                "(map churned_at, or the renewal deal type under deal_types)")
 
     def active_on(self, day: pd.Timestamp) -> pd.Series:
         """Customers active on `day`: acquired before it and not churned before it."""

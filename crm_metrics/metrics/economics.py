@@ -13,7 +13,7 @@ import pandas as pd
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.sales import new_customers
-from crm_metrics.metrics.spend import spend_in
+from crm_metrics.metrics.spend import spend_cells
 
 
 def _trailing_year(end: date) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -23,18 +23,25 @@ def _trailing_year(end: date) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def cac(ctx: MetricContext) -> PeriodCells:
-    spend = spend_in(ctx, retention=False)
+    spend = spend_cells(ctx, retention=False, empty=None, note="no acquisition spend recorded")
     customers = new_customers(ctx)
     cells: PeriodCells = {}
     for ordinal in ctx.ordinals_shown:
-        count = customers[ordinal].value or 0.0
-        if ordinal not in spend.index:
-            cells[ordinal] = Cell.na("no acquisition spend recorded")
-        elif not count:
+        cost, new = spend[ordinal], customers[ordinal]
+        if cost.value is None:
+            cells[ordinal] = cost
+        elif new.value is None:
+            cells[ordinal] = Cell.na(f"new customers: {new.note}")
+        elif not new.value:
             cells[ordinal] = Cell.na("no new customers")
         else:
-            cells[ordinal] = Cell(float(spend[ordinal]) / count)
+            cells[ordinal] = Cell(cost.value / new.value, _notes(cost, new))
     return cells
+
+
+def _notes(*inputs: Cell) -> str | None:
+    """The notes of a value's inputs (rows left out, ...), carried into it."""
+    return "; ".join(c.note for c in inputs if c.note) or None
 
 
 def arpa_annual(ctx: MetricContext) -> PeriodCells:
@@ -45,10 +52,14 @@ def arpa_annual(ctx: MetricContext) -> PeriodCells:
         first, after = _trailing_year(period.end)
         window = won[(won["closed_at"] >= first) & (won["closed_at"] < after)]
         customers = window["account_key"].nunique()
-        cells[period.ordinal] = (
-            Cell(float(window["amount"].sum()) / customers) if customers
-            else Cell.na("no won deals in the 12 months to the period's end")
-        )
+        lost = int(window["amount"].isna().sum())
+        if not customers:
+            cells[period.ordinal] = Cell.na("no won deals in the 12 months to the period's end")
+        elif lost == len(window):
+            cells[period.ordinal] = Cell.na(f"all {lost} won deals of the 12 months unreadable (amount)")
+        else:
+            said = f"{lost} of {len(window)} won deals unreadable (amount), left out" if lost else None
+            cells[period.ordinal] = Cell(float(window["amount"].sum()) / customers, said)
     return cells
 
 
@@ -56,6 +67,8 @@ def annual_churn_rate(ctx: MetricContext) -> PeriodCells:
     if ctx.customer_date_missing("churned_at"):
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no churn date: map customers.churned_at or add a deals export")
+    if (reason := ctx.no_churn_source()) is not None:
+        return {o: Cell.na(reason) for o in ctx.ordinals_shown}
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:
@@ -73,6 +86,9 @@ def customer_lifetime_years(ctx: MetricContext) -> PeriodCells:
     clv = ctx.config.clv
     if clv.lifetime_years is not None:
         return {o: Cell(clv.lifetime_years) for o in ctx.ordinals_shown}
+    if not ctx.customer_date_missing("churned_at") and (reason := ctx.no_churn_source()) is not None:
+        # Not the cap: with no churn data the lifetime is unknown, and CLV with it.
+        return {o: Cell.na(f"{reason}; or set clv.lifetime_years") for o in ctx.ordinals_shown}
     cells: PeriodCells = {}
     for ordinal, churn in annual_churn_rate(ctx).items():
         if churn.value is None:
@@ -94,7 +110,7 @@ def _gross_value(ctx: MetricContext) -> PeriodCells:
         if a.value is None or life.value is None:
             cells[ordinal] = Cell.na((a.note or "no ARPA") if a.value is None else f"lifetime: {life.note}")
         else:
-            cells[ordinal] = Cell(a.value * margin * life.value)
+            cells[ordinal] = Cell(a.value * margin * life.value, _notes(a, life))
     return cells
 
 
@@ -108,7 +124,7 @@ def clv(ctx: MetricContext) -> PeriodCells:
         elif c.value is None:
             cells[ordinal] = Cell.na(f"CAC: {c.note}")
         else:
-            cells[ordinal] = Cell(g.value - c.value)
+            cells[ordinal] = Cell(g.value - c.value, _notes(g, c))
     return cells
 
 
@@ -124,7 +140,7 @@ def ltv_cac_ratio(ctx: MetricContext) -> PeriodCells:
         elif c.value == 0:
             cells[ordinal] = Cell.na("CAC is zero")
         else:
-            cells[ordinal] = Cell(g.value / c.value)
+            cells[ordinal] = Cell(g.value / c.value, _notes(g, c))
     return cells
 
 
@@ -146,5 +162,5 @@ def cac_payback_months(ctx: MetricContext) -> PeriodCells:
         elif not per_month:
             cells[ordinal] = Cell.na("no revenue from customers acquired in the period")
         else:
-            cells[ordinal] = Cell(c.value / per_month)
+            cells[ordinal] = Cell(c.value / per_month, c.note)
     return cells

@@ -6,14 +6,16 @@ import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
-from crm_metrics.metrics.sales import closed_deals, won_deals
-from crm_metrics.metrics.spend import spend_in
+from crm_metrics.metrics.sales import closed_deals, undated_won, value_ratio, won_deals
+from crm_metrics.metrics.spend import retention_categories, spend_cells
 
 
 def churn_rate(ctx: MetricContext) -> PeriodCells:
     if ctx.customer_date_missing("churned_at"):
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no churn date: map customers.churned_at or add a deals export")
+    if (reason := ctx.no_churn_source()) is not None:
+        return {o: Cell.na(reason) for o in ctx.ordinals_shown}
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:
@@ -36,26 +38,35 @@ def renewal_rate(ctx: MetricContext) -> PeriodCells:
 
 def renewal_rate_value(ctx: MetricContext) -> PeriodCells:
     closed, ordinals = closed_deals(ctx, ("renewal",))
-    amount = closed["amount"].fillna(0.0)
-    won_amount = amount.where(closed["outcome"] == "won", 0.0)
-    return ctx.ratio(won_amount.groupby(ordinals).sum(), amount.groupby(ordinals).sum(),
-                     "no renewal amount closed")
+    return value_ratio(ctx, closed, ordinals, "closed renewals", "no renewal amount closed")
 
 
 def expansion_revenue(ctx: MetricContext) -> PeriodCells:
+    if (undated := undated_won(ctx, ("expansion",))) is not None:
+        return undated
     won, ordinals = won_deals(ctx, ("expansion",))
-    return ctx.per_period(won["amount"].groupby(ordinals).sum())
+    return ctx.summed(won["amount"], ordinals, "won expansion deals")
 
 
 def retention_cost_per_customer(ctx: MetricContext) -> PeriodCells:
-    spend = spend_in(ctx, retention=True)
+    whole_spend = ctx.whole.table("spend")
+    if not whole_spend["category_key"].isin(retention_categories(ctx)).any():
+        # No row anywhere in a retention category: the export does not say what keeping customers
+        # cost, which is not a cost of 0 (metrics.md, top section).
+        listed = ", ".join(ctx.config.retention.categories or []) or "none"
+        return {o: Cell.na(f"no spend in the retention categories ({listed}): set retention.categories")
+                for o in ctx.ordinals_shown}
+    spend = spend_cells(ctx, retention=True, empty=0.0)
     cells: PeriodCells = {}
     for period in ctx.periods:
         start_count = float(ctx.active_on(pd.Timestamp(period.start)).sum())
         end_count = float(ctx.active_at_end(pd.Timestamp(period.end)).sum())
         average = (start_count + end_count) / 2
-        cells[period.ordinal] = (
-            Cell(float(spend.get(period.ordinal, 0.0)) / average) if average
-            else Cell.na("no active customers")
-        )
+        cost = spend[period.ordinal]
+        if cost.value is None:
+            cells[period.ordinal] = cost
+        elif not average:
+            cells[period.ordinal] = Cell.na("no active customers")
+        else:
+            cells[period.ordinal] = Cell(cost.value / average, cost.note)
     return cells

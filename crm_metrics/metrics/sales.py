@@ -39,18 +39,35 @@ def won_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame,
     return ctx.selection(("won deals", types), select)
 
 
+def undated_won(ctx: MetricContext, types: tuple[str, ...]) -> PeriodCells | None:
+    """n/a in every period when no won deal of `types` in the whole data has a close date (the
+    column not found, or every date unreadable): "none won in P" would be a 0 with no evidence
+    behind it (metrics.md, top section). None when some have one."""
+    deals = ctx.whole.table("deals")
+    won = (deals["outcome"] == "won") & deals["deal_type"].isin(types)
+    what = "won deal" if len(types) > 1 else f"won {types[0]} deal"
+    reason = ctx.whole.dated("deals", "closed_at", won.to_numpy(dtype=bool), what)
+    return None if reason is None else {o: Cell.na(reason) for o in ctx.ordinals_shown}
+
+
 def new_customers(ctx: MetricContext) -> PeriodCells:
     if ctx.customer_date_missing("acquired_at"):
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no acquisition date: map customers.acquired_at or add a deals export")
+    customers = ctx.whole.tables.get("customers")
+    if (customers is None or "acquired_at" not in customers.columns) and ctx.has("deals"):
+        if (undated := undated_won(ctx, ("new",))) is not None:
+            return undated
     acquired = ctx.customers["acquired_at"].dropna()
     ordinals = ctx.calendar.ordinals(acquired)
     return ctx.per_period(ordinals.value_counts())
 
 
 def new_revenue(ctx: MetricContext) -> PeriodCells:
+    if (undated := undated_won(ctx, ("new",))) is not None:
+        return undated
     won, ordinals = won_deals(ctx, ("new",))
-    return ctx.per_period(won["amount"].groupby(ordinals).sum())
+    return ctx.summed(won["amount"], ordinals, "won new deals")
 
 
 def close_rate(ctx: MetricContext) -> PeriodCells:
@@ -61,10 +78,19 @@ def close_rate(ctx: MetricContext) -> PeriodCells:
 
 def close_rate_value(ctx: MetricContext) -> PeriodCells:
     closed, ordinals = closed_deals(ctx, SALES_TYPES)
-    amount = closed["amount"].fillna(0.0)
-    won_amount = amount.where(closed["outcome"] == "won", 0.0)
-    return ctx.ratio(won_amount.groupby(ordinals).sum(), amount.groupby(ordinals).sum(),
-                     "no closed deal amount")
+    return value_ratio(ctx, closed, ordinals, "closed deals", "no closed deal amount")
+
+
+def value_ratio(ctx: MetricContext, closed: pd.DataFrame, ordinals: pd.Series, rows: str,
+                zero_note: str) -> PeriodCells:
+    """Won amount / closed amount per period; deals with an unreadable amount are left out of
+    both, and said (context.left_out), never counted as $0 in the denominator."""
+    readable = closed["amount"].notna().to_numpy(dtype=bool)
+    amount = closed["amount"][readable]
+    won_amount = amount.where(closed["outcome"][readable] == "won", 0.0)
+    kept = ordinals[readable]
+    cells = ctx.ratio(won_amount.groupby(kept).sum(), amount.groupby(kept).sum(), zero_note)
+    return ctx.left_out(cells, ordinals, closed["amount"].isna(), rows, "amount")
 
 
 def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
@@ -102,7 +128,17 @@ def open_pipeline_count(ctx: MetricContext) -> PeriodCells:
 
 def open_pipeline_value(ctx: MetricContext) -> PeriodCells:
     amount = ctx.table("deals")["amount"]
-    return {ordinal: Cell(float(amount[mask].sum())) for ordinal, mask in _open_at_end(ctx)}
+    unreadable = amount.isna().to_numpy(dtype=bool)
+    cells: PeriodCells = {}
+    for ordinal, mask in _open_at_end(ctx):
+        count, lost = int(mask.sum()), int((mask & unreadable).sum())
+        if lost and lost == count:
+            # An open deal often has no amount yet: blank as well as unreadable, so not "unreadable".
+            cells[ordinal] = Cell.na(f"none of the {count} open deals has a readable amount")
+        else:
+            said = f"{lost} of {count} open deals without a readable amount, left out" if lost else None
+            cells[ordinal] = Cell(float(amount[mask].sum()), said)
+    return cells
 
 
 def _new_customers_with_source(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series] | PeriodCells:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from crm_metrics.clean.normalise import word_key
 from crm_metrics.metrics.context import MetricContext
+from crm_metrics.metrics.registry import PeriodCells
 
 
 def retention_categories(ctx: MetricContext) -> set[str]:
@@ -20,12 +21,28 @@ def acquisition_mask(ctx: MetricContext) -> pd.Series:
     return ~keys.isin(retention_categories(ctx))
 
 
-def spend_in(ctx: MetricContext, retention: bool) -> pd.Series:
-    """Spend per period ordinal, acquisition or retention."""
+def _spend_rows(ctx: MetricContext, retention: bool) -> tuple[pd.Series, pd.Series]:
+    """The amounts (NaN where unreadable) of the acquisition or retention spend rows dated in the
+    periods shown, and their period ordinals."""
     spend = ctx.table("spend")
     if retention:
         mask = spend["category_key"].isin(retention_categories(ctx))
     else:
         mask = acquisition_mask(ctx)
     rows = mask.to_numpy(dtype=bool) & ctx.in_periods("spend", "date")
-    return spend["amount"][rows].groupby(ctx.ordinal("spend", "date")[rows]).sum()
+    return spend["amount"][rows], ctx.ordinal("spend", "date")[rows]
+
+
+def spend_in(ctx: MetricContext, retention: bool) -> pd.Series:
+    """Readable spend per period ordinal, acquisition or retention (explain's per-period inputs)."""
+    amounts, ordinals = _spend_rows(ctx, retention)
+    return amounts.dropna().groupby(ordinals[amounts.notna().to_numpy(dtype=bool)]).sum()
+
+
+def spend_cells(ctx: MetricContext, retention: bool, empty: float | None, note: str = "") -> PeriodCells:
+    """Spend per period, acquisition or retention, as cells: a period whose spend rows all have an
+    unreadable amount is n/a, one with some says how many were left out (context.summed); a period
+    with no such rows gets `empty` or n/a with `note` (metrics.md, top section)."""
+    amounts, ordinals = _spend_rows(ctx, retention)
+    kind = "retention" if retention else "acquisition"
+    return ctx.summed(amounts, ordinals, f"{kind} spend rows", empty=empty, note=note)

@@ -18,7 +18,6 @@ CORPUS = ROOT / "tests" / "bad_inputs"
 DEAL_FILES = {
     "empty.csv": "empty",
     "blank_lines_only.csv": "empty",
-    "header_only.csv": "no data rows",
     "binary.csv": "binary",
     "ragged_rows.csv": "same number of columns",
     "unterminated_quote.csv": "check",

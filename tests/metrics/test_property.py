@@ -107,6 +107,10 @@ def test_invalid_cells_leave_their_rows_out_of_the_metrics_that_need_them(
         alone = _run(_csv(valid), (result.metric.id,)).metrics[0]
         for label, cell in result.cells.items():
             expected = alone.cells[label]
+            if cell.value is None and "unreadable" in (cell.note or ""):
+                # Every row the metric needed in the period was unreadable: n/a with the reason,
+                # where the rows left out altogether would read as none (metrics.md, top section).
+                continue
             assert (cell.value is None) == (expected.value is None), (result.metric.id, label, cell, expected)
             if cell.value is not None:
                 assert expected.value is not None
