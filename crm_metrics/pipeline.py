@@ -262,7 +262,8 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     repeated = None
     if schema.id_field and schema.id_field in combined.columns:
         repeated = repeated_ids(combined[schema.id_field])
-    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated)
+    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated,
+               config.timezone)
     del raws
     loaded.checks[name] = check
     if not lenient:

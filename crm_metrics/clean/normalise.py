@@ -14,9 +14,9 @@ import pandas as pd
 
 from crm_metrics.business_hours import from_config
 from crm_metrics.clean.categoricals import blank_cells, per_value, recode, stripped_text
-from crm_metrics.clean.durations import DurationUnit, parse_durations
+from crm_metrics.clean.durations import DurationUnit, add_elapsed, elapsed_seconds, parse_durations
 from crm_metrics.clean.fast_parsers import all_distinct
-from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.clean.parsers import currency_in_text, on_scale, parse_amounts, parse_bools, parse_dates
 from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config
 from crm_metrics.errors import ConfigError
@@ -128,6 +128,8 @@ def clean_file(
             if kind is FieldKind.AMOUNT:
                 text_currency = currency_in_text(values)
             parsed = parse_amounts(values)
+            if name in _SCALES:
+                parsed = on_scale(parsed, *_scale(name, config))
             if kind is FieldKind.AMOUNT:
                 # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
                 columns["_text_currency"] = text_currency.mask(parsed.bad_mask.to_numpy(dtype=bool))
@@ -155,7 +157,9 @@ def clean_file(
         column = f"_duration_{name}"
         if column in raw.columns and name not in columns and "created_at" in columns:
             after = _durations(raw[column], duration.unit)
-            columns[name] = columns["created_at"] + after  # type: ignore[operator]
+            # Added on the clock of the world, so a reply time lands right across a clock change.
+            columns[name] = add_elapsed(columns["created_at"], after.dt.total_seconds(),  # type: ignore[arg-type]
+                                        config.timezone)
             bad_count = int((after.isna() & raw[column].notna().to_numpy()).sum())
             quality.unparseable[name] = quality.unparseable.get(name, 0) + bad_count
     frame = pd.DataFrame(columns, index=index, copy=False)  # the parsed columns are new already
@@ -171,6 +175,13 @@ def clean_file(
 
 
 _UNKNOWN_STAGE = "_unknown_stage"
+
+# Survey answers and the scales they must be on (CES from support.ces_scale).
+_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": None}
+
+
+def _scale(name: str, config: Config) -> tuple[int, int]:
+    return _SCALES[name] or config.support.ces_scale
 
 # Fields cleaning and the checks read whatever the metrics need: the status that decides a deal's
 # outcome, the currency its amount is converted from, the account that makes its customer key
@@ -243,9 +254,9 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
     frame = frame.drop(columns=["_text_currency", _UNKNOWN_STAGE], errors="ignore")
     match table:
         case "deals":
-            frame = _deals(frame, quality)
+            frame = _deals(frame, quality, config.timezone)
         case "tickets":
-            frame = _tickets(_ticket_times(frame, config, quality), quality)
+            frame = _tickets(_ticket_times(frame, config, quality), quality, config.timezone)
         case "spend":
             frame = _spend(frame, quality)
         case "customers":
@@ -345,7 +356,7 @@ def _flag_mask(mask: pd.Series) -> pd.Series:
     return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
 
 
-def _deals(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
+def _deals(frame: pd.DataFrame, quality: TableQuality, timezone: str) -> pd.DataFrame:
     # A CRM keeps the expected close date on open deals; only won and lost deals have closed.
     closed = frame["outcome"] != "open"
     if "closed_at" in frame.columns:
@@ -354,6 +365,10 @@ def _deals(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
         frame["closed_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     quality.leave_out("won or lost deals without a close date", int((closed & _blank(frame, "closed_at")).sum()))
     quality.leave_out("deals without a create date", int(_blank(frame, "created_at").sum()))
+    if "created_at" in frame.columns:
+        backwards = (elapsed_seconds(frame["created_at"], frame["closed_at"], timezone) < 0).fillna(False)
+        quality.leave_out("won deals closed before they were created (left out of sales cycles)",
+                          int((backwards & (frame["outcome"] == "won")).sum()))
     quality.leave_out("deals without an amount", int(_blank(frame, "amount").sum()))
     if "account_id" in frame.columns:
         key = frame["account_id"]
@@ -427,7 +442,7 @@ def _deal_types(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> 
     return recode(frame["deal_type"], classify_cells)
 
 
-def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
+def _tickets(frame: pd.DataFrame, quality: TableQuality, timezone: str) -> pd.DataFrame:
     if "priority" in frame.columns:
         priority = frame["priority"].str.casefold()
         frame["priority_key"] = priority.replace(PRIORITY_ALIASES)
@@ -436,7 +451,7 @@ def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
             frame[column] = no_values(frame.index)
     quality.leave_out("tickets without a create date", int(_blank(frame, "created_at").sum()))
     if "resolved_at" in frame.columns:
-        backwards = (frame["resolved_at"] < frame["created_at"]).fillna(False)
+        backwards = (elapsed_seconds(frame["created_at"], frame["resolved_at"], timezone) < 0).fillna(False)
         quality.leave_out("tickets resolved before they were created (left out of times)", int(backwards.sum()))
     return frame
 
@@ -474,7 +489,7 @@ def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) ->
         if stamp not in frame.columns:
             frame[stamp] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         if hours is None:
-            derived = frame["created_at"] + pd.to_timedelta(frame[seconds_column], unit="s")
+            derived = add_elapsed(frame["created_at"], frame[seconds_column], config.timezone)
         else:
             derived = hours.add(frame["created_at"], frame[seconds_column]).set_axis(frame.index)
         quality.leave_out(f"{stamp} taken from the exported duration",

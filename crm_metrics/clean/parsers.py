@@ -346,3 +346,14 @@ def parse_bools(values: pd.Series) -> Parsed:
     out[_flag(text.isin(_FALSE))] = False
     bad_mask = ~blank & out.isna()
     return Parsed(out, int(bad_mask.sum()), bad_mask)
+
+
+def on_scale(parsed: Parsed, low: int, high: int) -> Parsed:
+    """`parsed` numbers (float64) with every value that is not an integer from `low` to `high`
+    turned unparseable: NaN, counted in `bad` and marked in `bad_mask` (metrics.md section 1,
+    "Answers on a scale must be on it"). An NPS of 6.5 is in no group, so it cannot be in the
+    denominator either; leaving it out and reporting it is the only honest reading."""
+    values = parsed.values.astype("float64")
+    off = values.notna() & ~((values == values.round()) & values.between(low, high))
+    off = off.fillna(False)
+    return Parsed(values.where(~off), parsed.bad + int(off.sum()), parsed.bad_mask | off)

@@ -138,6 +138,14 @@ class SupportConfig(_Strict):
     business_hours: BusinessHoursConfig | None = None
     resolution: Literal["first", "full"] = "full"  # reopened tickets: first solve or last solve
     durations: DurationsConfig = Field(default_factory=DurationsConfig)
+    # CES answers: integers from the first to the second (CES 2.0 is 1-7; some desks ask 1-5).
+    ces_scale: tuple[int, int] = (1, 7)
+
+    @model_validator(mode="after")
+    def _ces_scale_rises(self) -> SupportConfig:
+        if self.ces_scale[0] >= self.ces_scale[1]:
+            raise ValueError("ces_scale: the lowest answer must come first, e.g. [1, 7]")
+        return self
 
     @model_validator(mode="after")
     def _business_clock_needs_hours(self) -> SupportConfig:
