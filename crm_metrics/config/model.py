@@ -34,7 +34,10 @@ class SourceConfig(_Strict):
     sheet: str | int | None = None
     preset: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
-    dayfirst: bool | None = None  # None: decided per column from the values
+    # None: decided from all the source's date (dayfirst) or amount (decimal) columns and files,
+    # else the default reading (month-first for "/" dates, decimal point) with a notice.
+    dayfirst: bool | None = None
+    decimal: Literal[",", "."] | None = None
 
     @field_validator("path")
     @classmethod
