@@ -14,7 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from crm_metrics.clean.categoricals import concat_rows
-from crm_metrics.clean.normalise import clean_file, finish, needed_to_clean, repeated_ids, source_layout
+from crm_metrics.clean.normalise import (
+    clean_file,
+    currency_problems,
+    finish,
+    needed_to_clean,
+    repeated_ids,
+    source_layout,
+)
 from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError, InputError
@@ -265,6 +272,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
         repeated = repeated_ids(combined[schema.id_field])
     check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated,
                config.timezone)
+    currency_problems(check, combined, config, FileRows([p.file for p in files], raws))
     del raws
     loaded.checks[name] = check
     if not lenient:

@@ -20,6 +20,7 @@ from crm_metrics.clean.categoricals import blank_cells, per_value, recode, strip
 from crm_metrics.clean.durations import DurationUnit, add_elapsed, elapsed_seconds, parse_durations
 from crm_metrics.clean.fast_parsers import all_distinct
 from crm_metrics.clean.parsers import (
+    SHARED_SYMBOLS,
     LayoutEvidence,
     amount_layout_evidence,
     currency_in_text,
@@ -215,7 +216,8 @@ def clean_file(
                 parsed = on_scale(parsed, *_scale(name, config))
             if kind is FieldKind.AMOUNT:
                 # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
-                columns["_text_currency"] = text_currency.mask(parsed.bad_mask.to_numpy(dtype=bool))
+                columns["_text_currency"] = _resolved_symbols(
+                    text_currency.mask(parsed.bad_mask.to_numpy(dtype=bool)), config, table)
         elif kind is FieldKind.BOOL:
             parsed = parse_bools(values)
         elif name in _DURATION_FIELDS:
@@ -358,6 +360,23 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
     return missing
 
 
+def _resolved_symbols(currency: pd.Series, config: Config, table: str) -> pd.Series:
+    """Text currencies with the shared symbols resolved (metrics.md section 1): the source's
+    `currency` when set, else the report currency when it uses the symbol; a symbol still
+    unresolved stays, and finish() stops asking for the source's currency. Cells that name no
+    currency take the source's `currency` when set."""
+    source_currency = _source_key(config, table, "currency")
+    meaning = {}
+    for symbol, users in SHARED_SYMBOLS.items():
+        if source_currency is not None:
+            meaning[symbol] = source_currency
+        elif config.currency in users:
+            meaning[symbol] = config.currency
+    if meaning and currency.isin(list(meaning)).any():
+        currency = currency.replace(meaning)
+    return currency if source_currency is None else currency.fillna(source_currency)
+
+
 def _source_key(config: Config, table: str, key: str) -> str | None:
     source = getattr(config.sources, table)
     return None if source is None else getattr(source, key)
@@ -394,6 +413,9 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     # Rates per distinct currency, spread by code: a few currencies over millions of rows.
     codes, found = pd.factorize(currency)
     found = found.fillna(config.currency) if found.hasnans else found
+    shared = sorted(set(found) & set(SHARED_SYMBOLS))
+    if shared:
+        raise ConfigError(f"{', '.join(quality.files)}: {_shared_advice(shared[0], table)}")
     foreign = sorted(set(found) - {config.currency})
     missing = [c for c in foreign if c not in config.fx]
     if missing:
@@ -409,6 +431,30 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     frame["currency"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                   categories=pd.Index([config.currency], dtype="string"))
     return frame
+
+
+def _shared_advice(symbol: str, table: str) -> str:
+    users = SHARED_SYMBOLS[symbol]
+    return (f"{table} amounts are written with '{symbol}', which {', '.join(users)} all use; set "
+            f"currency: on sources.{table} (e.g. currency: {users[0]})")
+
+
+def currency_problems(check: SourceCheck, frame: pd.DataFrame, config: Config, rows: FileRows) -> None:
+    """What finish() would refuse, as validate problems, so validate never passes a file the report
+    stops on: amounts in a shared symbol nothing resolves, and amounts in a currency without an
+    fx rate (`frame`: clean_file frames one under the other)."""
+    if "amount" not in frame.columns or "_text_currency" not in frame.columns:
+        return
+    currency = frame["_text_currency"]
+    if "currency" in frame.columns:
+        currency = frame["currency"].astype("string").str.strip().str.upper().fillna(currency)
+    for symbol in SHARED_SYMBOLS:
+        check.add("ambiguous_currency", (currency == symbol).fillna(False), _shared_advice(symbol, check.table),
+                  rows, "amount")
+    for code in sorted(set(currency.dropna().unique()) - set(SHARED_SYMBOLS) - {config.currency} - set(config.fx)):
+        check.add("no_fx_rate", (currency == code).fillna(False),
+                  f"amounts in {code} without an fx rate: add fx: {{{code}: <value of 1 {code} in "
+                  f"{config.currency}>}}", rows, "amount")
 
 
 def map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:

@@ -17,8 +17,12 @@ import pandas as pd
 from crm_metrics.clean import fast_parsers as fast
 from crm_metrics.clean.categoricals import blank_cells, distinct_values, is_categorical, per_value, spread
 
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB",
-            "R$": "BRL", "CHF": "CHF", "kr": "SEK", "zł": "PLN"}
+_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₽": "RUB", "R$": "BRL", "CHF": "CHF",
+            "zł": "PLN"}
+# Symbols several currencies write (metrics.md section 1): currency_in_text returns the symbol
+# itself, and normalise resolves it from the source's `currency` or the report currency.
+SHARED_SYMBOLS = {"$": ("USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"), "kr": ("SEK", "NOK", "DKK", "ISK"),
+                  "¥": ("JPY", "CNY")}
 _CURRENCY_RE = re.compile(r"R\$|[$€£¥₹₩₽]|\b[A-Z]{3}\b|\bkr\b|zł")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -63,7 +67,9 @@ def _blank(values: pd.Series) -> pd.Series:
 
 
 def currency_in_text(values: pd.Series) -> pd.Series:
-    """The currency named inside amount cells ("$1,200", "EUR 1.200,50"), or <NA>."""
+    """The currency named inside amount cells ("EUR 1.200,50", "1.200 €": "EUR"), or <NA>; a
+    symbol several currencies use ("$", "kr", "¥") as itself, for the caller to resolve
+    (SHARED_SYMBOLS)."""
     return per_value(values, _currency_in_text)
 
 

@@ -38,6 +38,13 @@ class SourceConfig(_Strict):
     # else the default reading (month-first for "/" dates, decimal point) with a notice.
     dayfirst: bool | None = None
     decimal: Literal[",", "."] | None = None
+    # The currency of the source's amounts that name none, and of a shared symbol ("$", "kr").
+    currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str | None) -> str | None:
+        return None if value is None else value.upper()
 
     @field_validator("path")
     @classmethod
