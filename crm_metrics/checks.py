@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.clean.normalise import OPEN_STAGES, word_keys
 from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck
 from crm_metrics.config.model import Config
@@ -98,11 +99,14 @@ def missing_columns(check: SourceCheck, schema: TableSchema, column_map: ColumnM
 
 
 def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, rows: FileRows, today: date,
-               repeated: np.ndarray | None, guessed: set[str] | frozenset[str] = frozenset()) -> None:
+               repeated: np.ndarray | None, timezone: str = "UTC",
+               guessed: set[str] | frozenset[str] = frozenset()) -> None:
     """Every check across rows, on a table's cleaned files one under the other (clean_file frames,
     before de-duplication): missing and repeated ids, name spellings, future dates, negative
     amounts, the deal and ticket rules. `repeated` marks the rows whose id another row has
-    (normalise.repeated_ids). Found problems are added to `check`, with raw values from `rows`."""
+    (normalise.repeated_ids); `timezone` is the zone of the naive times, in which "before" is
+    decided on instants (durations.elapsed_seconds), as the metrics decide it. Found problems are
+    added to `check`, with raw values from `rows`."""
     check.rows = len(frame)
     if schema.id_field and schema.id_field in frame.columns and repeated is not None:
         _duplicates(check, frame, schema.id_field, rows, repeated)
@@ -115,12 +119,17 @@ def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, row
     if "amount" in parsed and check.table == "deals":
         check.add("negative_amount", parsed["amount"] < 0, "negative amounts", rows, "amount")
     if check.table == "deals" and "outcome" in frame.columns:
-        _deal_checks(check, frame, parsed, rows, repeated)
+        _deal_checks(check, frame, parsed, rows, repeated, timezone)
     if check.table == "tickets" and {"created_at", "resolved_at"} <= set(parsed):
-        check.add("resolved_before_created", parsed["resolved_at"] < parsed["created_at"],
+        check.add("resolved_before_created", _backwards(parsed["created_at"], parsed["resolved_at"], timezone),
                   "tickets resolved before they were created", rows, "resolved_at")
     # `guessed` names the fields read from the source's guessed_columns: (init's unconfirmed guesses).
     implausible_distributions(check, frame, rows, set(guessed))
+
+
+def _backwards(start: pd.Series, end: pd.Series, timezone: str) -> np.ndarray:
+    """Rows whose `end` instant is before their `start` one (False where either is missing)."""
+    return (elapsed_seconds(start, end, timezone) < 0).fillna(False).to_numpy(dtype=bool)
 
 
 def _duplicates(check: SourceCheck, frame: pd.DataFrame, id_field: str, rows: FileRows,
@@ -187,7 +196,7 @@ def _blank(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.Series], rows: FileRows,
-                 repeated: np.ndarray | None) -> None:
+                 repeated: np.ndarray | None, timezone: str) -> None:
     outcome = frame["outcome"]
     closed = (outcome != "open").to_numpy(dtype=bool)
     closed_at = parsed.get("closed_at")
@@ -201,7 +210,7 @@ def _deal_checks(check: SourceCheck, frame: pd.DataFrame, parsed: dict[str, pd.S
         won = (outcome == "won").to_numpy(dtype=bool)
         check.add("won_without_amount", _blank(frame, "amount") & won, "won deals without an amount", rows, "stage")
     if "created_at" in parsed:
-        before = (closed_at < parsed["created_at"]).fillna(False).to_numpy(dtype=bool) & closed
+        before = _backwards(parsed["created_at"], closed_at, timezone) & closed
         check.add("closed_before_created", before, "deals closed before they were created", rows, "closed_at")
     check.add("unknown_stage", frame["_unknown_stage"].to_numpy(dtype=bool),
               "stages that are neither won, lost nor a known open stage (add them to won_stages, "

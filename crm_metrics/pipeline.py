@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.clean.categoricals import concat_rows
-from crm_metrics.clean.normalise import clean_file, finish, needed_to_clean, repeated_ids
+from crm_metrics.clean.normalise import (
+    clean_file,
+    currency_problems,
+    finish,
+    needed_to_clean,
+    repeated_ids,
+    source_layout,
+)
 from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError
@@ -342,13 +349,14 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
             check.empty_files.append(part.file)
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
-        vocabulary = part.vocabulary
-        mapped = select_columns(part.raw, part.column_map, vocabulary)
+        raws.append(select_columns(part.raw, part.column_map, part.vocabulary))
         for field_name, header in part.column_map.fields.items():
             check.columns[field_name] = _joined(check.columns.get(field_name), header)
+    # Decimal comma and day-first are decided once for the source, from all its files.
+    layout = source_layout(name, raws, config, check, FileRows([p.file for p in files], raws))
+    for part, mapped in zip(files, raws, strict=True):
         with loading(f"Cleaning {name} ({len(mapped):,} rows)"):
-            cleaned.append(clean_file(name, mapped, vocabulary, config, quality, check, part.file))
-        raws.append(mapped)
+            cleaned.append(clean_file(name, mapped, part.vocabulary, config, quality, check, part.file, layout))
     # Columns are canonical names by now, so files whose headers differ still line up.
     combined = concat_rows(cleaned)
     del cleaned
@@ -356,7 +364,9 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     if schema.id_field and schema.id_field in combined.columns:
         repeated = repeated_ids(combined[schema.id_field])
     guessed = set(source.guessed_columns) if source is not None else set()
-    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated, guessed)
+    check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated,
+               config.timezone, guessed)
+    currency_problems(check, combined, config, FileRows([p.file for p in files], raws))
     del raws
     loaded.checks[name] = check
     if not lenient:

@@ -1,6 +1,12 @@
 """Durations that help desks export themselves: "HH:MM:SS" text (hours may pass 24, "30:15:00"),
 or plain numbers of minutes or hours. Parsed to seconds, with unreadable cells counted, and compared
 with the timestamps they were computed from (the `validate` hook).
+
+Also the one place calendar durations are computed (elapsed_seconds, add_elapsed): the cleaned
+tables keep naive local wall-clock times (for bucketing by day and period), but a duration is
+elapsed time between two instants (metrics.md section 1, "Durations are elapsed time"), so both
+ends are placed in the config's time zone and subtracted in UTC. A ticket opened 01:49 and solved
+03:15 on the night Berlin's clocks go forward took 26 minutes, not 1 h 26.
 """
 
 from __future__ import annotations
@@ -95,23 +101,75 @@ def parse_seconds(values: pd.Series) -> Parsed:
     return parse_durations(values, DurationUnit.SECONDS)
 
 
+def instants(wall: pd.Series, timezone: str) -> pd.Series:
+    """Naive local wall-clock times (datetime64, `timezone`) as UTC instants (datetime64[ns, UTC]),
+    NaT kept. A time the clock skipped (02:30 on the spring-forward night) is read as the moment
+    the clock resumed (pandas' nonexistent="shift_forward": 03:00); a time the clock showed twice
+    (02:30 on the autumn night) as its first occurrence, in summer time, as business_hours.py does.
+    Exports that carry no offset cannot tell the two 02:30s apart; the first is the earlier, so a
+    duration starting there is never shortened to a negative one."""
+    values = pd.Series(wall).astype("datetime64[ns]")
+    aware = values.dt.tz_localize(timezone, ambiguous=np.ones(len(values), dtype=bool),
+                                  nonexistent="shift_forward")
+    return aware.dt.tz_convert("UTC")
+
+
+def elapsed_seconds(start: pd.Series, end: pd.Series, timezone: str) -> pd.Series:
+    """Seconds elapsed (float64, NaN where either end is missing; negative when `end` is before
+    `start`) between two columns of naive local times in `timezone`, aligned on their index.
+    metrics.md section 1: durations are elapsed time, not the difference of wall-clock readings.
+    Both ends are read as instants(); an `end` in the repeated autumn hour that would lie before
+    its start is read as the hour's second occurrence instead."""
+    if _without_clock_changes(timezone):
+        return (end - start).dt.total_seconds().astype("float64")
+    begun = instants(start, timezone)
+    seconds = (instants(end, timezone) - begun).dt.total_seconds().astype("float64")
+    backwards = (seconds < 0).to_numpy(dtype=bool)
+    if backwards.any():
+        # An end the clock showed twice (a ticket opened 02:50 summer time, solved "02:10" in the
+        # repeated hour) is its second occurrence when the first would put it before its start:
+        # the only reading under which the row is not an error.
+        later = pd.Series(end).astype("datetime64[ns]").dt.tz_localize(
+            timezone, ambiguous=np.zeros(len(end), dtype=bool), nonexistent="shift_forward")
+        second = (later.dt.tz_convert("UTC") - begun).dt.total_seconds().astype("float64")
+        seconds = seconds.where(~backwards | ~(second >= 0), second)
+    return seconds
+
+
+def add_elapsed(start: pd.Series, seconds: pd.Series, timezone: str) -> pd.Series:
+    """The naive local time (datetime64[ns], `timezone`) `seconds` (float64, NaN gives NaT) after
+    each `start` (naive local): a duration the export gives ("First reply time in minutes"), or an
+    SLA's hours, counted on the clock of the world, so 4 h after 01:00 on the spring-forward night
+    is 06:00 local."""
+    delta = pd.to_timedelta(pd.Series(seconds, index=start.index).astype("float64"), unit="s")
+    if _without_clock_changes(timezone):
+        return (start + delta).astype("datetime64[ns]")
+    return (instants(start, timezone) + delta).dt.tz_convert(timezone).dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _without_clock_changes(timezone: str) -> bool:
+    # UTC and fixed offsets: wall time is elapsed time, and the costly localisation can be skipped.
+    return timezone.upper() in {"UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z"}
+
+
 # Exported duration column (seconds) -> the timestamp it measures from created_at.
 DURATION_PAIRS = {"first_response_seconds": "first_response_at", "resolution_seconds": "full_resolved_at"}
 
 
 def duration_disagreements(tickets: pd.DataFrame, business_hours: BusinessHours | None = None,
-                           tolerance: float = TOLERANCE_SECONDS) -> pd.DataFrame:
+                           tolerance: float = TOLERANCE_SECONDS, timezone: str = "UTC") -> pd.DataFrame:
     """Rows of a normalised tickets table whose exported duration and timestamps disagree by more
     than `tolerance` seconds: ticket_id, field, exported_hours, from_timestamps_hours,
     difference_minutes. Durations are compared in business time when `business_hours` is given
-    (the desk's own business-hours columns), else in calendar time."""
+    (the desk's own business-hours columns), else in elapsed calendar time, the naive timestamps
+    being local times in `timezone`."""
     found = []
     for duration, stamp in DURATION_PAIRS.items():
         stamp = stamp if stamp in tickets else stamp.replace("full_", "")
         if duration not in tickets or stamp not in tickets:
             continue
         if business_hours is None:
-            measured = (tickets[stamp] - tickets["created_at"]).dt.total_seconds().to_numpy(dtype="float64")
+            measured = elapsed_seconds(tickets["created_at"], tickets[stamp], timezone).to_numpy(dtype="float64")
         else:
             measured = business_hours.business_seconds(tickets["created_at"], tickets[stamp])
         exported = tickets[duration].to_numpy(dtype="float64", na_value=np.nan)

@@ -9,20 +9,42 @@ amounts are converted to the report currency, account keys are built.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 
 from crm_metrics.business_hours import from_config
 from crm_metrics.clean.categoricals import blank_cells, per_value, recode, stripped_text
-from crm_metrics.clean.durations import DurationUnit, is_seconds_field, parse_durations, parse_seconds
+from crm_metrics.clean.durations import (
+    DurationUnit,
+    add_elapsed,
+    elapsed_seconds,
+    is_seconds_field,
+    parse_durations,
+    parse_seconds,
+)
 from crm_metrics.clean.fast_parsers import all_distinct
-from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_bools, parse_dates
+from crm_metrics.clean.parsers import (
+    SHARED_SYMBOLS,
+    LayoutEvidence,
+    amount_layout_evidence,
+    currency_in_text,
+    date_layout_evidence,
+    on_scale,
+    parse_amounts,
+    parse_bools,
+    parse_dates,
+)
 from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config
 from crm_metrics.errors import ConfigError
 from crm_metrics.mapping.presets import Vocabulary, word_key
 from crm_metrics.report import TableQuality
 from crm_metrics.schema import TABLES, FieldKind
+
+_T = TypeVar("_T")
 
 WON_STAGES = {"closedwon", "won", "dealwon", "win", "closedwonpaid", "wonclosed"}
 LOST_STAGES = {"closedlost", "lost", "deallost", "closedlostnodecision", "lostclosed",
@@ -83,9 +105,77 @@ def _name_key(values: pd.Series) -> pd.Series:
     return pd.Series(keys.astype("string").array.take(codes, allow_fill=True), index=values.index)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a source writes numbers and dates, decided once from all its files (source_layout):
+    `decimal` "," or "." (None: each column decides), `dayfirst` (None: each column decides)."""
+
+    decimal: str | None = None
+    dayfirst: bool | None = None
+
+
+def source_layout(table: str, frames: list[pd.DataFrame], config: Config,
+                  check: SourceCheck | None = None, rows: FileRows | None = None) -> Layout:
+    """The number and date layout of one source from all its mapped files' amount and date columns
+    together (metrics.md section 1, "Number and date layout is decided per source"): the source's
+    `decimal` / `dayfirst` keys when set; else what its values prove ("1.234,50" or "12,5": decimal
+    comma; "15/01/2025": day-first), when they prove one reading only. Evidence is per source, as
+    the contract says, not across the config's sources: a deals file from the CRM and a spend file
+    from an ad platform are written by different systems. When nothing decides and some cells read
+    differently under the two layouts ("1.500 €", "05/03/2025"), the default reading stays and
+    `check` gets an ambiguous_layout problem naming the columns and the key to set (`rows`: the
+    frames' FileRows, for examples)."""
+    source = getattr(config.sources, table)
+    schema = TABLES[table]
+    # (file number, column, evidence)
+    amounts: list[tuple[int, str, LayoutEvidence]] = []
+    dates: list[tuple[int, str, LayoutEvidence]] = []
+    for number, frame in enumerate(frames):
+        for name in [c for c in frame.columns if not c.startswith("_")]:
+            kind = schema.kind(name)
+            if kind is FieldKind.AMOUNT:
+                amounts.append((number, name, amount_layout_evidence(frame[name])))
+            elif kind is FieldKind.DATE:
+                dates.append((number, name, date_layout_evidence(frame[name])))
+    decimal = None if source is None else source.decimal
+    if decimal is None:
+        decimal = _decided(amounts, {"decimal ,": ",", "decimal .": "."})
+        if decimal is None:
+            _ambiguous(check, rows, frames, amounts, "amounts such as '1.500' read with a decimal point (1.5)",
+                       f'set decimal: "," or "." on sources.{table}')
+    dayfirst = None if source is None else source.dayfirst
+    if dayfirst is None:
+        dayfirst = _decided(dates, {"dayfirst": True, "monthfirst": False})
+        if dayfirst is None:
+            _ambiguous(check, rows, frames, dates, "dates such as '05/03/2025' read month-first (May 3)",
+                       f"set dayfirst: true or false on sources.{table}")
+    return Layout(decimal, dayfirst)
+
+
+def _decided(found: list[tuple[int, str, LayoutEvidence]], readings: dict[str, _T]) -> _T | None:
+    proofs = {p for _, _, evidence in found for p in evidence.proofs}
+    proven = {readings[p] for p in proofs if p in readings}
+    return proven.pop() if len(proven) == 1 else None
+
+
+def _ambiguous(check: SourceCheck | None, rows: FileRows | None, frames: list[pd.DataFrame],
+               found: list[tuple[int, str, LayoutEvidence]], what: str, advice: str) -> None:
+    if check is None or rows is None:
+        return
+    for name in sorted({name for _, name, evidence in found if evidence.ambiguous.any()}):
+        # The files are one under the other in `rows`; a file without the column adds no rows.
+        # A file's column that proves its own layout reads its own way (parse_dates, parse_amounts).
+        masks = {number: evidence.ambiguous.to_numpy(dtype=bool) for number, column, evidence in found
+                 if column == name and not evidence.proofs}
+        mask = np.concatenate([masks.get(number, np.zeros(len(frame), dtype=bool))
+                               for number, frame in enumerate(frames)])
+        check.add("ambiguous_layout", mask, f"{name}: {what}, nothing in the source decides; {advice}",
+                  rows, name)
+
+
 def clean_file(
     table: str, raw: pd.DataFrame, vocabulary: Vocabulary, config: Config, quality: TableQuality,
-    check: SourceCheck, file: str,
+    check: SourceCheck, file: str, layout: Layout | None = None,
 ) -> pd.DataFrame:
     """One file's cells as canonical values, with the problems found in them recorded on `check`.
 
@@ -101,7 +191,8 @@ def clean_file(
     Everything that depends on the file's vendor words (value maps, stage and deal-type words,
     duration units) is done here, so files of different CRMs combine.
     Counts go to `quality` (unparseable cells) and `check` (blanks, blank required fields,
-    unparseable cells with examples: metrics.md "No plausible wrong number").
+    unparseable cells with examples: metrics.md "No plausible wrong number"). `layout` is the
+    source's (source_layout); without it each column decides its own, or the source's keys.
     """
     schema = TABLES[table]
     index = pd.RangeIndex(len(raw))
@@ -110,7 +201,7 @@ def clean_file(
     rows = FileRows([file], [raw])
     columns: dict[str, object] = {}
     durations: dict[str, pd.Series] = {}
-    dayfirst = _dayfirst(config, table)
+    layout = layout or Layout(decimal=_source_key(config, table, "decimal"), dayfirst=_dayfirst(config, table))
     for name in [c for c in raw.columns if not c.startswith("_")]:
         values = raw[name]
         blank = blank_cells(values)
@@ -125,14 +216,17 @@ def clean_file(
         if is_seconds_field(table, name):
             parsed = parse_seconds(values)
         elif kind is FieldKind.DATE:
-            parsed = parse_dates(values, config.timezone, dayfirst)
+            parsed = parse_dates(values, config.timezone, layout.dayfirst)
         elif kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
             if kind is FieldKind.AMOUNT:
                 text_currency = currency_in_text(values)
-            parsed = parse_amounts(values)
+            parsed = parse_amounts(values, layout.decimal if kind is FieldKind.AMOUNT else None)
+            if name in _SCALES:
+                parsed = on_scale(parsed, *_scale(name, config))
             if kind is FieldKind.AMOUNT:
                 # "TBD" in an amount cell is an unparseable amount, not a currency needing an fx rate.
-                columns["_text_currency"] = text_currency.mask(parsed.bad_mask.to_numpy(dtype=bool))
+                columns["_text_currency"] = _resolved_symbols(
+                    text_currency.mask(parsed.bad_mask.to_numpy(dtype=bool)), config, table)
         elif kind is FieldKind.BOOL:
             parsed = parse_bools(values)
         elif name in _DURATION_FIELDS:
@@ -159,7 +253,9 @@ def clean_file(
         column = f"_duration_{name}"
         if column in raw.columns and name not in columns and "created_at" in columns:
             after = _durations(raw[column], duration.unit)
-            columns[name] = columns["created_at"] + after  # type: ignore[operator]
+            # Added on the clock of the world, so a reply time lands right across a clock change.
+            columns[name] = add_elapsed(columns["created_at"], after.dt.total_seconds(),  # type: ignore[arg-type]
+                                        config.timezone)
             bad = (after.isna() & raw[column].notna()).to_numpy(dtype=bool)
             quality.unparseable[name] = quality.unparseable.get(name, 0) + int(bad.sum())
             # Recorded as a problem too, so validate, the footer and --strict count the same cells.
@@ -177,6 +273,13 @@ def clean_file(
 
 
 _UNKNOWN_STAGE = "_unknown_stage"
+
+# Survey answers and the scales they must be on (CES from support.ces_scale).
+_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": None}
+
+
+def _scale(name: str, config: Config) -> tuple[int, int]:
+    return _SCALES[name] or config.support.ces_scale
 
 # Fields cleaning and the checks read whatever the metrics need: the status that decides a deal's
 # outcome, the currency its amount is converted from, the account that makes its customer key
@@ -249,9 +352,9 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
     frame = frame.drop(columns=["_text_currency", _UNKNOWN_STAGE], errors="ignore")
     match table:
         case "deals":
-            frame = _deals(frame, quality)
+            frame = _deals(frame, quality, config.timezone)
         case "tickets":
-            frame = _tickets(_ticket_times(frame, config, quality), quality)
+            frame = _tickets(_ticket_times(frame, config, quality), quality, config.timezone)
         case "spend":
             frame = _spend(frame, quality)
         case "customers":
@@ -272,6 +375,28 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
     if _BAD + name in frame.columns:
         missing &= ~frame[_BAD + name].to_numpy(dtype=bool)
     return missing
+
+
+def _resolved_symbols(currency: pd.Series, config: Config, table: str) -> pd.Series:
+    """Text currencies with the shared symbols resolved (metrics.md section 1): the source's
+    `currency` when set, else the report currency when it uses the symbol; a symbol still
+    unresolved stays, and finish() stops asking for the source's currency. Cells that name no
+    currency take the source's `currency` when set."""
+    source_currency = _source_key(config, table, "currency")
+    meaning = {}
+    for symbol, users in SHARED_SYMBOLS.items():
+        if source_currency is not None:
+            meaning[symbol] = source_currency
+        elif config.currency in users:
+            meaning[symbol] = config.currency
+    if meaning and currency.isin(list(meaning)).any():
+        currency = currency.replace(meaning)
+    return currency if source_currency is None else currency.fillna(source_currency)
+
+
+def _source_key(config: Config, table: str, key: str) -> str | None:
+    source = getattr(config.sources, table)
+    return None if source is None else getattr(source, key)
 
 
 def _dayfirst(config: Config, table: str) -> bool | None:
@@ -305,6 +430,9 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     # Rates per distinct currency, spread by code: a few currencies over millions of rows.
     codes, found = pd.factorize(currency)
     found = found.fillna(config.currency) if found.hasnans else found
+    shared = sorted(set(found) & set(SHARED_SYMBOLS))
+    if shared:
+        raise ConfigError(f"{', '.join(quality.files)}: {_shared_advice(shared[0], table)}")
     foreign = sorted(set(found) - {config.currency})
     missing = [c for c in foreign if c not in config.fx]
     if missing:
@@ -320,6 +448,30 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     frame["currency"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                   categories=pd.Index([config.currency], dtype="string"))
     return frame
+
+
+def _shared_advice(symbol: str, table: str) -> str:
+    users = SHARED_SYMBOLS[symbol]
+    return (f"{table} amounts are written with '{symbol}', which {', '.join(users)} all use; set "
+            f"currency: on sources.{table} (e.g. currency: {users[0]})")
+
+
+def currency_problems(check: SourceCheck, frame: pd.DataFrame, config: Config, rows: FileRows) -> None:
+    """What finish() would refuse, as validate problems, so validate never passes a file the report
+    stops on: amounts in a shared symbol nothing resolves, and amounts in a currency without an
+    fx rate (`frame`: clean_file frames one under the other)."""
+    if "amount" not in frame.columns or "_text_currency" not in frame.columns:
+        return
+    currency = frame["_text_currency"]
+    if "currency" in frame.columns:
+        currency = frame["currency"].astype("string").str.strip().str.upper().fillna(currency)
+    for symbol in SHARED_SYMBOLS:
+        check.add("ambiguous_currency", (currency == symbol).fillna(False), _shared_advice(symbol, check.table),
+                  rows, "amount")
+    for code in sorted(set(currency.dropna().unique()) - set(SHARED_SYMBOLS) - {config.currency} - set(config.fx)):
+        check.add("no_fx_rate", (currency == code).fillna(False),
+                  f"amounts in {code} without an fx rate: add fx: {{{code}: <value of 1 {code} in "
+                  f"{config.currency}>}}", rows, "amount")
 
 
 def map_values(values: pd.Series, words: dict[str, object]) -> pd.Series:
@@ -373,7 +525,7 @@ def _flag_mask(mask: pd.Series) -> pd.Series:
     return pd.Series(mask.fillna(False).to_numpy(dtype=bool), index=mask.index)
 
 
-def _deals(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
+def _deals(frame: pd.DataFrame, quality: TableQuality, timezone: str) -> pd.DataFrame:
     # A CRM keeps the expected close date on open deals; only won and lost deals have closed.
     closed = frame["outcome"] != "open"
     if "closed_at" in frame.columns:
@@ -382,6 +534,10 @@ def _deals(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
         frame["closed_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     quality.leave_out("won or lost deals without a close date", int((closed & _blank(frame, "closed_at")).sum()))
     quality.leave_out("deals without a create date", int(_blank(frame, "created_at").sum()))
+    if "created_at" in frame.columns:
+        backwards = (elapsed_seconds(frame["created_at"], frame["closed_at"], timezone) < 0).fillna(False)
+        quality.leave_out("won deals closed before they were created (left out of sales cycles)",
+                          int((backwards & (frame["outcome"] == "won")).sum()))
     quality.leave_out("deals without an amount", int(_blank(frame, "amount").sum()))
     if "account_id" in frame.columns:
         key = frame["account_id"]
@@ -455,7 +611,7 @@ def _deal_types(frame: pd.DataFrame, config: Config, vocabulary: Vocabulary) -> 
     return recode(frame["deal_type"], classify_cells)
 
 
-def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
+def _tickets(frame: pd.DataFrame, quality: TableQuality, timezone: str) -> pd.DataFrame:
     if "priority" in frame.columns:
         priority = frame["priority"].str.casefold()
         frame["priority_key"] = priority.replace(PRIORITY_ALIASES)
@@ -464,7 +620,7 @@ def _tickets(frame: pd.DataFrame, quality: TableQuality) -> pd.DataFrame:
             frame[column] = no_values(frame.index)
     quality.leave_out("tickets without a create date", int(_blank(frame, "created_at").sum()))
     if "resolved_at" in frame.columns:
-        backwards = (frame["resolved_at"] < frame["created_at"]).fillna(False)
+        backwards = (elapsed_seconds(frame["created_at"], frame["resolved_at"], timezone) < 0).fillna(False)
         quality.leave_out("tickets resolved before they were created (left out of times)", int(backwards.sum()))
     return frame
 
@@ -502,7 +658,7 @@ def _ticket_times(frame: pd.DataFrame, config: Config, quality: TableQuality) ->
         if stamp not in frame.columns:
             frame[stamp] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         if hours is None:
-            derived = frame["created_at"] + pd.to_timedelta(frame[seconds_column], unit="s")
+            derived = add_elapsed(frame["created_at"], frame[seconds_column], config.timezone)
         else:
             derived = hours.add(frame["created_at"], frame[seconds_column]).set_axis(frame.index)
         quality.leave_out(f"{stamp} taken from the exported duration",

@@ -17,8 +17,12 @@ import pandas as pd
 from crm_metrics.clean import fast_parsers as fast
 from crm_metrics.clean.categoricals import blank_cells, distinct_values, is_categorical, per_value, spread
 
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB",
-            "R$": "BRL", "CHF": "CHF", "kr": "SEK", "zł": "PLN"}
+_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₽": "RUB", "R$": "BRL", "CHF": "CHF",
+            "zł": "PLN"}
+# Symbols several currencies write (metrics.md section 1): currency_in_text returns the symbol
+# itself, and normalise resolves it from the source's `currency` or the report currency.
+SHARED_SYMBOLS = {"$": ("USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"), "kr": ("SEK", "NOK", "DKK", "ISK"),
+                  "¥": ("JPY", "CNY")}
 _CURRENCY_RE = re.compile(r"R\$|[$€£¥₹₩₽]|\b[A-Z]{3}\b|\bkr\b|zł")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -63,7 +67,9 @@ def _blank(values: pd.Series) -> pd.Series:
 
 
 def currency_in_text(values: pd.Series) -> pd.Series:
-    """The currency named inside amount cells ("$1,200", "EUR 1.200,50"), or <NA>."""
+    """The currency named inside amount cells ("EUR 1.200,50", "1.200 €": "EUR"), or <NA>; a
+    symbol several currencies use ("$", "kr", "¥") as itself, for the caller to resolve
+    (SHARED_SYMBOLS)."""
     return per_value(values, _currency_in_text)
 
 
@@ -78,30 +84,43 @@ def _currency_in_text(values: pd.Series) -> pd.Series:
 
 
 @once_per_value
-def parse_amounts(values: pd.Series) -> Parsed:
-    """Amounts such as 1234.5, "$1,234.50", "1.234,50 €", "EUR 1.200,50", "(300)", "1'234"."""
+def parse_amounts(values: pd.Series, decimal: str | None = None) -> Parsed:
+    """Amounts such as 1234.5, "$1,234.50", "1.234,50 €", "EUR 1.200,50", "(300)", "1'234".
+
+    A value with both separators, or a decimal part of one or two digits, says itself which
+    separator is the decimal one. Ambiguous values ("1.500", "1,500") follow `decimal` ("," or
+    "."), the source's layout decided from all its amount columns (layout_evidence), else the
+    column's own values."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         out = pd.to_numeric(values, errors="coerce").astype("float64")
         infinite = pd.Series(np.isinf(out.to_numpy()), index=values.index)
         return Parsed(out.where(~infinite), int(infinite.sum()), infinite)
-    if _is_text(values):
+    if _is_text(values) and decimal != ",":  # in a decimal-comma source "1.500" is 1500
         plain = fast.plain_numbers(values)
         if plain is not None and not np.isinf(plain.to_numpy()).any():
             return Parsed(plain, 0, pd.Series(False, index=values.index))
     if values.dtype == object and (typed := fast.number_cells(values)) is not None:
-        out, bad_mask = fast.typed_and_rest(values, *typed, fast.numbers_as_amounts, _parse_amounts_flexible, "float64")
+        out, bad_mask = fast.typed_and_rest(values, *typed, fast.numbers_as_amounts,
+                                            lambda v: _parse_amounts_flexible(v, decimal), "float64")
         return Parsed(out, int(bad_mask.sum()), bad_mask)
-    return _parse_amounts_flexible(values)
+    return _parse_amounts_flexible(values, decimal)
 
 
-def _parse_amounts_flexible(values: pd.Series) -> Parsed:
-    blank = _blank(values)
+def _amount_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The cells as bare number text (currency, spaces, quotes and parentheses gone, U+2212 as
+    "-") and the mask of parenthesised (negative) ones."""
     # U+2212 is the minus sign of Swedish, Finnish and Norwegian number formats ("−1 234,50").
     text = values.astype("string").str.strip().str.replace("\u2212", "-", regex=False)
     negative = _flag(text.str.startswith("(") & text.str.endswith(")"))
     text = text.str.replace(_CURRENCY_RE.pattern, "", regex=True)
     # The characters themselves, not \u escapes: Arrow's regex engine rejects those before pandas 3.1.
     text = text.str.replace("[\\s\u00a0\u202f'’()]", "", regex=True)
+    return text, negative
+
+
+def _parse_amounts_flexible(values: pd.Series, decimal: str | None = None) -> Parsed:
+    blank = _blank(values)
+    text, negative = _amount_text(values)
     trailing_minus = _flag(text.str.endswith("-") & ~text.str.startswith("-"))
     negative |= trailing_minus
     text = text.str.replace(r"(?<=\d)-$", "", regex=True)
@@ -110,7 +129,8 @@ def _parse_amounts_flexible(values: pd.Series) -> Parsed:
     # ("1,234", "12,5") follow the column's majority style.
     comma_decimal = _flag(text.str.contains(r"\.\d{3},\d*$", regex=True))
     dot_decimal = _flag(text.str.contains(r",\d{3}\.\d*$", regex=True))
-    use_comma = comma_decimal | (~dot_decimal & _decimal_comma(text))
+    column_comma = _decimal_comma(text) if decimal is None else decimal == ","
+    use_comma = comma_decimal | (~dot_decimal & column_comma)
     as_comma = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     as_dot = text.str.replace(",", "", regex=False)
     text = as_comma.where(use_comma, as_dot)
@@ -346,3 +366,75 @@ def parse_bools(values: pd.Series) -> Parsed:
     out[_flag(text.isin(_FALSE))] = False
     bad_mask = ~blank & out.isna()
     return Parsed(out, int(bad_mask.sum()), bad_mask)
+
+
+def on_scale(parsed: Parsed, low: int, high: int) -> Parsed:
+    """`parsed` numbers (float64) with every value that is not an integer from `low` to `high`
+    turned unparseable: NaN, counted in `bad` and marked in `bad_mask` (metrics.md section 1,
+    "Answers on a scale must be on it"). An NPS of 6.5 is in no group, so it cannot be in the
+    denominator either; leaving it out and reporting it is the only honest reading."""
+    values = parsed.values.astype("float64")
+    off = values.notna() & ~((values == values.round()) & values.between(low, high))
+    off = off.fillna(False)
+    return Parsed(values.where(~off), parsed.bad + int(off.sum()), parsed.bad_mask | off)
+
+
+# Evidence of a source's number and date layout (metrics.md section 1, "Number and date layout is
+# decided per source"): values that prove a reading, and values whose reading depends on it.
+_COMMA_PROOF = r",\d{1,2}$|\.\d{3},|\.\d{3}\.\d{3}"  # 12,5  1.234,50  1.234.567
+_DOT_PROOF = r"\.\d{1,2}$|,\d{3}\.|,\d{3},\d{3}"  # 12.5  1,234.50  1,234,567
+_DECIMAL_AMBIGUOUS = r"-?\d{1,3}[.,]\d{3}"  # 1.500 or 1,500: 1.5 or 1500?
+
+
+@dataclass
+class LayoutEvidence:
+    """What one column's distinct values say about its source's layout: proofs of a decimal
+    comma / point and of day-first / month-first dates, and the mask of cells whose reading
+    depends on the layout (aligned on the column's index)."""
+
+    proofs: set[str]  # of "decimal ,", "decimal .", "dayfirst", "monthfirst"
+    ambiguous: pd.Series
+
+
+def amount_layout_evidence(values: pd.Series) -> LayoutEvidence:
+    """LayoutEvidence of an amount column; numbers typed as such (xlsx) prove and hide nothing."""
+    distinct = _distinct_text(values)
+    text, _ = _amount_text(distinct)
+    text = text.str.replace(r"(?<=\d)-$", "", regex=True)
+    proofs = {name for name, pattern in (("decimal ,", _COMMA_PROOF), ("decimal .", _DOT_PROOF))
+              if _flag(text.str.contains(pattern, regex=True)).any()}
+    return LayoutEvidence(proofs, _cells_among(values, distinct[_flag(text.str.fullmatch(_DECIMAL_AMBIGUOUS))]))
+
+
+def date_layout_evidence(values: pd.Series) -> LayoutEvidence:
+    """LayoutEvidence of a date column: a numeric date whose first part is over 12 proves
+    day-first, whose second part is over 12 month-first; one with both parts 12 or less and
+    slashes or dashes ("05/03/2025") is ambiguous (dotted dates are European, read day-first by
+    convention)."""
+    distinct = _distinct_text(values)
+    text = distinct.astype("string").str.strip()
+    parts = text.str.extract(_NUMERIC_DATE_RE.pattern)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    proofs = {name for name, proof in (("dayfirst", first > 12), ("monthfirst", second > 12)) if proof.any()}
+    ambiguous = _flag((first <= 12) & (second <= 12)) & ~_flag(text.str.contains(".", regex=False))
+    return LayoutEvidence(proofs, _cells_among(values, distinct[ambiguous]))
+
+
+def _distinct_text(values: pd.Series) -> pd.Series:
+    """The distinct text cells of a column (numbers and dates typed as such from xlsx left out):
+    evidence is decided from which values occur, never how often."""
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return pd.Series([], dtype="string")
+    unique = pd.Series(values.dropna().unique())
+    if unique.dtype == object:
+        unique = unique[unique.map(lambda v: isinstance(v, str)).astype(bool)]
+    return unique.astype("string").reset_index(drop=True)
+
+
+def _cells_among(values: pd.Series, distinct: pd.Series) -> pd.Series:
+    """Mask (bool, on values' index) of the cells equal to one of `distinct`."""
+    if not len(distinct):
+        return pd.Series(False, index=values.index)
+    return pd.Series(_flag(values.astype(object).isin(set(distinct.tolist()))).to_numpy(dtype=bool),
+                     index=values.index)

@@ -34,10 +34,20 @@ class SourceConfig(_Strict):
     sheet: str | int | None = None
     preset: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+    # None: decided from all the source's date (dayfirst) or amount (decimal) columns and files,
+    # else the default reading (month-first for "/" dates, decimal point) with a notice.
+    dayfirst: bool | None = None
+    decimal: Literal[",", "."] | None = None
+    # The currency of the source's amounts that name none, and of a shared symbol ("$", "kr").
+    currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str | None) -> str | None:
+        return None if value is None else value.upper()
     # What `init` guessed (from values or loose names), same shape as `columns` and read the same
     # way; every report marks these until the user confirms them by moving them under `columns:`.
     guessed_columns: dict[str, str] = Field(default_factory=dict)
-    dayfirst: bool | None = None  # None: decided per column from the values
     # The export's own words for a field's canonical values ({csat: {Neutral: 3}, stage: {Signed: won},
     # deal_type: {Upsell: expansion}}), matched as the presets' value_maps are and winning over them.
     values: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -193,6 +203,14 @@ class SupportConfig(_Strict):
     business_hours: BusinessHoursConfig | None = None
     resolution: Literal["first", "full"] = "full"  # reopened tickets: first solve or last solve
     durations: DurationsConfig = Field(default_factory=DurationsConfig)
+    # CES answers: integers from the first to the second (CES 2.0 is 1-7; some desks ask 1-5).
+    ces_scale: tuple[int, int] = (1, 7)
+
+    @model_validator(mode="after")
+    def _ces_scale_rises(self) -> SupportConfig:
+        if self.ces_scale[0] >= self.ces_scale[1]:
+            raise ValueError("ces_scale: the lowest answer must come first, e.g. [1, 7]")
+        return self
 
     @model_validator(mode="after")
     def _business_clock_needs_hours(self) -> SupportConfig:

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 
@@ -93,21 +94,34 @@ def value_ratio(ctx: MetricContext, closed: pd.DataFrame, ordinals: pd.Series, r
     return ctx.left_out(cells, ordinals, closed["amount"].isna(), rows, "amount")
 
 
-def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Elapsed days from created_at to closed_at of won new and expansion deals closed in the
+    periods shown, their ordinals, and per ordinal how many deals closed before they were created
+    (left out: metrics.md section 1, "A negative duration ... is left out ... and counted")."""
     won, ordinals = won_deals(ctx, SALES_TYPES)
-    days = (won["closed_at"] - won["created_at"]).dt.total_seconds() / 86400
-    valid = days.notna().to_numpy(dtype=bool)
-    return days[valid], ordinals[valid]
+    days = elapsed_seconds(won["created_at"], won["closed_at"], ctx.config.timezone) / 86400
+    backwards = (days < 0).fillna(False).to_numpy(dtype=bool)
+    valid = days.notna().to_numpy(dtype=bool) & ~backwards
+    return days[valid], ordinals[valid], ordinals[backwards].value_counts()
+
+
+def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
+    days, ordinals, backwards = _cycle_days(ctx)
+    cells = ctx.per_period(days.groupby(ordinals).agg(stat), None, "no deals won")
+    for ordinal, count in backwards.items():
+        if ordinal in cells:
+            deals = "won deal" if count == 1 else "won deals"
+            note = f"{count} {deals} closed before {'it was' if count == 1 else 'they were'} created left out"
+            cells[ordinal] = Cell(cells[ordinal].value, note)  # type: ignore[index]
+    return cells
 
 
 def sales_cycle_days(ctx: MetricContext) -> PeriodCells:
-    days, ordinals = _cycle_days(ctx)
-    return ctx.per_period(days.groupby(ordinals).median(), None, "no deals won")
+    return _cycle_cells(ctx, "median")
 
 
 def sales_cycle_days_mean(ctx: MetricContext) -> PeriodCells:
-    days, ordinals = _cycle_days(ctx)
-    return ctx.per_period(days.groupby(ordinals).mean(), None, "no deals won")
+    return _cycle_cells(ctx, "mean")
 
 
 def _open_at_end(ctx: MetricContext) -> list[tuple[int, npt.NDArray[np.bool_]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_metrics.clean.durations import add_elapsed, elapsed_seconds
 from crm_metrics.clean.normalise import PRIORITY_ALIASES
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
@@ -30,7 +31,9 @@ def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
 
 def _hours(ctx: MetricContext, tickets: pd.DataFrame, end: str) -> pd.Series:
     """Hours from created_at to `end`: calendar, or business time when the config has a schedule."""
-    calendar = (tickets[end] - tickets["created_at"]).dt.total_seconds() / _HOUR
+    # Elapsed, not wall-clock, hours: a ticket spanning a clock change took what the clock of the
+    # world says (metrics.md section 1).
+    calendar = elapsed_seconds(tickets["created_at"], tickets[end], ctx.config.timezone) / _HOUR
     business = ctx.business_hours
     if business is None:
         return calendar
@@ -105,7 +108,7 @@ def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
         hours = tickets["priority_key"].map(sla_hours).astype("float64")
         business = ctx.business_hours
         if business is None:
-            deadline = tickets["created_at"] + pd.to_timedelta(hours, unit="h")
+            deadline = add_elapsed(tickets["created_at"], hours * _HOUR, ctx.config.timezone)
         else:
             deadline = business.add(tickets["created_at"], hours * _HOUR).set_axis(tickets.index)
     if "sla_due_at" in tickets:

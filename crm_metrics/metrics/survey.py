@@ -1,7 +1,9 @@
 """Survey scores: NPS and CES, from a surveys table or from nps / ces columns of the tickets table.
 
 A survey answer counts in the period of its `answered_at`; a score kept on a ticket in the period of
-the ticket's `resolved_at`, as CSAT does. Answers outside the scale (0-10, 1-7) are left out.
+the ticket's `resolved_at`, as CSAT does. Answers off the scale (not an integer 0-10, or on
+support.ces_scale) were made unparseable when the files were cleaned (parsers.on_scale), counted
+and reported; they are in neither numerator nor denominator.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 
 NPS_SCALE = (0, 10)
-CES_SCALE = (1, 7)
 
 
 def scores(ctx: MetricContext, column: str, scale: tuple[int, int]) -> tuple[pd.Series, pd.Series] | None:
@@ -48,7 +49,7 @@ def nps(ctx: MetricContext) -> PeriodCells:
 
 
 def ces(ctx: MetricContext) -> PeriodCells:
-    found = scores(ctx, "ces", CES_SCALE)
+    found = scores(ctx, "ces", ctx.config.support.ces_scale)
     if found is None:
         return _no_column(ctx, "ces")
     value, ordinals = found

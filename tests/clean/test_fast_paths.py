@@ -299,9 +299,9 @@ def test_report_parses_the_amounts_and_dates_once(monkeypatch: pytest.MonkeyPatc
     calls: list[str] = []
     real_amounts, real_dates = normalise.parse_amounts, normalise.parse_dates
 
-    def amounts(values: pd.Series) -> object:
+    def amounts(values: pd.Series, *args: object) -> object:
         calls.append(f"amounts of {len(values)}")
-        return real_amounts(values)
+        return real_amounts(values, *args)  # type: ignore[arg-type]
 
     def dates(values: pd.Series, *args: object) -> object:
         calls.append(f"dates of {len(values)}")

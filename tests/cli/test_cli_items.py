@@ -144,7 +144,8 @@ def test_explain_reads_the_config_in_the_current_folder(config: Path, monkeypatc
 def test_validate_says_1_row_not_1_rows(tmp_path: Path) -> None:
     write_csv(tmp_path, "deals", DEALS[:1])
     path = tmp_path / "c.yaml"
-    path.write_text("sources:\n  deals: {path: deals.csv}\n", encoding="utf-8")
+    # The row's amount is "€1000": a EUR report, or validate asks for an fx rate, as the report would.
+    path.write_text("currency: EUR\nsources:\n  deals: {path: deals.csv}\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", "--config", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == f"deals: 1 row read from {tmp_path / 'deals.csv'}"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from crm_metrics.api import report as run
 from crm_metrics.cli.app import app
 from crm_metrics.periods import PeriodKind
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from tests.conftest import ROOT
 from tests.fixtures.build import deal, make_config
 

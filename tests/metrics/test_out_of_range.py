@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from crm_metrics.api import report as run
 from crm_metrics.periods import PeriodKind
-from crm_metrics.pipeline import RunOptions, run
+from crm_metrics.pipeline import RunOptions
 from tests.fixtures.build import deal, make_config
 
 CALLS = [{"started_at": "2021-03-02 09:00", "answered": "yes"},
