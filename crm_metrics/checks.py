@@ -355,6 +355,8 @@ def _constant_stage(check: SourceCheck, cleaned: pd.DataFrame, file_rows: FileRo
         return
     if check.columns.get("stage", "").startswith("="):
         return  # a constant the user confirmed under columns: (a list of won deals), not the file's column
+    if len(cleaned) <= CONSTANT_STAGE_MIN_ROWS or stages.nunique() > 1:
+        return  # the usual export: several stages, decided without stripping a million cells
     values = stages.dropna().astype("string").str.strip()
     values = values[values != ""]
     if len(cleaned) > CONSTANT_STAGE_MIN_ROWS and len(values) == len(cleaned) and values.nunique() == 1:

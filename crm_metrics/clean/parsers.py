@@ -384,6 +384,7 @@ def on_scale(parsed: Parsed, low: int, high: int) -> Parsed:
 _COMMA_PROOF = r",\d{1,2}$|\.\d{3},|\.\d{3}\.\d{3}"  # 12,5  1.234,50  1.234.567
 _DOT_PROOF = r"\.\d{1,2}$|,\d{3}\.|,\d{3},\d{3}"  # 12.5  1,234.50  1,234,567
 _DECIMAL_AMBIGUOUS = r"-?\d{1,3}[.,]\d{3}"  # 1.500 or 1,500: 1.5 or 1500?
+_PLAIN_NUMBER = r"-?\d+(\.\d{1,2})?"  # 15222.44, 300: no thousands separator, no currency
 
 
 @dataclass
@@ -399,11 +400,17 @@ class LayoutEvidence:
 def amount_layout_evidence(values: pd.Series) -> LayoutEvidence:
     """LayoutEvidence of an amount column; numbers typed as such (xlsx) prove and hide nothing."""
     distinct = _distinct_text(values)
-    text, _ = _amount_text(distinct)
+    # Plain numbers ("15222.44", "300"), the bulk of a machine-written export, are settled by one
+    # cheap match: with at most two decimals they can only prove a decimal point, and are never
+    # ambiguous; the costly clean-up and patterns below run on the other values only.
+    plain = _flag(distinct.str.fullmatch(_PLAIN_NUMBER))
+    proofs = {"decimal ."} if distinct[plain].str.contains(".", regex=False).any() else set()
+    rest = distinct[~plain]
+    text, _ = _amount_text(rest)
     text = text.str.replace(r"(?<=\d)-$", "", regex=True)
-    proofs = {name for name, pattern in (("decimal ,", _COMMA_PROOF), ("decimal .", _DOT_PROOF))
-              if _flag(text.str.contains(pattern, regex=True)).any()}
-    return LayoutEvidence(proofs, _cells_among(values, distinct[_flag(text.str.fullmatch(_DECIMAL_AMBIGUOUS))]))
+    proofs |= {name for name, pattern in (("decimal ,", _COMMA_PROOF), ("decimal .", _DOT_PROOF))
+               if _flag(text.str.contains(pattern, regex=True)).any()}
+    return LayoutEvidence(proofs, _cells_among(values, rest[_flag(text.str.fullmatch(_DECIMAL_AMBIGUOUS))]))
 
 
 def date_layout_evidence(values: pd.Series) -> LayoutEvidence:
