@@ -52,4 +52,6 @@ def test_init_usage_names_the_exports_once() -> None:
     # own "..." read `{EXPORT...}...`.
     result = runner.invoke(app, ["init", "--help"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "Usage: crm-metrics init [OPTIONS] {EXPORT}..."
+    # typer 0.28 (the declared minimum) leaves out the trailing "..." that later versions add.
+    assert result.stdout.splitlines()[0] in ("Usage: crm-metrics init [OPTIONS] {EXPORT}...",
+                                             "Usage: crm-metrics init [OPTIONS] {EXPORT}")
