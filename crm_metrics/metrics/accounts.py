@@ -75,7 +75,7 @@ def proposals_sent(ctx: MetricContext) -> PeriodCells:
     deals.proposal_at nor stage_changes is there."""
     has_column = ctx.has("deals") and "proposal_at" in ctx.table("deals")
     if not has_column and not ctx.has("stage_changes"):
-        return {o: Cell.na("needs deals.proposal_at or stage_changes") for o in ctx.ordinals_shown}
+        return ctx.na("needs deals.proposal_at or stage_changes")
     return ctx.per_period(ctx.calendar.ordinals(proposal_dates(ctx)).value_counts())
 
 
@@ -122,7 +122,7 @@ def deal_data_completeness_pct(ctx: MetricContext) -> PeriodCells:
     n/a when a listed field has no column mapped."""
     inputs = _completeness_inputs(ctx)
     if isinstance(inputs, str):
-        return {o: Cell.na(inputs) for o in ctx.ordinals_shown}
+        return ctx.na(inputs)
     return ctx.ratio(*inputs, "no deals created")
 
 

@@ -65,7 +65,7 @@ def meetings_per_opportunity(ctx: MetricContext) -> PeriodCells:
     meeting's date / deals closed in P: the seeds' "sales visits per opportunity". n/a without
     activities.deal_id."""
     if "deal_id" not in ctx.table("activities"):
-        return {o: Cell.na("needs activities.deal_id") for o in ctx.ordinals_shown}
+        return ctx.na("needs activities.deal_id")
     return ctx.ratio(*_meeting_inputs(ctx), "no deals closed")
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from crm_metrics.clean.normalise import word_keys
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.registry import PeriodCells
 
 ANSWERED_WORDS = {"answered", "completed", "handled", "connected", "resolved", "yes", "true"}
 ABANDONED_WORDS = {"abandoned", "missed", "unanswered", "noanswer", "dropped", "hungup", "no", "false",
@@ -34,7 +34,7 @@ def abandoned_call_pct(ctx: MetricContext) -> PeriodCells:
     calls = ctx.table("calls")
     flags = answered_flags(calls)
     if flags is None:
-        return {o: Cell.na("needs calls.answered or calls.outcome") for o in ctx.ordinals_shown}
+        return ctx.na("needs calls.answered or calls.outcome")
     mask = ctx.in_periods("calls", "started_at") & flags.notna().to_numpy(dtype=bool)
     abandoned = (~flags[mask].astype(bool)).astype(int)
     ordinals = ctx.ordinal("calls", "started_at")[mask]
@@ -44,7 +44,7 @@ def abandoned_call_pct(ctx: MetricContext) -> PeriodCells:
 def avg_handle_minutes(ctx: MetricContext) -> PeriodCells:
     calls = ctx.table("calls")
     if "handle_seconds" not in calls.columns:
-        return {o: Cell.na("needs calls.handle_seconds") for o in ctx.ordinals_shown}
+        return ctx.na("needs calls.handle_seconds")
     seconds = calls["handle_seconds"].astype("float64")
     mask = ctx.in_periods("calls", "started_at") & (seconds >= 0).fillna(False).to_numpy(dtype=bool)
     flags = answered_flags(calls)

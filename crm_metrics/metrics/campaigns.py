@@ -23,7 +23,7 @@ def _no_deal_campaigns(ctx: MetricContext) -> PeriodCells | None:
     Decided on the whole data: a --by group with no deals is 0, not "map deals.campaign"."""
     deals = ctx.whole.table("deals")
     if len(deals) and not deals["campaign"].notna().any():
-        return {o: Cell.na("no deal names a campaign: map deals.campaign") for o in ctx.ordinals_shown}
+        return ctx.na("no deal names a campaign: map deals.campaign")
     return None
 
 
@@ -67,13 +67,13 @@ def _campaign_spend(ctx: MetricContext) -> pd.Series:
 
 def campaign_spend(ctx: MetricContext) -> PeriodCells:
     if "campaign" not in ctx.table("spend").columns:
-        return {o: Cell.na("needs spend.campaign") for o in ctx.ordinals_shown}
+        return ctx.na("needs spend.campaign")
     return ctx.per_period(_campaign_spend(ctx))
 
 
 def campaign_return_on_spend(ctx: MetricContext) -> PeriodCells:
     if "campaign" not in ctx.table("spend").columns:
-        return {o: Cell.na("needs spend.campaign") for o in ctx.ordinals_shown}
+        return ctx.na("needs spend.campaign")
     revenue, spend = campaign_won_revenue(ctx), _campaign_spend(ctx)
     cells: PeriodCells = {}
     for ordinal in ctx.ordinals_shown:

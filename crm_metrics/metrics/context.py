@@ -141,6 +141,11 @@ class MetricContext:
             return None
         return f"no {what} has a {table}.{column} date (column not found or unreadable)"
 
+    def na(self, reason: str) -> PeriodCells:
+        """Every period shown as n/a with `reason` ("needs tickets.resolved_at"): the metric cannot be
+        computed from this data at all (metrics.md: n/a with the reason, never 0)."""
+        return {ordinal: Cell.na(reason) for ordinal in self.ordinals_shown}
+
     def ratio(self, numerator: pd.Series, denominator: pd.Series, zero_note: str) -> PeriodCells:
         cells: PeriodCells = {}
         for ordinal in self.ordinals_shown:

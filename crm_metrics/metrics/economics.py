@@ -68,7 +68,7 @@ def annual_churn_rate(ctx: MetricContext) -> PeriodCells:
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no churn date: map customers.churned_at or add a deals export")
     if (reason := ctx.no_churn_source()) is not None:
-        return {o: Cell.na(reason) for o in ctx.ordinals_shown}
+        return ctx.na(reason)
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:
@@ -88,7 +88,7 @@ def customer_lifetime_years(ctx: MetricContext) -> PeriodCells:
         return {o: Cell(clv.lifetime_years) for o in ctx.ordinals_shown}
     if not ctx.customer_date_missing("churned_at") and (reason := ctx.no_churn_source()) is not None:
         # Not the cap: with no churn data the lifetime is unknown, and CLV with it.
-        return {o: Cell.na(f"{reason}; or set clv.lifetime_years") for o in ctx.ordinals_shown}
+        return ctx.na(f"{reason}; or set clv.lifetime_years")
     cells: PeriodCells = {}
     for ordinal, churn in annual_churn_rate(ctx).items():
         if churn.value is None:

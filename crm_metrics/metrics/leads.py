@@ -61,7 +61,7 @@ def _no_conversion_field(ctx: MetricContext) -> PeriodCells | None:
     leads = ctx.table("leads")
     if "converted_at" in leads or "status" in leads:
         return None
-    return {o: Cell.na("needs leads.converted_at or leads.status") for o in ctx.ordinals_shown}
+    return ctx.na("needs leads.converted_at or leads.status")
 
 
 def lead_conversion_rate(ctx: MetricContext) -> PeriodCells:
@@ -92,7 +92,7 @@ def lead_to_customer_days(ctx: MetricContext) -> PeriodCells:
     """Median elapsed days (fractional) from created_at to converted_at over leads whose
     converted_at falls in P."""
     if "converted_at" not in ctx.table("leads"):
-        return {o: Cell.na("needs leads.converted_at") for o in ctx.ordinals_shown}
+        return ctx.na("needs leads.converted_at")
     days, ordinals = _conversion_days(ctx)
     return ctx.per_period(days.groupby(ordinals).median(), None, "no leads converted")
 
@@ -121,9 +121,9 @@ def marketing_sourced_leads_pct(ctx: MetricContext) -> PeriodCells:
     """Leads created in P whose source is in marketing_sources (ignoring case) / leads created in
     P. n/a without marketing_sources or without leads.source."""
     if not ctx.config.marketing_sources:
-        return {o: Cell.na("set marketing_sources in the config") for o in ctx.ordinals_shown}
+        return ctx.na("set marketing_sources in the config")
     if "source" not in ctx.table("leads"):
-        return {o: Cell.na("needs leads.source") for o in ctx.ordinals_shown}
+        return ctx.na("needs leads.source")
     return ctx.ratio(*_marketing_inputs(ctx), "no leads created")
 
 

@@ -15,7 +15,7 @@ def churn_rate(ctx: MetricContext) -> PeriodCells:
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no churn date: map customers.churned_at or add a deals export")
     if (reason := ctx.no_churn_source()) is not None:
-        return {o: Cell.na(reason) for o in ctx.ordinals_shown}
+        return ctx.na(reason)
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:

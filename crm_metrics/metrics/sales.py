@@ -48,7 +48,7 @@ def undated_won(ctx: MetricContext, types: tuple[str, ...]) -> PeriodCells | Non
     won = (deals["outcome"] == "won") & deals["deal_type"].isin(types)
     what = "won deal" if len(types) > 1 else f"won {types[0]} deal"
     reason = ctx.whole.dated("deals", "closed_at", won.to_numpy(dtype=bool), what)
-    return None if reason is None else {o: Cell.na(reason) for o in ctx.ordinals_shown}
+    return None if reason is None else ctx.na(reason)
 
 
 def new_customers(ctx: MetricContext) -> PeriodCells:
@@ -158,7 +158,7 @@ def open_pipeline_value(ctx: MetricContext) -> PeriodCells:
 def _new_customers_with_source(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series] | PeriodCells:
     sources = {s.casefold().strip() for s in ctx.config.marketing_sources}
     if not sources:
-        return {o: Cell.na("set marketing_sources in the config") for o in ctx.ordinals_shown}
+        return ctx.na("set marketing_sources in the config")
     ledger = ctx.customers[ctx.customers["acquired_at"].notna()]
     marketing = ledger["source"].astype("string").str.casefold().str.strip().isin(sources)
     return ledger.assign(marketing=marketing.fillna(False).to_numpy(dtype=bool)), ctx.calendar.ordinals(

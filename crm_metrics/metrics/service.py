@@ -19,10 +19,6 @@ from crm_metrics.periods import Period
 _ALL_TYPES = ("new", "renewal", "expansion")
 
 
-def _no_column(ctx: MetricContext, needs: str) -> PeriodCells:
-    return {o: Cell.na(f"needs {needs}") for o in ctx.ordinals_shown}
-
-
 def ratio_line(label: str, period: Period, numerator: float, numerator_words: str, denominator: float,
                denominator_words: str, cell: Cell, percent: bool = True) -> str:
     """explain's line for a ratio: "Reopen rate 2025-03 = 1 reopened / 4 resolved = 25.0 %"."""
@@ -61,7 +57,7 @@ def tickets_backlog(ctx: MetricContext) -> PeriodCells:
     resolved_at is not on or before it. Count; n/a without tickets.resolved_at, since then an
     export of open tickets cannot be told from one of resolved tickets."""
     if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "tickets.resolved_at")
+        return ctx.na("needs tickets.resolved_at")
     return {p.ordinal: Cell(float(_backlog(ctx, p))) for p in ctx.periods}
 
 
@@ -99,9 +95,9 @@ def reopen_rate(ctx: MetricContext) -> PeriodCells:
     without both first_resolved_at and reopens (nothing tells a reopened ticket)."""
     tickets = ctx.table("tickets")
     if "resolved_at" not in tickets:
-        return _no_column(ctx, "tickets.resolved_at")
+        return ctx.na("needs tickets.resolved_at")
     if "first_resolved_at" not in tickets and "reopens" not in tickets:
-        return _no_column(ctx, "tickets.first_resolved_at or tickets.reopens")
+        return ctx.na("needs tickets.first_resolved_at or tickets.reopens")
     reopened, resolved = _reopen_inputs(ctx)
     return ctx.ratio(reopened, resolved, "no tickets resolved")
 
@@ -127,7 +123,7 @@ def one_touch_resolution_pct(ctx: MetricContext) -> PeriodCells:
     agent_replies is filled (0 included; a reopened ticket by its reply count). Ratio."""
     tickets = ctx.table("tickets")
     if "resolved_at" not in tickets or "agent_replies" not in tickets:
-        return _no_column(ctx, "tickets.resolved_at and tickets.agent_replies")
+        return ctx.na("needs tickets.resolved_at and tickets.agent_replies")
     one, counted = _one_touch_inputs(ctx)
     return ctx.ratio(one, counted, "no resolved tickets with a reply count")
 

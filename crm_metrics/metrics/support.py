@@ -10,7 +10,7 @@ import pandas as pd
 from crm_metrics.clean.durations import add_elapsed, elapsed_seconds
 from crm_metrics.clean.normalise import PRIORITY_ALIASES
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.registry import PeriodCells
 
 _HOUR = 3600.0
 
@@ -26,7 +26,7 @@ def tickets_resolved(ctx: MetricContext) -> PeriodCells:
 
 
 def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
-    return {o: Cell.na(f"needs tickets.{column}") for o in ctx.ordinals_shown}
+    return ctx.na(f"needs tickets.{column}")
 
 
 def _hours(ctx: MetricContext, tickets: pd.DataFrame, end: str) -> pd.Series:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.registry import PeriodCells
 
 NPS_SCALE = (0, 10)
 
@@ -34,7 +34,7 @@ def scores(ctx: MetricContext, column: str, scale: tuple[int, int]) -> tuple[pd.
 
 
 def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
-    return {o: Cell.na(f"needs surveys.{column} or tickets.{column}") for o in ctx.ordinals_shown}
+    return ctx.na(f"needs surveys.{column} or tickets.{column}")
 
 
 def nps(ctx: MetricContext) -> PeriodCells:
