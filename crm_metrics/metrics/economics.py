@@ -12,6 +12,7 @@ import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.retention import churn_share
 from crm_metrics.metrics.sales import new_customers
 from crm_metrics.metrics.spend import spend_cells
 
@@ -64,22 +65,10 @@ def arpa_annual(ctx: MetricContext) -> PeriodCells:
 
 
 def annual_churn_rate(ctx: MetricContext) -> PeriodCells:
-    if ctx.customer_date_missing("churned_at"):
-        return ctx.per_period(pd.Series(dtype="float64"), empty=None,
-                              note="no churn date: map customers.churned_at or add a deals export")
-    if (reason := ctx.no_churn_source()) is not None:
-        return ctx.na(reason)
-    churned_at = ctx.customers["churned_at"]
-    cells: PeriodCells = {}
-    for period in ctx.periods:
-        first, after = _trailing_year(period.end)
-        active = ctx.active_on(first)
-        churned = active & (churned_at >= first) & (churned_at < after)
-        cells[period.ordinal] = (
-            Cell(float(churned.sum()) / float(active.sum())) if active.sum()
-            else Cell.na("no customer active 12 months before the period's end; set clv.lifetime_years")
-        )
-    return cells
+    """Customers active on the first day of the 12 months to P's end who churned within them /
+    those active on that day."""
+    return churn_share(ctx, lambda period: _trailing_year(period.end),
+                       "no customer active 12 months before the period's end; set clv.lifetime_years")
 
 
 def customer_lifetime_years(ctx: MetricContext) -> PeriodCells:

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.sales import closed_deals, undated_won, value_ratio, won_deals
 from crm_metrics.metrics.spend import retention_categories, spend_cells
+from crm_metrics.periods import Period
 
 
 def churn_rate(ctx: MetricContext) -> PeriodCells:
+    """Customers active on P's first day who churned in P / customers active on P's first day."""
+    def within(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
+        return pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+
+    return churn_share(ctx, within, "no customers active at the period's start")
+
+
+def churn_share(ctx: MetricContext, window: Callable[[Period], tuple[pd.Timestamp, pd.Timestamp]],
+                nobody_active: str) -> PeriodCells:
+    """Per period P, of the customers active on window(P)'s first day, the share (fraction) who
+    churned before its end (exclusive): churn_rate over P itself, annual_churn_rate over the 12
+    months to P's end. n/a with the reason when the data has no churn date or no churn source at
+    all (metrics.md, "No plausible wrong number"), and `nobody_active` when nobody was active."""
     if ctx.customer_date_missing("churned_at"):
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no churn date: map customers.churned_at or add a deals export")
@@ -19,14 +35,11 @@ def churn_rate(ctx: MetricContext) -> PeriodCells:
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:
-        first = pd.Timestamp(period.start)
-        after_last = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+        first, after = window(period)
         active = ctx.active_on(first)
-        churned = active & (churned_at >= first) & (churned_at < after_last)
-        cells[period.ordinal] = (
-            Cell(float(churned.sum()) / float(active.sum())) if active.sum()
-            else Cell.na("no customers active at the period's start")
-        )
+        churned = active & (churned_at >= first) & (churned_at < after)
+        cells[period.ordinal] = (Cell(float(churned.sum()) / float(active.sum())) if active.sum()
+                                 else Cell.na(nobody_active))
     return cells
 
 
