@@ -169,8 +169,6 @@ class MetricDef:
     is_support_time: bool = False
     # A count or sum of events in P: its --by groups sum to its total (metrics.md section 3, end).
     additive: bool = False
-    # `crm-metrics init` writes it into a new config when an export is of its table.
-    in_init_config: bool = False
     # A ratio that is not a share of a whole (a return on spend may exceed 100 %).
     may_exceed_one: bool = False
     # Always carries this split, with or without --by, its groups in their own order, from the
@@ -320,12 +318,12 @@ SPECS: tuple[MetricDef, ...] = (
         "first won deal of type new) falls in P",
         # Split by the fields of the first won new deal that made the customer (ledger.group_values),
         # or by the customer's own source.
-        "sales", _LEDGER, _DEAL_FIELDS, additive=True, in_init_config=True),
+        "sales", _LEDGER, _DEAL_FIELDS, additive=True),
     MetricDef(
         "new_revenue", "New revenue", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
         "Amount of won deals of type new closed in the period.",
         "sum(amount) of won deals of type new with closed_at in P",
-        "sales", _DEALS, _DEAL_FIELDS, auditor_name="audit_new_revenue", additive=True, in_init_config=True),
+        "sales", _DEALS, _DEAL_FIELDS, auditor_name="audit_new_revenue", additive=True),
     MetricDef(
         "close_rate", "Close rate", _SALES, Unit.RATIO, H, (needs(DEALS),),
         "Won / (won + lost) new and expansion deals closed in the period, by count.",
@@ -334,7 +332,7 @@ SPECS: tuple[MetricDef, ...] = (
         vendor_choice="Vendors differ: won / (won + lost) closed in the period (Gartner, Pipeline CRM, most "
                       "CRMs) versus won / deals created (some HubSpot guides). crm-metrics follows the first; "
                       "open deals are not in the denominator.",
-        auditor_name="audit_close_rate", in_init_config=True),
+        auditor_name="audit_close_rate"),
     MetricDef(
         "close_rate_value", "Close rate (value)", _SALES, Unit.RATIO, H, (needs(DEALS),),
         "Won / (won + lost) new and expansion deals closed in the period, by amount.",
@@ -345,7 +343,7 @@ SPECS: tuple[MetricDef, ...] = (
         "sales_cycle_days", "Sales cycle (median)", _SALES, Unit.DAYS, L, (needs(DEALS),),
         "Median days from creation to close of won new and expansion deals.",
         "median(closed_at - created_at) in days, won new and expansion deals closed in P",
-        "sales", _DEALS, _DEAL_FIELDS, in_init_config=True),
+        "sales", _DEALS, _DEAL_FIELDS),
     MetricDef(
         "sales_cycle_days_mean", "Sales cycle (mean)", _SALES, Unit.DAYS, L, (needs(DEALS),),
         "Mean days from creation to close of won new and expansion deals.",
@@ -360,7 +358,7 @@ SPECS: tuple[MetricDef, ...] = (
         "open_pipeline_value", "Open pipeline (value)", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
         "Amount of deals open on the period's last day.",
         "sum(amount) of deals open at P's last day",
-        "sales", _DEALS, _DEAL_FIELDS, additive=True, in_init_config=True),
+        "sales", _DEALS, _DEAL_FIELDS, additive=True),
     MetricDef(
         "marketing_sourced_pct", "Marketing-sourced customers", _SALES, Unit.RATIO, H, (_CUSTOMERS,),
         "Share of new customers whose source is one of marketing_sources.",
@@ -458,18 +456,17 @@ SPECS: tuple[MetricDef, ...] = (
         "tickets_created", "Tickets created", _SUP, Unit.COUNT, N, (needs(TICKETS_CREATED),),
         "Tickets created in the period.",
         "tickets with created_at in P",
-        "support", _TICKETS, _TICKET_FIELDS, additive=True, in_init_config=True),
+        "support", _TICKETS, _TICKET_FIELDS, additive=True),
     MetricDef(
         "tickets_resolved", "Tickets resolved", _SUP, Unit.COUNT, H, (needs(TICKETS_RESOLVED),),
         "Tickets resolved in the period.",
         "tickets with resolved_at in P",
-        "support", _TICKETS, _TICKET_FIELDS, additive=True, in_init_config=True),
+        "support", _TICKETS, _TICKET_FIELDS, additive=True),
     MetricDef(
         "resolution_time_hours", "Resolution time (median)", _SUP, Unit.HOURS, L, (needs(TICKETS_RESOLVED),),
         "Median hours from creation to resolution of tickets resolved in the period.",
         "median(resolved_at - created_at) in hours, tickets resolved in P",
-        "support", _TICKETS, _TICKET_TYPED, auditor_name="audit_resolution_time_hours", is_support_time=True,
-        in_init_config=True),
+        "support", _TICKETS, _TICKET_TYPED, auditor_name="audit_resolution_time_hours", is_support_time=True,),
     MetricDef(
         "resolution_time_hours_mean", "Resolution time (mean)", _SUP, Unit.HOURS, L,
         (needs(TICKETS_RESOLVED),),
@@ -487,7 +484,7 @@ SPECS: tuple[MetricDef, ...] = (
         (needs(TICKETS_FIRST_RESPONSE),),
         "Median hours to first response of tickets created in the period.",
         "median(first_response_at - created_at) in hours, tickets created in P",
-        "support", _TICKETS, _TICKET_TYPED, is_support_time=True, in_init_config=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
     MetricDef(
         "same_day_resolution_pct", "Same-day resolution", _SUP, Unit.RATIO, H, (needs(TICKETS_RESOLVED),),
         "Tickets resolved on the day they were created / tickets resolved.",
@@ -503,7 +500,7 @@ SPECS: tuple[MetricDef, ...] = (
         "csat_pct", "CSAT", _SUP, Unit.RATIO, H, (needs(*reversed(_scores("csat"))),),
         "Ratings of 4 or 5 (of 5) / all ratings given in the period.",
         "ratings 4-5 / all ratings 1-5 in P (tickets by resolved_at, surveys by answered_at)",
-        "support", (*_TICKETS, "sources.surveys"), ("priority", "channel", "agent"), in_init_config=True),
+        "support", (*_TICKETS, "sources.surveys"), ("priority", "channel", "agent")),
     # Surveys, calls and campaigns (survey.py, calls.py, campaigns.py)
     MetricDef(
         "nps", "NPS", _SUP, Unit.SCORE, H, (needs(*_scores("nps")),),
@@ -563,7 +560,7 @@ SPECS: tuple[MetricDef, ...] = (
         "Leads created in the period.",
         "leads with created_at in P",
         "leads", (*_PERIODS, "sources.leads"), _LEAD_FIELDS, additive=True,
-        auditor_name="leads.audit_leads_created", in_init_config=True),
+        auditor_name="leads.audit_leads_created"),
     MetricDef(
         "lead_conversion_rate", "Lead conversion rate", _LEADS, Unit.RATIO, H, (needs(LEADS_CONVERTED),),
         "Leads created in the period that have converted by the range's end / leads created (cohort).",
@@ -572,7 +569,7 @@ SPECS: tuple[MetricDef, ...] = (
         "leads", (*_PERIODS, "sources.leads", "leads.converted"), _LEAD_FIELDS,
         vendor_choice="A cohort rate by creation period (HubSpot's lead-to-customer rate); recent periods rise "
                       "as late conversions arrive.",
-        auditor_name="leads.audit_lead_conversion_rate", in_init_config=True),
+        auditor_name="leads.audit_lead_conversion_rate"),
     MetricDef(
         "lead_to_customer_days", "Lead to customer (median)", _LEADS, Unit.DAYS, L, (needs(LEADS_CONVERTED),),
         "Median days from a lead's creation to its conversion, over leads converted in the period.",
@@ -589,19 +586,19 @@ SPECS: tuple[MetricDef, ...] = (
         "Activities of type call in the period.",
         "activities with type call and at in P",
         "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
-        auditor_name="activities.audit_sales_calls", in_init_config=True),
+        auditor_name="activities.audit_sales_calls"),
     MetricDef(
         "meetings_held", "Meetings held", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "Activities of type meeting in the period, whatever their outcome.",
         "activities with type meeting and at in P",
         "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
-        auditor_name="activities.audit_meetings_held", in_init_config=True),
+        auditor_name="activities.audit_meetings_held"),
     MetricDef(
         "activities_logged", "Activities logged", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
         "All activities logged in the period; per rep with --by owner (user adoption).",
         "activities with at in P",
         "activities", (*_PERIODS, "sources.activities"), ("owner",),
-        auditor_name="activities.audit_activities_logged", additive=True, in_init_config=True),
+        auditor_name="activities.audit_activities_logged", additive=True),
     MetricDef(
         "meetings_per_opportunity", "Meetings per opportunity", _LEADS, Unit.MULTIPLE, H,
         (needs(ACTIVITIES_LINKED), needs(DEALS)),
@@ -621,7 +618,7 @@ SPECS: tuple[MetricDef, ...] = (
         "median of (next stage_changes row's entered_at - this row's entered_at) in days, per deal, over "
         "stints whose next row falls in P; split by stage in pipeline order",
         "stages", (*_PERIODS, "sources.stage_changes", "open_stages", "won_stages", "lost_stages"),
-        auditor_name="stages.audit_stage_duration_days", always_by="stage", in_init_config=True),
+        auditor_name="stages.audit_stage_duration_days", always_by="stage"),
     MetricDef(
         "deals_won", "Deals won", _LEADS, Unit.COUNT, H, (needs(DEALS),),
         "Won deals of any type closed in the period (purchases).",

@@ -12,7 +12,6 @@ from crm_metrics.metrics.spec import (
     SPECS,
     Column,
     Table,
-    allowed_by,
     columns_needed,
     tables_needed,
 )
@@ -154,21 +153,6 @@ def test_additive_metrics_are_the_counts_and_sums_of_events() -> None:
         "leads_created", "sales_calls", "meetings_held", "activities_logged",
     }
     assert all(m.unit.value in {"count", "currency"} for m in SPECS if m.additive)
-
-
-def test_init_writes_the_metrics_one_table_allows() -> None:
-    def written(table: str) -> list[str]:
-        return [m.id for m in allowed_by({table}) if m.in_init_config]
-
-    assert written("deals") == ["new_customers", "new_revenue", "close_rate", "sales_cycle_days",
-                                "open_pipeline_value"]
-    assert written("tickets") == ["tickets_created", "tickets_resolved", "resolution_time_hours",
-                                  "first_response_hours", "csat_pct"]
-    assert written("customers") == ["new_customers"]
-    assert written("spend") == []
-    assert written("leads") == ["leads_created", "lead_conversion_rate"]
-    assert written("activities") == ["sales_calls", "meetings_held", "activities_logged"]
-    assert written("stage_changes") == ["stage_duration_days"]
 
 
 def test_only_return_on_spend_is_a_ratio_that_may_exceed_one() -> None:
