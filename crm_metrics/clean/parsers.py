@@ -399,13 +399,21 @@ class LayoutEvidence:
 
 def amount_layout_evidence(values: pd.Series) -> LayoutEvidence:
     """LayoutEvidence of an amount column; numbers typed as such (xlsx) prove and hide nothing."""
-    distinct = _distinct_text(values)
+    if _typed(values):
+        return LayoutEvidence(set(), pd.Series(False, index=values.index))
     # Plain numbers ("15222.44", "300"), the bulk of a machine-written export, are settled by one
-    # cheap match: with at most two decimals they can only prove a decimal point, and are never
-    # ambiguous; the costly clean-up and patterns below run on the other values only.
-    plain = _flag(distinct.str.fullmatch(_PLAIN_NUMBER))
-    proofs = {"decimal ."} if distinct[plain].str.contains(".", regex=False).any() else set()
-    rest = distinct[~plain]
+    # vectorised match over the cells (an Arrow kernel for Arrow text), before any distinct values
+    # are collected: with at most two decimals they can only prove a decimal point and are never
+    # ambiguous. The costly clean-up and patterns below run on the other cells only.
+    try:
+        plain = _flag(values.str.fullmatch(_PLAIN_NUMBER))
+        dotted = _flag(values.str.contains(".", regex=False))
+    except AttributeError:  # an object column of typed cells only (no text): .str refuses it
+        plain = dotted = pd.Series(False, index=values.index)
+    proofs = {"decimal ."} if (plain & dotted).any() else set()
+    if plain.all():
+        return LayoutEvidence(proofs, pd.Series(False, index=values.index))
+    rest = _distinct_text(values[~plain.to_numpy()])
     text, _ = _amount_text(rest)
     text = text.str.replace(r"(?<=\d)-$", "", regex=True)
     proofs |= {name for name, pattern in (("decimal ,", _COMMA_PROOF), ("decimal .", _DOT_PROOF))
@@ -431,12 +439,17 @@ def date_layout_evidence(values: pd.Series) -> LayoutEvidence:
 def _distinct_text(values: pd.Series) -> pd.Series:
     """The distinct text cells of a column (numbers and dates typed as such from xlsx left out):
     evidence is decided from which values occur, never how often."""
-    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+    if _typed(values):
         return pd.Series([], dtype="string")
     unique = pd.Series(values.dropna().unique())
     if unique.dtype == object:
         unique = unique[unique.map(lambda v: isinstance(v, str)).astype(bool)]
     return unique.astype("string").reset_index(drop=True)
+
+
+def _typed(values: pd.Series) -> bool:
+    """Whether a column holds numbers or dates typed as such (xlsx cells), not text."""
+    return pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)
 
 
 def _cells_among(values: pd.Series, distinct: pd.Series) -> pd.Series:
