@@ -17,6 +17,7 @@ module for every command, and `crm-metrics metrics` or `--help` must not pay for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,26 +52,47 @@ def report(config: Config, options: RunOptions | None = None, *, strict: bool = 
     # The problems recorded while the report's own tables were cleaned: only the tables it read, so
     # a broken export it does not use must not stop it.
     checked = check_tables(prepared.loaded)
+    command = _validate_command(prepared.options.metrics)
     if strict and not checked.ok:
         from crm_metrics.errors import DataProblemsError
 
-        raise DataProblemsError(checked, prepared.loaded.quality)
+        raise DataProblemsError(checked, prepared.loaded.quality, command)
     result = compute(prepared)
     # The footer repeats validate's counts, so the two commands never disagree about the data.
-    result.notices.extend(f"data problems in {s.table} (crm-metrics validate): {checked.summary(s.table)}"
+    result.notices.extend(f"data problems in {s.table} ({command}): {checked.summary(s.table)}"
                           for s in checked.sources if s.problems and s.table in result.quality)
     return result
 
 
-def validate(config: Config, today: date | None = None) -> Validation:
-    """Every source of `config` checked for missing columns, unparseable cells, duplicates and odd
-    values (checks.py; `today` dates the future-date check, default: today).
+def _validate_command(metric_ids: tuple[str, ...] | None) -> str:
+    """The validate command that checks what a report of `metric_ids` read: a report of named
+    metrics reads only their columns (pipeline.fields_read), and `validate --metrics` alike."""
+    if metric_ids is None:
+        return "crm-metrics validate"
+    from crm_metrics.metrics.registry import all_metrics
 
-    Raises InputError when a file cannot be read at all; data problems are in the result, not raised.
+    named = "all" if set(metric_ids) == {m.id for m in all_metrics()} else ",".join(metric_ids)
+    return f"crm-metrics validate --metrics {named}"
+
+
+def validate(config: Config, today: date | None = None, metrics: Sequence[str] | None = None) -> Validation:
+    """Every source of `config` checked for missing columns, unparseable cells, duplicates and odd
+    values (checks.py; `today` dates the future-date check, default: today): every mapped column,
+    or with `metrics` (metric ids) the tables and columns a report of those metrics reads, so the
+    result is that report's footer and --strict verdict.
+
+    Raises InputError when a file cannot be read at all, ConfigError for an unknown metric id; data
+    problems are in the result, not raised.
     """
     from crm_metrics.checks import validate as run_checks
+    from crm_metrics.metrics.registry import get_metric
+    from crm_metrics.metrics.spec import tables_needed
+    from crm_metrics.pipeline import fields_read
 
-    return run_checks(config, today=today)
+    if metrics is None:
+        return run_checks(config, today=today)
+    return run_checks(config, today=today, tables=tables_needed(get_metric(m) for m in metrics),
+                      fields=fields_read(metrics))
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,10 @@ def check_tables(loaded: LoadedTables) -> Validation:
     return Validation(list(loaded.checks.values()))
 
 
-def validate(config: Config, today: date | None = None, tables: set[str] | None = None) -> Validation:
-    """Check every source of the config, or only those in `tables`, as the report loads them.
+def validate(config: Config, today: date | None = None, tables: set[str] | None = None,
+             fields: dict[str, set[str]] | None = None) -> Validation:
+    """Check every source of the config, or only those in `tables`, as the report loads them:
+    every mapped column, or (`fields`: table -> fields, pipeline.fields_read) only those.
 
     Loaded leniently: a source without a required column is checked for what it has, with one
     missing_column problem per gap, instead of stopping at the first. `today` (default: today)
@@ -70,7 +72,7 @@ def validate(config: Config, today: date | None = None, tables: set[str] | None 
     from crm_metrics.pipeline import load_tables
 
     wanted = {name for name, _ in config.sources.items()} if tables is None else tables
-    return check_tables(load_tables(config, wanted, today=today or date.today(), lenient=True))
+    return check_tables(load_tables(config, wanted, fields, today=today or date.today(), lenient=True))
 
 
 def check_frame(table: str, raw: pd.DataFrame, config: Config, today: date, columns: dict[str, str],

@@ -61,9 +61,9 @@ class DataProblemsError(CrmMetricsError):
 
     exit_code = ExitCode.DATA_PROBLEMS
 
-    def __init__(self, validation: Validation, quality: dict[str, TableQuality] | None = None) -> None:
-        super().__init__("--strict: data problems found, no metrics printed; run `crm-metrics validate` "
-                         "for the rows")
+    def __init__(self, validation: Validation, quality: dict[str, TableQuality] | None = None,
+                 command: str = "crm-metrics validate") -> None:
+        super().__init__(f"--strict: data problems found, no metrics printed; run `{command}` for the rows")
         self.validation = validation
         self.quality = quality or {}
         self.details = [f"{p.table}: {p.count:,} {p.message}" for p in validation.problems]

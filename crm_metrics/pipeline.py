@@ -7,6 +7,7 @@ in between, and those can be let go before the metrics run; that is the report t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,7 @@ from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.compare import Change
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
-from crm_metrics.metrics.spec import tables_needed
+from crm_metrics.metrics.spec import columns_needed, tables_needed
 from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, Period, PeriodKind
 from crm_metrics.progress import loading
@@ -109,11 +110,23 @@ def prepare(config: Config, options: RunOptions | None = None) -> Prepared:
     metrics = [get_metric(m) for m in (options.metrics or config.metrics)]
     calendar = Calendar(options.period or config.period, config.fiscal_year_start)
     periods = select_periods(calendar, config, options)
-    # Every mapped column of the tables the metrics need, not only the columns they read
-    # (metrics/spec.columns_needed): the footer and --strict must find what `validate` finds in
-    # those tables, and its checks (unparseable cells, exact copies) look at every mapped column.
-    loaded = load_tables(config, tables_needed(metrics), today=options.today)
+    loaded = load_tables(config, tables_needed(metrics), fields_read(options.metrics, options.by),
+                         today=options.today)
     return Prepared(config, options, metrics, calendar, periods, loaded)
+
+
+def fields_read(metric_ids: Sequence[str] | None, by: str | None = None) -> dict[str, set[str]] | None:
+    """Table -> the fields a run of `metric_ids` reads (metrics/spec.columns_needed, plus `by`), or
+    None for every mapped column.
+
+    A run of the config's own metric list (metric_ids None) reads every mapped column, so its
+    footer and --strict find what a plain `validate` finds; a run of metrics named on the command
+    line (an analyst checking one number, the bench) reads only their columns, and `validate
+    --metrics` with the same ids checks exactly those (issue "One pipeline, one truth": the reader
+    reads only the columns the selected metrics need). Raises ConfigError for an unknown id."""
+    if metric_ids is None:
+        return None
+    return columns_needed([get_metric(m) for m in metric_ids], by=by)
 
 
 def compute(prepared: Prepared) -> Report:

@@ -127,6 +127,26 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise ConfigError(f"{option} {value!r}: use a date like 2025-01-31") from None
 
 
+MetricsOption = Annotated[str | None, typer.Option(
+    help="Comma-separated metric ids or group names, e.g. close_rate,cac or sales,crm_use; all for every "
+         "metric.")]
+
+
+def parse_metrics(metrics: str | None) -> tuple[str, ...] | None:
+    """The metric ids of a --metrics value (ids, group or part names, "all"; metrics/spec.py
+    expand_selection), None when the option was not given. Unknown ids are kept for the API to
+    refuse with a suggestion; ConfigError for a value naming none."""
+    if metrics is None:
+        return None
+    ids = tuple(m.strip() for m in metrics.split(",") if m.strip())
+    if not ids:
+        raise ConfigError(f"--metrics {metrics!r}: no metric id; give some, e.g. --metrics close_rate,cac "
+                          "(list: crm-metrics metrics)")
+    from crm_metrics.metrics.spec import SPECS, expand_selection
+
+    return tuple(m.id for m in SPECS) if ids == ("all",) else expand_selection(ids)
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """`1 kind`, `2 kinds`: the count with its thousands separator and the word that fits it."""
     return f"{count:,} {one if count == 1 else many or one + 's'}"

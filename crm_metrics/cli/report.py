@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_metrics.cli.common import ConfigOption, load_config_or_sample, parse_date, plural, user_errors
+from crm_metrics.cli.common import (
+    ConfigOption,
+    MetricsOption,
+    load_config_or_sample,
+    parse_date,
+    parse_metrics,
+    plural,
+    user_errors,
+)
 from crm_metrics.cli.history import HistoryOption
 from crm_metrics.errors import ConfigError, DataProblemsError, ExitCode
 
@@ -21,9 +29,7 @@ def report(
     period: Annotated[str | None, typer.Option(help="month, quarter or year (overrides the config).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="First day to report, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day to report, YYYY-MM-DD.")] = None,
-    metrics: Annotated[str | None, typer.Option(
-        help="Comma-separated metric ids or group names, e.g. close_rate,cac or sales,crm_use; all for every "
-             "metric.")] = None,
+    metrics: MetricsOption = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table, json, csv, xlsx, md or html. Default: from --output's extension, else table.",
     )] = None,
@@ -51,7 +57,6 @@ def report(
 ) -> None:
     """Compute the configured metrics per period and print them, or write them to --output."""
     with user_errors():
-        from crm_metrics.metrics.registry import all_metrics
         from crm_metrics.periods import PeriodKind
         from crm_metrics.render import BINARY_FORMATS, FORMATS
         from crm_metrics.render.output import SUFFIX_FORMATS, check_output_path, infer_format
@@ -77,16 +82,7 @@ def report(
             if period not in {k.value for k in PeriodKind}:
                 raise ConfigError(f"--period {period!r}: choose month, quarter or year")
             kind = PeriodKind(period)
-        metric_ids = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics is not None else None
-        if metric_ids == ():
-            raise ConfigError(f"--metrics {metrics!r}: no metric id; give some, e.g. --metrics close_rate,cac "
-                              "(list: crm-metrics metrics)")
-        if metric_ids == ("all",):
-            metric_ids = tuple(m.id for m in all_metrics())
-        elif metric_ids is not None:
-            from crm_metrics.metrics.spec import expand_selection
-
-            metric_ids = expand_selection(metric_ids)
+        metric_ids = parse_metrics(metrics)
         options_from, options_to = parse_date(date_from, "--from"), parse_date(date_to, "--to")
         from crm_metrics.pipeline import RunOptions, check_options
 

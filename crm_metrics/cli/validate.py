@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_metrics.cli.common import ConfigOption, load_config_or_sample, plural, user_errors
+from crm_metrics.cli.common import (
+    ConfigOption,
+    MetricsOption,
+    load_config_or_sample,
+    parse_metrics,
+    plural,
+    user_errors,
+)
 from crm_metrics.errors import ConfigError, ExitCode
 
 if TYPE_CHECKING:
@@ -25,16 +32,19 @@ def validate(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print nothing but errors; the exit code still says whether problems were found.",
     )] = False,
+    metrics: MetricsOption = None,
 ) -> None:
-    """Check every source for missing columns, unparseable cells, duplicates and odd values."""
+    """Check every source for missing columns, unparseable cells, duplicates and odd values; with
+    --metrics, the tables and columns `report --metrics` with the same value reads."""
     with user_errors():
         if fmt not in FORMATS:
             raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        metric_ids = parse_metrics(metrics)
         cfg = load_config_or_sample(config, quiet=quiet)
 
         from crm_metrics import api
 
-        result = api.validate(cfg)
+        result = api.validate(cfg, metrics=metric_ids)
         if fmt == "json" and not quiet:
             typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
         elif not quiet:

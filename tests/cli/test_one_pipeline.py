@@ -122,22 +122,58 @@ def test_validate_footer_and_strict_agree(source: Path, tmp_path: Path) -> None:
         assert f"crm-metrics: {p['table']}: {p['count']:,} {p['message']}" in strict.stderr
 
 
-@pytest.mark.parametrize("metrics", ["tickets_created", "close_rate", "cac", "close_rate,csat_pct"])
-def test_a_report_of_some_metrics_checks_what_validate_checks(metrics: str) -> None:
-    # A report of fewer metrics reads the same mapped columns of the tables it needs, so its footer
-    # and --strict find what validate finds there (reading only the metrics' columns did not: the
-    # sample's "tickets resolved before they were created" vanished from --metrics tickets_created).
+@pytest.mark.parametrize("metrics", ["tickets_created", "close_rate", "cac", "close_rate,csat_pct", "sales"])
+def test_a_report_of_some_metrics_checks_what_validate_metrics_checks(metrics: str) -> None:
+    # A report of named metrics reads only their columns (pipeline.fields_read); `validate --metrics`
+    # with the same value checks exactly those, so footer, --strict and validate agree by construction.
     config = ROOT / "sample_data" / "sample-config.yaml"
-    checked = json.loads(runner.invoke(app, ["validate", "--config", str(config), "--format", "json"]).stdout)
+    result = runner.invoke(app, ["validate", "--config", str(config), "--metrics", metrics, "--format", "json"])
+    assert result.exit_code in (0, 4), result.output
+    checked = json.loads(result.stdout)
     code, report = _json(["report", "--config", str(config), *RANGE, "--metrics", metrics, "-f", "json"])
     assert code == 0, report
+    assert {s["table"] for s in checked["sources"]} == set(report["data_quality"])
+    ids = ",".join(report["metrics"][i]["id"] for i in range(len(report["metrics"])))
     for table in report["data_quality"]:
         line = _problem_counts(checked, table)
         footer = [n for n in report["notices"] if n.startswith(f"data problems in {table} ")]
-        assert footer == ([f"data problems in {table} (crm-metrics validate): {line}"] if line else [])
+        assert footer == ([f"data problems in {table} (crm-metrics validate --metrics {ids}): {line}"]
+                          if line else [])
     strict = runner.invoke(app, ["report", "--config", str(config), *RANGE, "--metrics", metrics, "--strict"])
-    problems = [p for s in checked["sources"] if s["table"] in report["data_quality"] for p in s["problems"]]
+    problems = [p for s in checked["sources"] for p in s["problems"]]
     assert strict.exit_code == (4 if problems else 0), strict.output
+    if problems:
+        assert f"run `crm-metrics validate --metrics {ids}` for the rows" in strict.stderr
+
+
+def test_a_report_of_named_metrics_reads_only_their_columns(tmp_path: Path) -> None:
+    # proposal_at is read by proposals_sent, not by close_rate: its unreadable cell ("soon", row 3)
+    # is a problem of the full report and of plain validate, not of `--metrics close_rate`, which
+    # does not read the column at all.
+    (tmp_path / "deals.csv").write_text(
+        "Deal ID,Stage,Amount,Created,Closed,Proposal sent\n"
+        "D1,Closed Won,100,2025-01-10,2025-02-01,2025-01-20\n"
+        "D2,Closed Lost,50,2025-01-12,2025-02-03,soon\n"
+        "D3,Closed Won,70,2025-02-01,2025-03-01,\n",
+        encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "period: quarter\nsources:\n  deals:\n    path: deals.csv\n    columns: {deal_id: Deal ID, stage: Stage, "
+        "amount: Amount, created_at: Created, closed_at: Closed, proposal_at: Proposal sent}\n", encoding="utf-8")
+    narrow = ["--config", str(config), "--from", "2025-01-01", "--to", "2025-03-31"]
+    code, report = _json(["report", *narrow, "--metrics", "close_rate", "-f", "json"])
+    assert code == 0, report
+    # The typed columns read, each with its unreadable-cell count: proposal_at is not among them.
+    assert report["data_quality"]["deals"]["unparseable"] == {"amount": 0, "created_at": 0, "closed_at": 0}
+    assert not [n for n in report["notices"] if n.startswith("data problems")]
+    # 2 won of 3 closed in 2025-Q1: 2 / 3.
+    assert report["metrics"][0]["values"]["2025-Q1"] == pytest.approx(2 / 3)
+    narrow_check = runner.invoke(app, ["validate", "--config", str(config), "--metrics", "close_rate"])
+    assert narrow_check.exit_code == 0, narrow_check.output
+    full_check = runner.invoke(app, ["validate", "--config", str(config)])
+    assert full_check.exit_code == 4 and "PROBLEM 1 unparseable proposal_at" in full_check.output
+    code, full = _json(["report", *narrow, "-f", "json"])
+    assert "data problems in deals (crm-metrics validate): 1 unparseable proposal_at" in full["notices"]
 
 
 def test_an_unreadable_preset_duration_is_a_validate_problem(tmp_path: Path) -> None:
