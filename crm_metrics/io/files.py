@@ -379,4 +379,30 @@ def _read_excel(path: Path, sheet: str | int | None, max_mb: float = 500.0) -> p
         raise InputError(f"{path}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
     if not rows:
         raise InputError(f"{path}: sheet '{sheet}' is empty")
-    return _frame_from_grid(path, rows)
+    return whole_numbers_as_int(_frame_from_grid(path, rows))
+
+
+# Floats from 2**53 up are not all whole numbers typed as such (1e20 is no id anyone typed).
+_EXACT_INT = 2.0**53
+
+
+def whole_numbers_as_int(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (object columns of sheet cells) with every float cell that holds a whole number
+    below 2**53 as a Python int, in place; returns the frame.
+
+    A workbook stores every number as a float, so calamine gives the id typed 12417 as 12417.0, and
+    as text (the id, the customer key, every message and export) it would read "12417.0". Amounts,
+    scores and Excel date serials read the same from an int; fractions (1.5) stay floats.
+    """
+    for column in frame.columns:
+        values = frame[column].to_numpy(dtype=object)
+        floats = np.flatnonzero(np.fromiter(map(type, values), dtype=object, count=len(values)) == float)  # noqa: E721 (element-wise, on an array of types)
+        if not len(floats):
+            continue
+        numbers = values[floats].astype(np.float64)
+        whole = np.isfinite(numbers) & (np.trunc(numbers) == numbers) & (np.abs(numbers) < _EXACT_INT)
+        if whole.any():
+            values = values.copy()
+            values[floats[whole]] = [int(n) for n in numbers[whole]]
+            frame[column] = values
+    return frame
