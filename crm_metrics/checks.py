@@ -299,6 +299,7 @@ def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, rows: F
     _identical_dates(check, cleaned, rows)
     if check.table == "tickets":
         _year_long_times(check, cleaned, rows)
+        _dates_without_times(check, cleaned, rows)
     if check.table == "deals" and "stage" in cleaned.columns:
         _constant_stage(check, cleaned, rows, "stage" in guessed)
 
@@ -339,6 +340,37 @@ def _year_long_times(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) 
             check.add(f"year_long_{name}", late,
                       f"tickets {word} more than a year after they were created (is created_at the right column?)",
                       rows, name)
+
+
+# The support times and the two instants each is measured between.
+_SUPPORT_TIMES = {"first_response_at": "first response", "resolved_at": "resolution"}
+
+
+def _dates_without_times(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) -> None:
+    """Ticket date columns that hold no time of day in any row (at least two dates, every one at
+    midnight), when a support time is measured from or to them: the hour figures are then whole
+    calendar days x 24 (a ticket solved the next day took "24.0 h"), not response times
+    (issue "No plausible wrong number", kind 12). One problem naming the columns, counting the rows
+    that have such a date. `cleaned` as implausible_distributions takes it."""
+    ends = [name for name in _SUPPORT_TIMES if name in cleaned.columns and _BAD + name in cleaned.columns]
+    if "created_at" not in cleaned.columns or not ends:
+        return  # no support time measured between two exported dates
+    dateless = [name for name in ("created_at", *ends) if _no_time_of_day(cleaned[name])]
+    if not dateless:
+        return
+    times = " and ".join(_SUPPORT_TIMES[name] for name in ends)
+    dated = np.zeros(len(cleaned), dtype=bool)
+    for name in dateless:
+        dated |= cleaned[name].notna().to_numpy(dtype=bool)
+    check.add("dates_without_times", dated,
+              f"tickets whose {' and '.join(dateless)} are dates without times (no time in any row): {times} "
+              "hours are whole calendar days x 24, not response times; export the timestamps with their time",
+              rows, dateless[0])
+
+
+def _no_time_of_day(values: pd.Series) -> bool:
+    dates = values.dropna()
+    return len(dates) >= 2 and bool((dates == dates.dt.normalize()).all())
 
 
 def _constant_stage(check: SourceCheck, cleaned: pd.DataFrame, file_rows: FileRows, guessed: bool) -> None:
