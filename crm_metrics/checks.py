@@ -22,6 +22,7 @@ from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.clean.normalise import OPEN_STAGES, word_keys
 from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck
 from crm_metrics.config.model import Config
+from crm_metrics.io.sniff import is_total_label
 from crm_metrics.mapping.columns import ColumnMap, header_key
 from crm_metrics.schema import FieldKind, TableSchema
 
@@ -96,6 +97,32 @@ def missing_columns(check: SourceCheck, schema: TableSchema, column_map: ColumnM
         message = f"required column '{wanted}' for {name} is missing{hint}"
         if not any(p.message == message for p in check.problems):
             check.problems.append(Problem(check.table, "missing_column", 1, message))
+
+
+def leave_out_subtotals(check: SourceCheck, schema: TableSchema, mapped: pd.DataFrame, file: str) -> pd.DataFrame:
+    """`mapped` (one file's select_columns frame) without its subtotal rows (io.files.subtotal_rows:
+    a "Subtotal" / "Total" / "Summe" / "Gesamt" label, no id and no dates), each recorded once on
+    `check` as a subtotal_row problem, instead of as a missing id, blank dates and an unknown stage.
+    Rows keep their file row numbers in a `_row` column (int32) when any is left out."""
+    from crm_metrics.io.files import subtotal_rows
+
+    dates = [name for name in schema.fields if schema.kind(name) is FieldKind.DATE]
+    found = subtotal_rows(mapped, dates, schema.id_field)
+    if not found.any():
+        return mapped
+    first = mapped.iloc[int(np.flatnonzero(found)[0])]
+    label = next(str(name) for name, cell in first.items() if is_total_label(cell))
+    check.add("subtotal_row", found, "rows that look like a subtotal or total row (a total label, no id or date); "
+              "left out", FileRows([file], [mapped]), label)
+    rows = _file_rows(mapped)
+    return mapped[~found].assign(_row=rows[~found])
+
+
+def _file_rows(mapped: pd.DataFrame) -> np.ndarray:
+    """Each row's number in its file (the header is row 1), as clean_file numbers rows."""
+    if "_row" in mapped.columns:
+        return mapped["_row"].to_numpy(dtype=np.int32)
+    return np.arange(2, len(mapped) + 2, dtype=np.int32)
 
 
 def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, rows: FileRows, today: date,

@@ -337,7 +337,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
                 rates: DatedRates | None = None) -> None:
     """One table of load_tables from its mapped files: into loaded.checks, .quality and (unless
     lenient) .frames; `rates`: the config's dated exchange rates (fx_dated), when set."""
-    from crm_metrics.checks import check_rows, missing_columns
+    from crm_metrics.checks import check_rows, leave_out_subtotals, missing_columns
     from crm_metrics.schema import TABLES
 
     schema = TABLES[name]
@@ -353,7 +353,10 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
             check.empty_files.append(part.file)
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
-        raws.append(select_columns(part.raw, part.column_map, part.vocabulary))
+        mapped = select_columns(part.raw, part.column_map, part.vocabulary)
+        kept = leave_out_subtotals(check, schema, mapped, part.file)
+        quality.leave_out("subtotal rows inside the table", len(mapped) - len(kept))
+        raws.append(kept)
         for field_name, header in part.column_map.fields.items():
             check.columns[field_name] = _joined(check.columns.get(field_name), header)
     # Decimal comma and day-first are decided once for the source, from all its files.

@@ -269,8 +269,15 @@ def clean_file(
     # One category, not a copy of the path per row.
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                categories=pd.Index([file]))
-    frame["_row"] = np.arange(2, len(frame) + 2, dtype=np.int32)
+    frame["_row"] = _file_rows(raw)
     return frame
+
+
+def _file_rows(raw: pd.DataFrame) -> np.ndarray:
+    # A raw frame with subtotal rows left out (checks.leave_out_subtotals) carries its file rows.
+    if "_row" in raw.columns:
+        return raw["_row"].to_numpy(dtype=np.int32)
+    return np.arange(2, len(raw) + 2, dtype=np.int32)
 
 
 _UNKNOWN_STAGE = "_unknown_stage"

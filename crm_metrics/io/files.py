@@ -20,10 +20,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crm_metrics.clean.categoricals import categorise
+from crm_metrics.clean.categoricals import blank_cells, categorise
 from crm_metrics.errors import InputError
 from crm_metrics.io.arrow_csv import CsvLayout, read_csv_arrow
-from crm_metrics.io.sniff import count_footer, detect_delimiter, detect_encoding, filled, find_header, is_text
+from crm_metrics.io.sniff import (
+    count_footer,
+    detect_delimiter,
+    detect_encoding,
+    filled,
+    find_header,
+    is_text,
+    is_total_label,
+)
 
 if TYPE_CHECKING:
     from crm_metrics.config.model import LimitsConfig
@@ -406,3 +414,29 @@ def whole_numbers_as_int(frame: pd.DataFrame) -> pd.DataFrame:
             values[floats[whole]] = [int(n) for n in numbers[whole]]
             frame[column] = values
     return frame
+
+
+def subtotal_rows(frame: pd.DataFrame, dates: Sequence[str], key: str | None) -> np.ndarray:
+    """Rows inside a table that are subtotal or total lines, not data: a cell of the row is a total
+    label (sniff.is_total_label, the rule that cuts totals rows off the end of a file), every one
+    of the `dates` columns is blank, and the `key` (id) column is blank or the label itself ("Total"
+    in the id column). A bool mask over `frame`'s rows (columns starting with "_" are not looked at;
+    `dates` and `key` not in the frame are left out of the rule)."""
+    candidates = np.ones(len(frame), dtype=bool)
+    for name in [d for d in dates if d in frame.columns]:
+        # Vectorised: dates are filled on nearly every data row, so few rows are left to look at.
+        candidates &= blank_cells(frame[name])
+    if key is not None and key in frame.columns:
+        if len(candidates) and candidates.all():
+            candidates &= blank_cells(frame[key])  # no date to narrow by: a label in the id is not looked for
+        else:
+            rows = np.flatnonzero(candidates)
+            ids = frame[key].iloc[rows].to_numpy(dtype=object)
+            candidates[rows] = blank_cells(frame[key].iloc[rows]) | np.fromiter(
+                map(is_total_label, ids), dtype=bool, count=len(rows))
+    rows = np.flatnonzero(candidates)
+    cells = frame.iloc[rows][[c for c in frame.columns if not str(c).startswith("_")]].to_numpy(dtype=object)
+    labelled = np.array([any(map(is_total_label, row)) for row in cells], dtype=bool)
+    found = np.zeros(len(frame), dtype=bool)
+    found[rows[labelled]] = True
+    return found
