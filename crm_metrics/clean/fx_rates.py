@@ -100,9 +100,17 @@ def read_dated_rates(config: Config) -> DatedRates | None:
     rates = parse_amounts(raw[headers["rate"]])
     _refuse(file, rows, ~(rates.values > 0), raw[headers["rate"]], "rate",
             f"not a rate above 0; write the value of 1 unit in {config.currency}, e.g. 1.08")
+    own = (currency == config.currency).fillna(False).to_numpy(dtype=bool)
+    # A CRM's rate table lists its own currency at 1 (Salesforce's corporate currency): nothing to
+    # convert. Another rate for it means the file is read the wrong way round.
+    _refuse(file, rows, pd.Series(own & (rates.values != 1).to_numpy(dtype=bool), index=raw.index),
+            raw[headers["rate"]], "rate", f"a rate for {config.currency}, the report currency, whose rate is 1; "
+            f"give each rate as the value of 1 unit in {config.currency} and delete this row")
+    keep, rows = ~own, rows[~own]
     # currency as "string" on both sides: merge_asof's `by` keys must be of one dtype.
-    table = pd.DataFrame({"date": dates.values.astype("datetime64[ns]"), "currency": currency.to_numpy(dtype=object),
-                          "rate": rates.values.astype("float64")}).astype({"currency": "string"})
+    table = pd.DataFrame({"date": dates.values[keep].astype("datetime64[ns]").to_numpy(),
+                          "currency": currency[keep].to_numpy(dtype=object),
+                          "rate": rates.values[keep].astype("float64").to_numpy()}).astype({"currency": "string"})
     again = table.duplicated(["currency", "date"]).to_numpy(dtype=bool)
     if again.any():
         later = int(np.flatnonzero(again)[0])

@@ -81,6 +81,15 @@ def test_an_open_deal_takes_the_rate_of_its_create_date(tmp_path: Path) -> None:
     assert report.metrics[0].cells[Q1].value == pytest.approx(1200)
 
 
+def test_the_report_currency_at_1_is_no_rate(tmp_path: Path) -> None:
+    # Salesforce's rate table lists the corporate currency at 1: D4's 300 USD stays 300, and
+    # D1's 1,000 EUR x 1.10 = 1,100: 1,400.
+    rates = [*RATES, ["2025-01-01", "USD", "1"]]
+    report = run_report(tmp_path, {"deals": [DEALS[0], DEALS[3]]}, ["new_revenue"], date(2025, 1, 1),
+                        date(2025, 3, 31), fx_dated=_rates(tmp_path, rates))
+    assert report.metrics[0].cells[Q1].value == pytest.approx(1400)
+
+
 def test_static_rates_still_convert_the_other_currencies(tmp_path: Path) -> None:
     # GBP is not in the dated file: 200 GBP x 1.25 = 250, + D1's 1,000 EUR x 1.10 = 1,100: 1,350.
     deals = [DEALS[0], {**DEALS[3], "amount": "200", "currency": "GBP"}]
@@ -103,8 +112,10 @@ def test_static_rates_still_convert_the_other_currencies(tmp_path: Path) -> None
      r"rates.csv: rows 3 and 4, column date: two EUR rates for 2025-02-15; keep the one in force and delete "
      r"the other$"),
     ([RATES[0]], r"rates.csv: a header row and no rates; add one row per date and currency or remove fx_dated"),
+    ([*RATES, ["2025-01-01", "USD", "0.9"]],
+     r"rates.csv: row 4, column rate: '0.9' is a rate for USD, the report currency, whose rate is 1"),
 ], ids=["missing-column", "non-numeric-rate", "negative-rate", "bad-date", "blank-currency", "duplicate-date",
-        "no-rates"])
+        "no-rates", "report-currency"])
 def test_a_bad_rates_file_is_one_line(tmp_path: Path, rows: list[list[str]], message: str) -> None:
     config = make_config(tmp_path, {"deals": DEALS}, fx_dated=_rates(tmp_path, rows))
     for run in (lambda: run_report(tmp_path, {"deals": DEALS}, ["new_revenue"], date(2025, 1, 1),
