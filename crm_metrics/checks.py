@@ -22,6 +22,7 @@ from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.clean.normalise import OPEN_STAGES, word_keys
 from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck
 from crm_metrics.config.model import Config
+from crm_metrics.io.sniff import is_total_label
 from crm_metrics.mapping.columns import ColumnMap, header_key
 from crm_metrics.schema import FieldKind, TableSchema
 
@@ -98,6 +99,32 @@ def missing_columns(check: SourceCheck, schema: TableSchema, column_map: ColumnM
         message = f"required column '{wanted}' for {name} is missing{hint}"
         if not any(p.message == message for p in check.problems):
             check.problems.append(Problem(check.table, "missing_column", 1, message))
+
+
+def leave_out_subtotals(check: SourceCheck, schema: TableSchema, mapped: pd.DataFrame, file: str) -> pd.DataFrame:
+    """`mapped` (one file's select_columns frame) without its subtotal rows (io.files.subtotal_rows:
+    a "Subtotal" / "Total" / "Summe" / "Gesamt" label, no id and no dates), each recorded once on
+    `check` as a subtotal_row problem, instead of as a missing id, blank dates and an unknown stage.
+    Rows keep their file row numbers in a `_row` column (int32) when any is left out."""
+    from crm_metrics.io.files import subtotal_rows
+
+    dates = [name for name in schema.fields if schema.kind(name) is FieldKind.DATE]
+    found = subtotal_rows(mapped, dates, schema.id_field)
+    if not found.any():
+        return mapped
+    first = mapped.iloc[int(np.flatnonzero(found)[0])]
+    label = next(str(name) for name, cell in first.items() if is_total_label(cell))
+    check.add("subtotal_row", found, "rows that look like a subtotal or total row (a total label, no id or date); "
+              "left out", FileRows([file], [mapped]), label)
+    rows = _file_rows(mapped)
+    return mapped[~found].assign(_row=rows[~found])
+
+
+def _file_rows(mapped: pd.DataFrame) -> np.ndarray:
+    """Each row's number in its file (the header is row 1), as clean_file numbers rows."""
+    if "_row" in mapped.columns:
+        return mapped["_row"].to_numpy(dtype=np.int32)
+    return np.arange(2, len(mapped) + 2, dtype=np.int32)
 
 
 def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, rows: FileRows, today: date,
@@ -301,6 +328,7 @@ def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, rows: F
     _identical_dates(check, cleaned, rows)
     if check.table == "tickets":
         _year_long_times(check, cleaned, rows)
+        _dates_without_times(check, cleaned, rows)
     if check.table == "deals" and "stage" in cleaned.columns:
         _constant_stage(check, cleaned, rows, "stage" in guessed)
 
@@ -341,6 +369,37 @@ def _year_long_times(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) 
             check.add(f"year_long_{name}", late,
                       f"tickets {word} more than a year after they were created (is created_at the right column?)",
                       rows, name)
+
+
+# The support times and the two instants each is measured between.
+_SUPPORT_TIMES = {"first_response_at": "first response", "resolved_at": "resolution"}
+
+
+def _dates_without_times(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) -> None:
+    """Ticket date columns that hold no time of day in any row (at least two dates, every one at
+    midnight), when a support time is measured from or to them: the hour figures are then whole
+    calendar days x 24 (a ticket solved the next day took "24.0 h"), not response times
+    (issue "No plausible wrong number", kind 12). One problem naming the columns, counting the rows
+    that have such a date. `cleaned` as implausible_distributions takes it."""
+    ends = [name for name in _SUPPORT_TIMES if name in cleaned.columns and _BAD + name in cleaned.columns]
+    if "created_at" not in cleaned.columns or not ends:
+        return  # no support time measured between two exported dates
+    dateless = [name for name in ("created_at", *ends) if _no_time_of_day(cleaned[name])]
+    if not dateless:
+        return
+    times = " and ".join(_SUPPORT_TIMES[name] for name in ends)
+    dated = np.zeros(len(cleaned), dtype=bool)
+    for name in dateless:
+        dated |= cleaned[name].notna().to_numpy(dtype=bool)
+    check.add("dates_without_times", dated,
+              f"tickets whose {' and '.join(dateless)} are dates without times (no time in any row): {times} "
+              "hours are whole calendar days x 24, not response times; export the timestamps with their time",
+              rows, dateless[0])
+
+
+def _no_time_of_day(values: pd.Series) -> bool:
+    dates = values.dropna()
+    return len(dates) >= 2 and bool((dates == dates.dt.normalize()).all())
 
 
 def _constant_stage(check: SourceCheck, cleaned: pd.DataFrame, file_rows: FileRows, guessed: bool) -> None:

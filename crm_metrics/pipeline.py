@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.clean.categoricals import concat_rows
+from crm_metrics.clean.fx_rates import DatedRates, read_dated_rates
 from crm_metrics.clean.normalise import (
     clean_file,
     currency_problems,
@@ -300,6 +301,8 @@ def load_tables(config: Config, wanted: set[str], fields: dict[str, set[str]] | 
     """
     today = today or date.today()
     loaded = LoadedTables({}, {}, {})
+    # Read once for every table with amounts; a broken rates file stops the run like a broken config.
+    rates = read_dated_rates(config) if wanted & {"deals", "spend"} else None
     for name, source in config.sources.items():
         if name not in wanted:
             continue
@@ -312,7 +315,7 @@ def load_tables(config: Config, wanted: set[str], fields: dict[str, set[str]] | 
                 raw, column_map, vocabulary = read_mapped(path, sheet, name, config, where, strict=not lenient,
                                                           keep=keep)
             files.append(_MappedFile(str(path), raw, column_map, vocabulary))
-        _load_table(loaded, name, [str(p) for p in paths], files, config, today, lenient)
+        _load_table(loaded, name, [str(p) for p in paths], files, config, today, lenient, rates=rates)
     return loaded
 
 
@@ -338,15 +341,16 @@ def check_raw_files(table: str, raws: list[tuple[str, pd.DataFrame]], config: Co
         files.append(_MappedFile(file, raw, column_map, vocabulary_for(column_map.preset, table)))
     loaded = LoadedTables({}, {}, {})
     _load_table(loaded, table, [file for file, _ in raws], files, config, today, lenient=True,
-                explicit=columns)
+                explicit=columns, rates=read_dated_rates(config))
     return loaded.checks[table]
 
 
 def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_MappedFile], config: Config,
-                today: date, lenient: bool, explicit: dict[str, str] | None = None) -> None:
+                today: date, lenient: bool, explicit: dict[str, str] | None = None,
+                rates: DatedRates | None = None) -> None:
     """One table of load_tables from its mapped files: into loaded.checks, .quality and (unless
-    lenient) .frames."""
-    from crm_metrics.checks import check_rows, missing_columns
+    lenient) .frames; `rates`: the config's dated exchange rates (fx_dated), when set."""
+    from crm_metrics.checks import check_rows, leave_out_subtotals, missing_columns
     from crm_metrics.schema import TABLES
 
     schema = TABLES[name]
@@ -362,7 +366,10 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
             check.empty_files.append(part.file)
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
-        raws.append(select_columns(part.raw, part.column_map, part.vocabulary))
+        mapped = select_columns(part.raw, part.column_map, part.vocabulary)
+        kept = leave_out_subtotals(check, schema, mapped, part.file)
+        quality.leave_out("subtotal rows inside the table", len(mapped) - len(kept))
+        raws.append(kept)
         for field_name, header in part.column_map.fields.items():
             check.columns[field_name] = _joined(check.columns.get(field_name), header)
     # Decimal comma and day-first are decided once for the source, from all its files.
@@ -379,12 +386,12 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     guessed = set(source.guessed_columns) if source is not None else set()
     check_rows(check, schema, combined, FileRows([p.file for p in files], raws), today, repeated,
                config.timezone, guessed)
-    currency_problems(check, combined, config, FileRows([p.file for p in files], raws))
+    currency_problems(check, combined, config, FileRows([p.file for p in files], raws), rates)
     del raws
     loaded.checks[name] = check
     if not lenient:
         with loading(f"Cleaning {name} ({len(combined):,} rows)"):
-            loaded.frames[name] = finish(name, combined, config, quality, repeated)
+            loaded.frames[name] = finish(name, combined, config, quality, repeated, rates)
     _describe_mapping(quality, files, source)
     quality.leave_out("title, blank or totals rows around the table", skipped)
     loaded.quality[name] = quality

@@ -26,6 +26,7 @@ from crm_metrics.clean.durations import (
     parse_seconds,
 )
 from crm_metrics.clean.fast_parsers import all_distinct
+from crm_metrics.clean.fx_rates import DatedRates, rate_dates, unconverted
 from crm_metrics.clean.parsers import (
     SHARED_SYMBOLS,
     LayoutEvidence,
@@ -268,8 +269,15 @@ def clean_file(
     # One category, not a copy of the path per row.
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                categories=pd.Index([file]))
-    frame["_row"] = np.arange(2, len(frame) + 2, dtype=np.int32)
+    frame["_row"] = _file_rows(raw)
     return frame
+
+
+def _file_rows(raw: pd.DataFrame) -> np.ndarray:
+    # A raw frame with subtotal rows left out (checks.leave_out_subtotals) carries its file rows.
+    if "_row" in raw.columns:
+        return raw["_row"].to_numpy(dtype=np.int32)
+    return np.arange(2, len(raw) + 2, dtype=np.int32)
 
 
 _UNKNOWN_STAGE = "_unknown_stage"
@@ -336,19 +344,20 @@ def repeated_ids(ids: pd.Series) -> np.ndarray:
 
 
 def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQuality,
-           repeated: np.ndarray | None) -> pd.DataFrame:
+           repeated: np.ndarray | None, rates: DatedRates | None = None) -> pd.DataFrame:
     """The cross-file steps on a table's files' clean_file frames one under the other: rows without
     an id dropped and repeated ids de-duplicated keeping the last row (`repeated` from
     repeated_ids), amounts converted to the report currency, then per table the account keys
     (deals), ticket times from exported durations (tickets), category keys (spend). Raises
-    ConfigError when an amount's currency has no fx rate. The `_unparseable_` and `_unknown_stage`
+    ConfigError when an amount's currency has no fx rate (`rates`: the config's dated rates, which
+    win for the currencies they list; fx_rates.py). The `_unparseable_` and `_unknown_stage`
     helper columns are dropped; `_file` and `_row` stay as each row's provenance."""
     schema = TABLES[table]
     quality.rows = len(frame)
     if schema.id_field:
         frame = _drop_duplicates(frame, schema.id_field, quality, repeated)
     if "amount" in frame.columns:
-        frame = _convert_currency(frame, config, quality, table)
+        frame = _convert_currency(frame, config, quality, table, rates)
     frame = frame.drop(columns=["_text_currency", _UNKNOWN_STAGE], errors="ignore")
     match table:
         case "deals":
@@ -421,12 +430,17 @@ def _drop_duplicates(frame: pd.DataFrame, id_field: str, quality: TableQuality,
     return deduped.reset_index(drop=True)
 
 
-def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality, table: str) -> pd.DataFrame:
+def _row_currency(frame: pd.DataFrame) -> pd.Series:
+    """Each row's currency: its `currency` cell, else the one its amount's text names (NaN: none)."""
     if "currency" in frame.columns:
         currency = per_value(frame["currency"], lambda cells: cells.astype("string").str.strip().str.upper())
-        currency = currency.fillna(frame["_text_currency"])
-    else:
-        currency = frame["_text_currency"]
+        return currency.fillna(frame["_text_currency"])
+    return frame["_text_currency"]
+
+
+def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality, table: str,
+                      rates: DatedRates | None = None) -> pd.DataFrame:
+    currency = _row_currency(frame)
     # Rates per distinct currency, spread by code: a few currencies over millions of rows.
     codes, found = pd.factorize(currency)
     found = found.fillna(config.currency) if found.hasnans else found
@@ -434,20 +448,47 @@ def _convert_currency(frame: pd.DataFrame, config: Config, quality: TableQuality
     if shared:
         raise ConfigError(f"{', '.join(quality.files)}: {_shared_advice(shared[0], table)}")
     foreign = sorted(set(found) - {config.currency})
-    missing = [c for c in foreign if c not in config.fx]
+    dated = set() if rates is None else rates.currencies
+    missing = [c for c in foreign if c not in config.fx and c not in dated]
     if missing:
         files = ", ".join(quality.files)
         raise ConfigError(
             f"{files}: {table} amounts in {', '.join(missing)} but the config has no fx rate for "
             f"{'it' if len(missing) == 1 else 'them'}; add fx: {{{missing[0]}: <value of 1 {missing[0]} "
-            f"in {config.currency}>}}"
+            f"in {config.currency}>}}" + (f" or its rates to {rates.file}" if rates is not None else "")
         )
     if foreign:
-        rates = np.array([1.0 if c == config.currency else config.fx[c] for c in found] + [1.0])
-        frame["amount"] = frame["amount"] * rates[codes]  # code -1, no currency: the report's own
+        # A dated currency's static rate is never used (NaN here), so no amount takes it by mistake.
+        factors = np.array([1.0 if c == config.currency else np.nan if c in dated else config.fx[c]
+                            for c in found] + [1.0])[codes]  # code -1, no currency: the report's own
+        if rates is not None and dated & set(foreign):
+            factors = _dated_factors(frame, table, currency, factors, rates, quality)
+        frame["amount"] = frame["amount"] * factors
     frame["currency"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                   categories=pd.Index([config.currency], dtype="string"))
     return frame
+
+
+def _dated_factors(frame: pd.DataFrame, table: str, currency: pd.Series, factors: np.ndarray,
+                   rates: DatedRates, quality: TableQuality) -> np.ndarray:
+    """`factors` with each dated currency's row at the rate in force on its date (fx_rates.py).
+    Rows dated before their currency's first rate lose their amount, counted here and recorded by
+    currency_problems; rows with no date to pick a rate lose it too, already counted under their
+    missing date. Both are marked unparseable so "without an amount" does not count them again."""
+    dated = currency.isin(list(rates.currencies)).fillna(False).to_numpy(dtype=bool)
+    factors = factors.copy()
+    factors[dated] = rates.at(currency[dated], rate_dates(table, frame)[dated]).to_numpy()
+    left = unconverted(table, frame, currency, rates)
+    for code, rows in left.before_first.items():
+        quality.leave_out(_before_first_reason(code, rates), int(rows.sum()))
+    lost = dated & np.isnan(factors) & frame["amount"].notna().to_numpy(dtype=bool)
+    frame[_BAD + "amount"] = frame[_BAD + "amount"].to_numpy(dtype=bool) | lost
+    return factors
+
+
+def _before_first_reason(code: str, rates: DatedRates) -> str:
+    return (f"amounts in {code} dated before the first {code} rate in {rates.file} "
+            f"({rates.first(code):%Y-%m-%d}), left out: add an earlier {code} rate")
 
 
 def _shared_advice(symbol: str, table: str) -> str:
@@ -456,19 +497,25 @@ def _shared_advice(symbol: str, table: str) -> str:
             f"currency: on sources.{table} (e.g. currency: {users[0]})")
 
 
-def currency_problems(check: SourceCheck, frame: pd.DataFrame, config: Config, rows: FileRows) -> None:
-    """What finish() would refuse, as validate problems, so validate never passes a file the report
-    stops on: amounts in a shared symbol nothing resolves, and amounts in a currency without an
-    fx rate (`frame`: clean_file frames one under the other)."""
+def currency_problems(check: SourceCheck, frame: pd.DataFrame, config: Config, rows: FileRows,
+                      rates: DatedRates | None = None) -> None:
+    """What finish() would refuse or leave out, as validate problems, so validate never passes a
+    file the report stops on: amounts in a shared symbol nothing resolves, amounts in a currency
+    without an fx rate, and amounts dated before their currency's first dated rate (`rates`)
+    (`frame`: clean_file frames one under the other)."""
     if "amount" not in frame.columns or "_text_currency" not in frame.columns:
         return
-    currency = frame["_text_currency"]
-    if "currency" in frame.columns:
-        currency = frame["currency"].astype("string").str.strip().str.upper().fillna(currency)
+    currency = _row_currency(frame)
     for symbol in SHARED_SYMBOLS:
         check.add("ambiguous_currency", (currency == symbol).fillna(False), _shared_advice(symbol, check.table),
                   rows, "amount")
-    for code in sorted(set(currency.dropna().unique()) - set(SHARED_SYMBOLS) - {config.currency} - set(config.fx)):
+    dated = set() if rates is None else rates.currencies
+    if rates is not None:
+        when = "date" if check.table == "spend" else "closed_at"
+        for code, early in unconverted(check.table, frame, currency, rates).before_first.items():
+            check.add("before_first_rate", early, _before_first_reason(code, rates), rows, when)
+    for code in sorted(set(currency.dropna().unique()) - set(SHARED_SYMBOLS) - {config.currency} - set(config.fx)
+                       - dated):
         check.add("no_fx_rate", (currency == code).fillna(False),
                   f"amounts in {code} without an fx rate: add fx: {{{code}: <value of 1 {code} in "
                   f"{config.currency}>}}", rows, "amount")

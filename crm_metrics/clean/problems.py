@@ -31,7 +31,8 @@ class Problem:
 class FileRows:
     """Where the rows of a table's frame come from: the files one under the other (file i holds
     rows starts[i] up to starts[i + 1]), each with its mapped raw frame (canonical column names,
-    cells as read) for showing a problem's raw value."""
+    cells as read, and `_row`, the file row, when rows were left out) for showing a problem's raw
+    value."""
 
     files: list[str]
     raws: list[pd.DataFrame]
@@ -49,7 +50,9 @@ class FileRows:
             local = int(position - starts[part])
             raw = self.raws[part]
             value = _show(raw[column].iloc[local]) if column is not None and column in raw.columns else ""
-            found.append((self.files[part], local + 2, value))
+            # A frame with rows left out (checks.leave_out_subtotals) carries each row's file row.
+            row = int(raw["_row"].iloc[local]) if "_row" in raw.columns else local + 2
+            found.append((self.files[part], row, value))
         return found
 
     def cells(self, positions: np.ndarray) -> pd.DataFrame:

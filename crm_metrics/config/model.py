@@ -258,6 +258,9 @@ class Config(_Strict):
     timezone: str = "UTC"
     currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
     fx: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    # A file of date, currency, rate (clean/fx_rates.py): a currency it lists is converted at the
+    # rate in force on each amount's date, not at its `fx` rate.
+    fx_dated: Annotated[str, Field(min_length=1)] | None = None
     range: RangeConfig = Field(default_factory=RangeConfig)
     gross_margin: Annotated[float, Field(gt=0, le=1)] | None = None
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS))

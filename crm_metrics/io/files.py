@@ -20,10 +20,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crm_metrics.clean.categoricals import categorise
+from crm_metrics.clean.categoricals import blank_cells, categorise
 from crm_metrics.errors import InputError
 from crm_metrics.io.arrow_csv import CsvLayout, read_csv_arrow
-from crm_metrics.io.sniff import count_footer, detect_delimiter, detect_encoding, filled, find_header, is_text
+from crm_metrics.io.sniff import (
+    count_footer,
+    detect_delimiter,
+    detect_encoding,
+    filled,
+    find_header,
+    is_text,
+    is_total_label,
+)
 
 if TYPE_CHECKING:
     from crm_metrics.config.model import LimitsConfig
@@ -379,4 +387,56 @@ def _read_excel(path: Path, sheet: str | int | None, max_mb: float = 500.0) -> p
         raise InputError(f"{path}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
     if not rows:
         raise InputError(f"{path}: sheet '{sheet}' is empty")
-    return _frame_from_grid(path, rows)
+    return whole_numbers_as_int(_frame_from_grid(path, rows))
+
+
+# Floats from 2**53 up are not all whole numbers typed as such (1e20 is no id anyone typed).
+_EXACT_INT = 2.0**53
+
+
+def whole_numbers_as_int(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (object columns of sheet cells) with every float cell that holds a whole number
+    below 2**53 as a Python int, in place; returns the frame.
+
+    A workbook stores every number as a float, so calamine gives the id typed 12417 as 12417.0, and
+    as text (the id, the customer key, every message and export) it would read "12417.0". Amounts,
+    scores and Excel date serials read the same from an int; fractions (1.5) stay floats.
+    """
+    for column in frame.columns:
+        values = frame[column].to_numpy(dtype=object)
+        floats = np.flatnonzero(np.fromiter(map(type, values), dtype=object, count=len(values)) == float)  # noqa: E721 (element-wise, on an array of types)
+        if not len(floats):
+            continue
+        numbers = values[floats].astype(np.float64)
+        whole = np.isfinite(numbers) & (np.trunc(numbers) == numbers) & (np.abs(numbers) < _EXACT_INT)
+        if whole.any():
+            values = values.copy()
+            values[floats[whole]] = [int(n) for n in numbers[whole]]
+            frame[column] = values
+    return frame
+
+
+def subtotal_rows(frame: pd.DataFrame, dates: Sequence[str], key: str | None) -> np.ndarray:
+    """Rows inside a table that are subtotal or total lines, not data: a cell of the row is a total
+    label (sniff.is_total_label, the rule that cuts totals rows off the end of a file), every one
+    of the `dates` columns is blank, and the `key` (id) column is blank or the label itself ("Total"
+    in the id column). A bool mask over `frame`'s rows (columns starting with "_" are not looked at;
+    `dates` and `key` not in the frame are left out of the rule)."""
+    candidates = np.ones(len(frame), dtype=bool)
+    for name in [d for d in dates if d in frame.columns]:
+        # Vectorised: dates are filled on nearly every data row, so few rows are left to look at.
+        candidates &= blank_cells(frame[name])
+    if key is not None and key in frame.columns:
+        if len(candidates) and candidates.all():
+            candidates &= blank_cells(frame[key])  # no date to narrow by: a label in the id is not looked for
+        else:
+            rows = np.flatnonzero(candidates)
+            ids = frame[key].iloc[rows].to_numpy(dtype=object)
+            candidates[rows] = blank_cells(frame[key].iloc[rows]) | np.fromiter(
+                map(is_total_label, ids), dtype=bool, count=len(rows))
+    rows = np.flatnonzero(candidates)
+    cells = frame.iloc[rows][[c for c in frame.columns if not str(c).startswith("_")]].to_numpy(dtype=object)
+    labelled = np.array([any(map(is_total_label, row)) for row in cells], dtype=bool)
+    found = np.zeros(len(frame), dtype=bool)
+    found[rows[labelled]] = True
+    return found
