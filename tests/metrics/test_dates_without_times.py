@@ -27,7 +27,9 @@ def test_dates_only_give_whole_days_and_say_so(tmp_path: Path) -> None:
                         date(2025, 3, 31))
     # Median of 48, 0 and 24 h = 24.0 h: a count of calendar days, which the notice says.
     assert report.metrics[0].cells["2025-Q1"].value == pytest.approx(24.0)
-    assert f"data problems in tickets (crm-metrics validate): 3 {MESSAGE}" in report.notices
+    # Named metrics read their own columns: the footer names the validate that checks those.
+    assert (f"data problems in tickets (crm-metrics validate --metrics resolution_time_hours): 3 {MESSAGE}"
+            in report.notices)
     checked = validate(make_config(tmp_path, {"tickets": TICKETS}), today=TODAY)
     assert [(p.check, p.count, p.message, [row for _, row, _ in p.examples]) for p in checked.problems] == [
         ("dates_without_times", 3, MESSAGE, [2, 3, 4])]
