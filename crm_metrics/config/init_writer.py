@@ -22,12 +22,14 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
     lines += [f"# Not included: {reason}" for reason in skipped or []]
     dates = [d for plan in plans for d in plan.dates]
     period, first, last = _period(dates)
-    counts: dict[str, int] = {}
-    for plan in plans:
-        for code, rows in plan.currencies.items():
-            counts[code] = counts.get(code, 0) + rows
+    counts, symbols = _currency_counts(plans)
     currency = max(sorted(counts), key=lambda c: counts[c]) if counts else "USD"
     lines += [f"period: {period}", f"currency: {currency}  # the report currency"]
+    for symbol, codes in symbols.items():
+        # A "$" amount means the report currency when that currency writes "$" (metrics.md section
+        # 1): which one is the user's to say, so the assumption is written where they will see it.
+        lines.append(f"# Amounts written with {symbol!r} only are read as {currency}; if they are "
+                     f"{' or '.join(c for c in codes if c != currency)}, set currency: to that code.")
     others = [c for c in sorted(counts) if c != currency]
     if others:
         # Rates are the user's to give: a made-up rate would be a silently wrong number.
@@ -56,6 +58,25 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must at least be YAML
     return text
+
+
+def _currency_counts(plans: list[TablePlan]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    """Rows per currency code over the plans, and the shared symbols found ("$", "kr", "¥":
+    parsers.SHARED_SYMBOLS, symbol -> the codes writing it). A symbol's rows count for a code of
+    the exports that writes it, else for the symbol's first code (USD for "$"), so init never
+    writes a symbol where the config wants a code."""
+    from crm_metrics.clean.parsers import SHARED_SYMBOLS
+
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for code, rows in plan.currencies.items():
+            counts[code] = counts.get(code, 0) + rows
+    symbols = {s: SHARED_SYMBOLS[s] for s in counts if s in SHARED_SYMBOLS}
+    for symbol, codes in symbols.items():
+        rows = counts.pop(symbol)
+        code = next((c for c in codes if c in counts), codes[0])
+        counts[code] = counts.get(code, 0) + rows
+    return counts, symbols
 
 
 def _column_lines(plan: TablePlan) -> list[str]:

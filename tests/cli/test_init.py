@@ -154,3 +154,18 @@ def test_init_ignores_a_detected_date_column_that_holds_no_dates(tmp_path: Path)
     text = out.read_text(encoding="utf-8")
     assert "ignored 'Resolved' for resolved_at: most of its values are not dates" in text
     assert "\n      resolved_at:" not in text
+
+
+def test_init_on_dollar_amounts_writes_a_currency_code_and_says_it_assumed_one(tmp_path: Path) -> None:
+    # "$" is written by USD, CAD, AUD...: init used to write `currency: $`, which its own check then
+    # refused (exit 2, nothing written). It now writes USD and a comment naming the alternatives.
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Amount,Created Date,Close Date,Account Name\n"
+                     "D1,Closed Won,$1000,2025-01-01,2025-02-01,A\n"
+                     "D2,Closed Lost,$500,2025-01-03,2025-02-11,B\n", encoding="utf-8")
+    config, values = init_and_report(tmp_path, [deals], "--period", "quarter")
+    assert config["currency"] == "USD"
+    assert "read as USD; if they are CAD or AUD" in (tmp_path / "crm-metrics.yaml").read_text(encoding="utf-8")
+    # 1 won of 2 closed in 2025-Q1: 1 / 2; new revenue the won $1000.
+    assert values["close_rate"]["2025-Q1"] == 0.5
+    assert values["new_revenue"]["2025-Q1"] == 1000.0
