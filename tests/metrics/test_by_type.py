@@ -38,40 +38,45 @@ ACTIVITIES = [{"activity_id": f"A{i}", "at": "2025-01-05", "type": kind, "owner"
 METRICS = ("tickets_created", "tickets_resolved", "tickets_backlog", "resolution_time_hours", "activities_logged")
 
 
+Split = dict[str, dict[str, float | None] | None]  # metric id -> group -> its Q1 value; None: not split
+
+
 @pytest.fixture
-def by_type(tmp_path: Path) -> dict[str, dict[str, float | None] | None]:
+def report(tmp_path: Path) -> tuple[dict[str, float | None], Split]:
+    """Each metric's Q1 total, and its Q1 value per group."""
     config = make_config(tmp_path, {"tickets": TICKETS, "activities": ACTIVITIES})
-    report = run(config, RunOptions(period=PeriodKind.QUARTER, date_from=date(2025, 1, 1), date_to=date(2025, 3, 31),
+    result = run(config, RunOptions(period=PeriodKind.QUARTER, date_from=date(2025, 1, 1), date_to=date(2025, 3, 31),
                                     metrics=METRICS, by="type", today=date(2026, 1, 15)))
-    out: dict[str, dict[str, float | None] | None] = {}
-    for result in report.metrics:
-        out[result.metric.id] = None if result.groups is None else {
-            group: cells[Q1].value for group, cells in result.groups.items()}
-        if result.groups is not None:
-            out[result.metric.id + ".total"] = {"": result.cells[Q1].value}
-    return out
+    totals = {r.metric.id: r.cells[Q1].value for r in result.metrics}
+    groups: Split = {r.metric.id: None if r.groups is None else {g: cells[Q1].value for g, cells in r.groups.items()}
+                     for r in result.metrics}
+    return totals, groups
 
 
-def test_ticket_counts_split_by_the_tickets_own_types(by_type: dict[str, dict[str, float | None] | None]) -> None:
+def test_ticket_counts_split_by_the_tickets_own_types(report: tuple[dict[str, float | None], Split]) -> None:
+    totals, groups = report
     # Created: complaint 3, question 2, problem 1, no type 1 = 7 tickets, no "call" or "meeting" group.
-    assert by_type["tickets_created"] == {"complaint": 3, "question": 2, "problem": 1, NONE: 1}
-    assert by_type["tickets_created.total"] == {"": 7}
+    assert groups["tickets_created"] == {"complaint": 3, "question": 2, "problem": 1, NONE: 1}
+    assert totals["tickets_created"] == 7
     # Resolved in Q1: all but T6: 3 + 2 + 0 + 1 = 6.
-    assert by_type["tickets_resolved"] == {"complaint": 3, "question": 2, "problem": 0, NONE: 1}
-    assert by_type["tickets_resolved.total"] == {"": 6}
+    assert groups["tickets_resolved"] == {"complaint": 3, "question": 2, "problem": 0, NONE: 1}
+    assert totals["tickets_resolved"] == 6
     # Open at 2025-03-31: only T6, a problem.
-    assert by_type["tickets_backlog"] == {"complaint": 0, "question": 0, "problem": 1, NONE: 0}
+    assert groups["tickets_backlog"] == {"complaint": 0, "question": 0, "problem": 1, NONE: 0}
+    assert totals["tickets_backlog"] == 1
 
 
-def test_resolution_time_by_type_is_each_types_own_median(by_type: dict[str, dict[str, float | None] | None]) -> None:
+def test_resolution_time_by_type_is_each_types_own_median(report: tuple[dict[str, float | None], Split]) -> None:
+    totals, groups = report
     # complaint: median(4, 10, 26) = 10 h; question: median(1, 3) = 2 h; problem: nothing resolved,
     # n/a; no type: 8 h. The total is the median of all six, not of the groups' medians:
     # 1, 3, 4, 8, 10, 26 -> (4 + 8) / 2 = 6 h.
-    assert by_type["resolution_time_hours"] == pytest.approx({"complaint": 10.0, "question": 2.0, "problem": None,
-                                                             NONE: 8.0})
-    assert by_type["resolution_time_hours.total"] == pytest.approx({"": 6.0})
+    assert groups["resolution_time_hours"] == pytest.approx({"complaint": 10.0, "question": 2.0, "problem": None,
+                                                            NONE: 8.0})
+    assert totals["resolution_time_hours"] == pytest.approx(6.0)
 
 
-def test_a_metric_not_split_by_type_stays_whole(by_type: dict[str, dict[str, float | None] | None]) -> None:
-    # Activities split by owner only: 8 activities, no groups, listed as not split.
-    assert by_type["activities_logged"] is None
+def test_a_metric_not_split_by_type_stays_whole(report: tuple[dict[str, float | None], Split]) -> None:
+    totals, groups = report
+    # Activities split by owner only: the 8 activities, no groups (the report lists it as not split).
+    assert groups["activities_logged"] is None and totals["activities_logged"] == 8
