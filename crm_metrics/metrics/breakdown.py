@@ -1,9 +1,16 @@
 """--by FIELD: each metric that can be split on FIELD is computed again on the tables filtered to one
 value of the field; the unsplit result stays the total row.
 
-Values are ranked by how many rows carry them; with --top N the N largest keep their own group and
-the rest are computed together as "other" (recomputed, not summed, so ratios and medians stay right).
-Rows with no value form the group "(none)", so for sums the groups add up to the total.
+A metric is split by the values of the tables it reads (spec.MetricDef.tables) that carry the field:
+--by type splits ticket counts and times by the tickets' types (complaint, question: "complaint
+resolution times", metrics.md section 3, Breakdowns), not by the activities' types, which would give
+every ticket metric a "meeting" group holding no ticket. A metric none of whose tables carries the
+field is left unsplit (the report's "Not split by" line), never given groups that each hold every row.
+
+Values are ranked by how many rows of those tables carry them; with --top N the N largest keep their
+own group and the rest are computed together as "other" (recomputed, not summed, so ratios and
+medians stay right). Rows with no value form the group "(none)", so for sums the groups add up to the
+total.
 
 Customers are not rows to filter: a customer's acquisition, churn and first deal are decided once on
 the whole data (metrics.md section 3, "Breakdowns"). Each group's context sees the whole ledger's
@@ -57,9 +64,13 @@ def ranked_groups(tables: dict[str, pd.DataFrame], field: str) -> list[str]:
             for value, count in _values(frame[field]).value_counts().items():
                 counts[str(value)] = counts.get(str(value), 0) + int(count)
     if not counts:
-        raise ConfigError(f"--by {field}: no loaded table has values in a '{field}' column; "
-                          f"map it under sources.<table>.columns in the config")
+        raise _no_values(field)
     return sorted(counts, key=lambda v: (-counts[v], v))
+
+
+def _no_values(field: str) -> ConfigError:
+    return ConfigError(f"--by {field}: no loaded table has values in a '{field}' column; "
+                       f"map it under sources.<table>.columns in the config")
 
 
 def _filtered(tables: dict[str, pd.DataFrame], field: str, keep: set[str], inside: bool) -> dict[str, pd.DataFrame]:
@@ -90,36 +101,59 @@ def _customers_without_value(context: MetricContext, groups: pd.Series) -> bool:
     return bool((groups[acquired] == NONE_GROUP).any())
 
 
+def _carrying(metric: MetricDef, tables: dict[str, pd.DataFrame], field: str) -> tuple[str, ...]:
+    """The loaded tables `metric` reads whose `field` column has a value."""
+    return tuple(t.value for t in metric.tables
+                 if t.value in tables and field in tables[t.value].columns and tables[t.value][field].notna().any())
+
+
 def split(results: list[MetricResult], context: MetricContext, field: str, top: int | None,
           compute: Compute) -> list[MetricResult]:
-    """The results with `groups` filled for every metric that can be split on `field`.
+    """The results with `groups` filled for every metric that can be split on `field` and reads a
+    table carrying it; the others are returned as they are (groups None: not split).
 
     context is the unsplit run's (its periods are the ones shown); compute(metric, group context)
-    gives one group's cells. Raises ConfigError when no loaded table has a value for `field`.
+    gives one group's cells. Raises ConfigError when no table these metrics read has a value for
+    `field`.
     """
     wanted = [r for r in results if field in r.metric.breakdowns]
     if not wanted:
         return results
     tables = context.tables
-    ranked = ranked_groups(tables, field)
+    sources = {r.metric.id: _carrying(r.metric, tables, field) for r in wanted}
+    if not any(sources.values()):
+        raise _no_values(field)
+    contexts: dict[tuple[str, ...], dict[str, MetricContext]] = {}
+    out = []
+    for result in results:
+        carrying = sources.get(result.metric.id)
+        if not carrying:
+            out.append(result)
+            continue
+        if carrying not in contexts:
+            contexts[carrying] = _group_contexts(context, carrying, field, top)
+        groups: dict[str, dict[str, Cell]] = {
+            value: compute(result.metric, ctx).cells for value, ctx in contexts[carrying].items()
+        }
+        out.append(MetricResult(result.metric, result.cells, groups, result.changes))
+    return out
+
+
+def _group_contexts(context: MetricContext, carrying: tuple[str, ...], field: str,
+                    top: int | None) -> dict[str, MetricContext]:
+    """Group name -> its context, for metrics reading the tables `carrying` (which carry `field`)."""
+    tables = context.tables
+    ranked = ranked_groups({name: tables[name] for name in carrying}, field)
     placed = customer_groups(context, field)
-    if placed is not None and NONE_GROUP not in ranked and _customers_without_value(context, placed):
+    ledger = placed is not None and bool({"deals", "customers"} & set(carrying))
+    if ledger and placed is not None and NONE_GROUP not in ranked and _customers_without_value(context, placed):
         ranked.append(NONE_GROUP)
     kept = ranked if top is None else ranked[:top]
     folded = set(ranked) - set(kept)
     contexts = {value: _context(context, tables, field, {value}, True, placed) for value in kept}
     if folded:
         contexts[OTHER_GROUP] = _context(context, tables, field, set(kept), False, placed)
-    out = []
-    for result in results:
-        if field not in result.metric.breakdowns:
-            out.append(result)
-            continue
-        groups: dict[str, dict[str, Cell]] = {
-            value: compute(result.metric, ctx).cells for value, ctx in contexts.items()
-        }
-        out.append(MetricResult(result.metric, result.cells, groups, result.changes))
-    return out
+    return contexts
 
 
 def _context(base: MetricContext, tables: dict[str, pd.DataFrame], field: str, keep: set[str], inside: bool,

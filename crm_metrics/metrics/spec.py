@@ -42,16 +42,6 @@ class Better(StrEnum):
     NEUTRAL = "neutral"
 
 
-class Group(StrEnum):
-    SALES = "sales"
-    ECONOMICS = "unit economics"
-    RETENTION = "retention"
-    SUPPORT = "support"
-    CAMPAIGNS = "campaigns"
-    LEADS = "leads and activities"
-    MORE = "more retention and economics"
-
-
 class Part(StrEnum):
     """The three parts the seed articles measure a CRM in: how the business performs (pipeline, sales,
     revenue), how the team uses the CRM (user adoption) and how customers perceive the business."""
@@ -60,11 +50,51 @@ class Part(StrEnum):
     ADOPTION = "crm use"
     CUSTOMERS = "customer perception"
 
+    @property
+    def heading(self) -> str:
+        """The heading a report and docs/metrics.md print: "Business performance", "CRM use"."""
+        return _PART_TITLES[self]
 
-# The seeds' user-adoption measures: what reps log in the CRM, per rep with --by owner.
-ADOPTION_METRICS = frozenset({"sales_calls", "meetings_held", "activities_logged", "meetings_per_opportunity",
-                              "deal_data_completeness_pct"})
-_CUSTOMER_GROUPS = frozenset({"retention", "support", "more retention and economics"})
+
+_PART_TITLES = {Part.BUSINESS: "Business performance", Part.ADOPTION: "CRM use",
+                Part.CUSTOMERS: "Customer perception"}
+
+
+class Group(StrEnum):
+    """The catalogue's groups, each in one Part (Group.part). Their order here, parts first, is the
+    order of SPECS, `crm-metrics metrics`, docs/metrics.md and the printed report."""
+
+    SALES = "sales"
+    ECONOMICS = "unit economics"
+    LEADS = "leads and pipeline"
+    CAMPAIGNS = "campaigns"
+    ADOPTION = "user adoption"
+    RETENTION = "retention"
+    MORE = "more retention and economics"
+    SUPPORT = "support"
+
+    @property
+    def part(self) -> Part:
+        return _GROUP_PARTS[self]
+
+    @property
+    def heading(self) -> str:
+        """The heading under its part: "Unit economics"."""
+        return self.value[:1].upper() + self.value[1:]
+
+
+# The seeds' user adoption measures (what reps log in the CRM, per rep with --by owner) are the CRM
+# use part; retention, support and service are how customers perceive the business.
+_GROUP_PARTS = {
+    Group.SALES: Part.BUSINESS, Group.ECONOMICS: Part.BUSINESS, Group.LEADS: Part.BUSINESS,
+    Group.CAMPAIGNS: Part.BUSINESS, Group.ADOPTION: Part.ADOPTION, Group.RETENTION: Part.CUSTOMERS,
+    Group.MORE: Part.CUSTOMERS, Group.SUPPORT: Part.CUSTOMERS,
+}
+
+
+def catalogue_order(group: Group) -> tuple[int, int]:
+    """Sort key of a group: its part's place in Part, then its own in Group."""
+    return list(Part).index(group.part), list(Group).index(group)
 
 
 class Table(StrEnum):
@@ -219,10 +249,8 @@ class MetricDef:
 
     @property
     def part(self) -> Part:
-        """Which of the articles' three parts the metric belongs to (Part)."""
-        if self.id in ADOPTION_METRICS:
-            return Part.ADOPTION
-        return Part.CUSTOMERS if self.group.value in _CUSTOMER_GROUPS else Part.BUSINESS
+        """Which of the articles' three parts the metric belongs to: its group's (Group.part)."""
+        return self.group.part
 
     @property
     def is_share(self) -> bool:
@@ -296,20 +324,20 @@ _DEAL_FIELDS = ("owner", "source", "region", "product", "campaign")
 # group would be all marketing or none.
 _LEDGER_SPLIT = ("owner", "region", "product", "campaign")
 _TICKET_FIELDS = ("priority", "channel", "agent")
-# --by type on the times and shares: complaint resolution times (metrics.md section 3, Breakdowns).
-# Not on the counts yet: the additive test splits them on the sample data, whose tickets have no type.
+# --by type on the counts, times and shares: complaint resolution times (metrics.md section 3,
+# Breakdowns); breakdown.py splits them by the tickets' own types.
 _TICKET_TYPED = (*_TICKET_FIELDS, "type")
 _SCORE_FIELDS = ("channel", "priority", "agent")
 _CALL_FIELDS = ("agent", "channel")
 _LEAD_FIELDS = ("source", "owner", "campaign")
 
 _SALES, _ECON, _RET, _SUP, _CAMP = Group.SALES, Group.ECONOMICS, Group.RETENTION, Group.SUPPORT, Group.CAMPAIGNS
-_LEADS, _MORE = Group.LEADS, Group.MORE
+_LEADS, _USE, _MORE = Group.LEADS, Group.ADOPTION, Group.MORE
 H, L, N = Better.HIGHER, Better.LOWER, Better.NEUTRAL
 
 _CUSTOMERS = needs(LEDGER_DEALS, LEDGER_CUSTOMERS)  # "deals or customers"
 
-SPECS: tuple[MetricDef, ...] = (
+_DECLARED: tuple[MetricDef, ...] = (
     # Sales and acquisition
     MetricDef(
         "new_customers", "New customers", _SALES, Unit.COUNT, H, (_CUSTOMERS,),
@@ -456,12 +484,12 @@ SPECS: tuple[MetricDef, ...] = (
         "tickets_created", "Tickets created", _SUP, Unit.COUNT, N, (needs(TICKETS_CREATED),),
         "Tickets created in the period.",
         "tickets with created_at in P",
-        "support", _TICKETS, _TICKET_FIELDS, additive=True),
+        "support", _TICKETS, _TICKET_TYPED, additive=True),
     MetricDef(
         "tickets_resolved", "Tickets resolved", _SUP, Unit.COUNT, H, (needs(TICKETS_RESOLVED),),
         "Tickets resolved in the period.",
         "tickets with resolved_at in P",
-        "support", _TICKETS, _TICKET_FIELDS, additive=True),
+        "support", _TICKETS, _TICKET_TYPED, additive=True),
     MetricDef(
         "resolution_time_hours", "Resolution time (median)", _SUP, Unit.HOURS, L, (needs(TICKETS_RESOLVED),),
         "Median hours from creation to resolution of tickets resolved in the period.",
@@ -531,7 +559,7 @@ SPECS: tuple[MetricDef, ...] = (
         "tickets_backlog", "Ticket backlog", _SUP, Unit.COUNT, L, (needs(TICKETS_RESOLVED),),
         "Tickets still open at the period's end.",
         "tickets created on or before P's last day whose final resolved_at is not on or before it",
-        "service", _TICKETS, _TICKET_FIELDS, auditor_name="service.audit_tickets_backlog", additive=True),
+        "service", _TICKETS, _TICKET_TYPED, auditor_name="service.audit_tickets_backlog", additive=True),
     MetricDef(
         "reopen_rate", "Reopen rate", _SUP, Unit.RATIO, L, (needs(TICKETS_REOPENED),),
         "Tickets resolved in the period that had been solved before / tickets resolved.",
@@ -554,7 +582,7 @@ SPECS: tuple[MetricDef, ...] = (
         "won amount (all deal types) closed in P / (tickets created in P + calls started in P)",
         "service", (*_DEALS, "sources.tickets", "sources.calls"),
         auditor_name="service.audit_revenue_per_service_interaction"),
-    # Leads, activities and CRM use (accounts.py, leads.py, activities.py)
+    # Leads and pipeline, and user adoption (accounts.py, leads.py, activities.py)
     MetricDef(
         "leads_created", "Leads created", _LEADS, Unit.COUNT, H, (needs(LEADS_CREATED),),
         "Leads created in the period.",
@@ -582,25 +610,25 @@ SPECS: tuple[MetricDef, ...] = (
         "leads", (*_PERIODS, "sources.leads", "marketing_sources"), ("owner", "campaign"),
         auditor_name="leads.audit_marketing_sourced_leads_pct"),
     MetricDef(
-        "sales_calls", "Sales calls", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "sales_calls", "Sales calls", _USE, Unit.COUNT, H, (needs(ACTIVITIES),),
         "Activities of type call in the period.",
         "activities with type call and at in P",
         "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
         auditor_name="activities.audit_sales_calls"),
     MetricDef(
-        "meetings_held", "Meetings held", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "meetings_held", "Meetings held", _USE, Unit.COUNT, H, (needs(ACTIVITIES),),
         "Activities of type meeting in the period, whatever their outcome.",
         "activities with type meeting and at in P",
         "activities", (*_PERIODS, "sources.activities", "activity_types"), ("owner",), additive=True,
         auditor_name="activities.audit_meetings_held"),
     MetricDef(
-        "activities_logged", "Activities logged", _LEADS, Unit.COUNT, H, (needs(ACTIVITIES),),
+        "activities_logged", "Activities logged", _USE, Unit.COUNT, H, (needs(ACTIVITIES),),
         "All activities logged in the period; per rep with --by owner (user adoption).",
         "activities with at in P",
         "activities", (*_PERIODS, "sources.activities"), ("owner",),
         auditor_name="activities.audit_activities_logged", additive=True),
     MetricDef(
-        "meetings_per_opportunity", "Meetings per opportunity", _LEADS, Unit.MULTIPLE, H,
+        "meetings_per_opportunity", "Meetings per opportunity", _USE, Unit.MULTIPLE, H,
         (needs(ACTIVITIES_LINKED), needs(DEALS)),
         "Meetings on deals closed in the period / deals closed (won or lost).",
         "meetings linked by deal_id to deals closed in P (any meeting date) / deals of every type won or lost in P",
@@ -625,7 +653,7 @@ SPECS: tuple[MetricDef, ...] = (
         "won deals (new, renewal and expansion) with closed_at in P",
         "accounts", _DEALS, _DEAL_FIELDS, auditor_name="accounts.audit_deals_won", additive=True),
     MetricDef(
-        "deal_data_completeness_pct", "Deal data completeness", _LEADS, Unit.RATIO, H, (needs(DEALS_ADOPTION),),
+        "deal_data_completeness_pct", "Deal data completeness", _USE, Unit.RATIO, H, (needs(DEALS_ADOPTION),),
         "Deals created in the period with every adoption field filled / deals created.",
         "deals created in P with every adoption.fields field filled (and a close date when closed, with the "
         "default list) / deals created in P",
@@ -694,6 +722,10 @@ SPECS: tuple[MetricDef, ...] = (
         "(campaign_won_revenue - campaign_spend) / campaign_spend",
         "campaigns", (*_DEALS, "sources.spend"), ("campaign",), may_exceed_one=True),
 )
+
+
+# In catalogue order: parts, then groups (catalogue_order), declaration order within a group.
+SPECS: tuple[MetricDef, ...] = tuple(sorted(_DECLARED, key=lambda m: catalogue_order(m.group)))
 
 
 # --- queries ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""One self-contained HTML page: the table, an inline SVG line chart per metric and the notes.
+"""One self-contained HTML page: the table (one tbody per part of the catalogue, headed by the part
+and its groups), an inline SVG line chart per metric under the same part headings, and the notes.
 
 Nothing is fetched: the CSS is inline and the charts are SVG drawn here, so the file works offline,
 attached to an e-mail or behind a strict content security policy.
@@ -26,6 +27,10 @@ th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:
 thead th{border-bottom:2px solid #1f2328}
 tr.group th{font-weight:normal;padding-left:1.8rem;color:#59636e} tr.group td{color:#424a53}
 tr.split th{font-weight:600}
+tr.part th{text-align:left;font-size:1.05rem;padding-top:.9rem;border-bottom:2px solid #1f2328}
+tr.section th{text-align:left;font-style:italic;font-weight:600;color:#59636e}
+.fn{font-size:.8em;color:#59636e;margin-left:.2em}
+h3{font-size:1.05rem;margin:1rem 0 .5rem}
 td.na,tr.group td.na{color:#8c959f} td.met{background:#dafbe1} td.missed{background:#ffebe9;font-weight:600}
 .chg{font-size:.85em;margin-left:.4em;color:#59636e} .chg.better{color:#1a7f37} .chg.worse{color:#cf222e}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:1rem}
@@ -69,10 +74,13 @@ def render_view(view: View, out: IO[str]) -> None:
               f"<style>{CSS}</style>\n</head>\n<body>\n<h1>{heading}</h1>\n"
               f'<p class="caption">{escape(view.caption)}</p>\n')
     out.write(_table(view))
-    out.write('<h2>Trends</h2>\n<div class="charts">\n')
-    for metric in view.metrics:
-        out.write(_chart(view, metric))
-    out.write("</div>\n")
+    out.write("<h2>Trends</h2>\n")
+    for part in view.sections:
+        out.write(f'<h3>{escape(part.title)}</h3>\n<div class="charts">\n')
+        for group in part.groups:
+            for metric in group.metrics:
+                out.write(_chart(view, metric))
+        out.write("</div>\n")
     out.write(_notes(view))
     out.write("</body>\n</html>\n")
 
@@ -80,18 +88,31 @@ def render_view(view: View, out: IO[str]) -> None:
 def _table(view: View) -> str:
     header = ["Metric", *view.columns] + (["Target"] if view.has_targets else [])
     parts = ['<div class="scroll">\n<table>\n<thead><tr>', *(f'<th scope="col">{escape(h)}</th>' for h in header),
-             "</tr></thead>\n<tbody>\n"]
-    for metric in view.metrics:
-        for row in metric.rows:
-            css = ' class="group"' if row.group else ' class="split"' if metric.groups else ""
-            parts.append(f'<tr{css}><th scope="row">{escape(row.label)}</th>')
-            parts += [_cell(value) for value in row.values]
-            if view.has_targets:
-                shown = metric.target if metric.target and not row.group else ""
-                parts.append(f"<td>{escape(shown)}</td>")
-            parts.append("</tr>\n")
-    parts.append("</tbody>\n</table>\n</div>\n")
+             "</tr></thead>\n"]
+    span = len(header)
+    for part in view.sections:
+        parts.append(f'<tbody>\n<tr class="part"><th scope="rowgroup" colspan="{span}">'
+                     f"{escape(part.title)}</th></tr>\n")
+        for group in part.groups:
+            parts.append(f'<tr class="section"><th colspan="{span}">{escape(group.title)}</th></tr>\n')
+            for metric in group.metrics:
+                parts += _metric_rows(view, metric)
+        parts.append("</tbody>\n")
+    parts.append("</table>\n</div>\n")
     return "".join(parts)
+
+
+def _metric_rows(view: View, metric: MetricView) -> list[str]:
+    parts = []
+    for row in metric.rows:
+        css = ' class="group"' if row.group else ' class="split"' if metric.groups else ""
+        parts.append(f'<tr{css}><th scope="row">{escape(row.label)}</th>')
+        parts += [_cell(value) for value in row.values]
+        if view.has_targets:
+            shown = metric.target if metric.target and not row.group else ""
+            parts.append(f"<td>{escape(shown)}</td>")
+        parts.append("</tr>\n")
+    return parts
 
 
 def _cell(value: ValueView) -> str:
@@ -99,7 +120,10 @@ def _cell(value: ValueView) -> str:
         return f'<td class="na" title="{escape(value.reason or "")}">n/a [{value.footnote}]{_change(value)}</td>'
     css = "" if value.met is None else f' class="{"met" if value.met else "missed"}"'
     mark = "" if value.met is None else (" ✓" if value.met else " ✗")
-    return f"<td{css}>{escape(value.text)}{mark}{_change(value)}</td>"
+    # The note of a value some inputs were left out of, marked as the n/a reasons are.
+    note = ("" if value.footnote is None
+            else f'<span class="fn" title="{escape(value.reason or "")}">{value.marker}</span>')
+    return f"<td{css}>{escape(value.text)}{note}{mark}{_change(value)}</td>"
 
 
 def _change(value: ValueView) -> str:

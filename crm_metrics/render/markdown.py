@@ -1,5 +1,7 @@
-"""GitHub-flavoured Markdown, laid out from the report's View: the table (groups indented under their
-metric, changes beside the values) and its notes, ready to paste into a wiki."""
+"""GitHub-flavoured Markdown, laid out from the report's View: the table (a row per part heading in
+bold capitals and per group heading in italics, --by groups indented under their metric, changes
+beside the values, footnote markers on n/a cells and on values some inputs were left out of) and its
+notes, ready to paste into a wiki."""
 
 from __future__ import annotations
 
@@ -35,12 +37,17 @@ def render_view(view: View, out: IO[str]) -> None:
     out.write(f"{escape(view.caption)}\n\n")
     out.write("| " + " | ".join(escape(h) for h in header) + " |\n")
     out.write("| --- |" + " ---: |" * (len(header) - 1) + "\n")
-    for metric in view.metrics:
-        for row in metric.rows:
-            cells = [_label(row.label, row.group, bool(metric.groups)), *(_cell(value) for value in row.values)]
-            if view.has_targets:
-                cells.append(escape(metric.target) if metric.target and not row.group else "")
-            out.write("| " + " | ".join(cells) + " |\n")
+    empty = " |" * (len(header) - 1)
+    for part in view.sections:
+        out.write(f"| **{escape(part.title.upper())}** |{empty}\n")
+        for group in part.groups:
+            out.write(f"| *{escape(group.title)}* |{empty}\n")
+            for metric in group.metrics:
+                for row in metric.rows:
+                    cells = [_label(row.label, row.group, bool(metric.groups)), *(_cell(value) for value in row.values)]
+                    if view.has_targets:
+                        cells.append(escape(metric.target) if metric.target and not row.group else "")
+                    out.write("| " + " | ".join(cells) + " |\n")
     out.write("\n")
     lines = [f"\\[{f.number}\\] {escape(f.text)}" for f in view.footnotes]
     if view.not_split:
@@ -69,12 +76,9 @@ def _label(label: str, group: bool, split: bool) -> str:
 
 
 def _cell(value: ValueView) -> str:
-    if value.value is None:
-        text = f"n/a \\[{value.footnote}\\]"
-    else:
-        text = escape(value.text)
-        if value.met is not None:
-            text += " ✅" if value.met else " ❌"
+    text = escape(value.shown)
+    if value.met is not None:  # only ever set on a value
+        text += " ✅" if value.met else " ❌"
     change = value.change
     if change is not None and change.delta is not None:
         text += f" {escape(change.arrow + change.magnitude)}{TONE_MARKS[change.tone]}"

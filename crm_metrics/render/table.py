@@ -1,5 +1,7 @@
-"""The terminal table (rich), laid out from the report's View: one row per metric (its --by groups
-indented under it), one column per period, oldest left, each change beside its value.
+"""The terminal table (rich), laid out from the report's View: the catalogue's part headings (in
+capitals) with their group headings ("Sales:") under them, one row per metric (its --by groups
+indented under it), one column per period, oldest left, each change beside its value, footnote
+markers on n/a cells and on values computed without some inputs.
 
 It fits the terminal: when every period does not fit, the latest ones that do are shown and a note
 says how many are hidden and how to see them. Colour and box drawing follow render.console's rule.
@@ -21,6 +23,8 @@ from crm_metrics.render.console import (
     STYLE_METRIC,
     STYLE_MISSED,
     STYLE_NA,
+    STYLE_PART,
+    STYLE_SECTION,
     STYLE_WARNING,
     STYLE_WORSE,
     Terminal,
@@ -29,7 +33,7 @@ from crm_metrics.render.console import (
     print_page,
     terminal,
 )
-from crm_metrics.render.view import ChangeView, Tone, ValueView, View, build_view
+from crm_metrics.render.view import ChangeView, MetricView, Tone, ValueView, View, build_view
 from crm_metrics.report import Report
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -80,27 +84,38 @@ def _table(view: View, term: Terminal) -> Table:
         table.add_column(label, justify="right", no_wrap=True)
     if trend:
         table.add_column("Trend", no_wrap=True)
-    for metric in view.metrics:
-        for row in metric.rows:
-            name = Text(f"  {row.label}", style=STYLE_GROUP_LABEL) if row.group else Text(row.label)
-            cells: list[Text | str] = [name, *(_cell(value, term) for value in row.values)]
-            if trend:
-                cells.append(sparkline([value.value for value in row.values], term.fancy))
-            table.add_row(*cells)
-        if metric.groups:
-            table.rows[len(table.rows) - len(metric.rows)].end_section = True  # the total row
+    blank = [""] * (len(view.columns) + (1 if trend else 0))
+    for part in view.sections:
+        if table.rows:
             table.rows[-1].end_section = True
+        table.add_row(Text(part.title.upper(), style=STYLE_PART), *blank)
+        for group in part.groups:
+            table.add_row(Text(f"{group.title}:", style=STYLE_SECTION), *blank)
+            for metric in group.metrics:
+                _metric_rows(table, metric, term, trend)
     return table
+
+
+def _metric_rows(table: Table, metric: MetricView, term: Terminal, trend: bool) -> None:
+    for row in metric.rows:
+        name = Text(f"  {row.label}", style=STYLE_GROUP_LABEL) if row.group else Text(row.label)
+        cells: list[Text | str] = [name, *(_cell(value, term) for value in row.values)]
+        if trend:
+            cells.append(sparkline([value.value for value in row.values], term.fancy))
+        table.add_row(*cells)
+    if metric.groups:
+        table.rows[len(table.rows) - len(metric.rows)].end_section = True  # the total row
+        table.rows[-1].end_section = True
 
 
 def _cell(value: ValueView, term: Terminal) -> Text:
     if value.value is None:
-        text = Text(f"{value.text} [{value.footnote}]", style=STYLE_NA)
+        text = Text(value.shown, style=STYLE_NA)
     elif value.met is None:
-        text = Text(value.text)
+        text = Text(value.shown)
     else:
         # `+` met, `!` missed: ASCII, so it survives cron mail.
-        text = Text(f"{value.text} +", style=STYLE_MET) if value.met else Text(f"{value.text} !", style=STYLE_MISSED)
+        text = Text(f"{value.shown} +", style=STYLE_MET) if value.met else Text(f"{value.shown} !", style=STYLE_MISSED)
     if value.change is not None:
         text.append(" ")
         text.append_text(change_text(value.change, term.fancy))

@@ -1,8 +1,11 @@
 """The one view of a report that every format people read is rendered from (table, md, html, xlsx).
 
-A Report is turned once into a View: the title and caption, the period columns, one row per metric
-with its groups (--by) as rows under it, each value already formatted with its n/a footnote, target
-mark and change (--compare), and the notes below. The renderers only lay the view out, so what a
+A Report is turned once into a View: the title and caption, the period columns, the metrics laid out
+by the catalogue's parts and groups (View.sections: "Business performance" > "Sales" > Close rate,
+metrics/spec.py Part and Group), one row per metric with its --by groups as rows under it, each value
+already formatted with its footnote (the n/a reason, or the note on a value computed without some
+inputs: "1 of 3 spend rows unreadable (amount), left out"), target mark and change (--compare), and
+the notes below. The renderers only lay the view out, so what a
 report says, and in which words, is decided here and nowhere else: a new column or a new note is one
 change in this module. Plain dataclasses: no rich, no openpyxl, no pandas.
 """
@@ -15,6 +18,7 @@ from enum import StrEnum
 
 from crm_metrics.metrics.compare import Change, Direction
 from crm_metrics.metrics.registry import Cell, Unit
+from crm_metrics.metrics.spec import catalogue_order
 from crm_metrics.metrics.targets import target_of
 from crm_metrics.render.shared import LongRow, long_rows, quality_lines
 from crm_metrics.render.values import currency_digits, format_value
@@ -97,10 +101,23 @@ class ValueView:
 
     value: float | None
     text: str  # "25.0 %", "-$1,500", "n/a"
-    footnote: int | None = None  # the number of the n/a reason in View.footnotes
-    reason: str | None = None  # the n/a reason itself, for tooltips
+    # The number in View.footnotes of the n/a reason, or of the note on a value some inputs were left
+    # out of ("1 of 3 spend rows unreadable (amount), left out"): a number shown without it would
+    # pass for one computed from every row (../shared/metrics.md, "No plausible wrong number").
+    footnote: int | None = None
+    reason: str | None = None  # that footnote's text, for tooltips and cell comments
     met: bool | None = None  # target met / missed; None when no target or n/a (totals only)
     change: ChangeView | None = None  # with --compare: against the same row's baseline period
+
+    @property
+    def marker(self) -> str:
+        """The footnote as every text format prints it after the value: "[2]", or ""."""
+        return "" if self.footnote is None else f"[{self.footnote}]"
+
+    @property
+    def shown(self) -> str:
+        """The text with its footnote marker: "n/a [1]", "$5,000 [3]", "25.0 %"."""
+        return f"{self.text} {self.marker}" if self.marker else self.text
 
 
 @dataclass(frozen=True)
@@ -123,10 +140,42 @@ class MetricView:
     groups: list[RowView]  # largest latest value first, n/a after numbers, "other" last
     target: str | None  # ">= 22.0 %", when the config sets one
     bounds: tuple[float | None, float | None] = (None, None)  # the target's min and max, for charts
+    part: str = ""  # the heading of its part of the catalogue: "Business performance"
+    group: str = ""  # the heading of its group within the part: "Unit economics"
 
     @property
     def rows(self) -> list[RowView]:
         return [self.total, *self.groups]
+
+
+@dataclass(frozen=True)
+class GroupSection:
+    """A group's heading and its metrics, in the report's order."""
+
+    title: str
+    metrics: list[MetricView]
+
+
+@dataclass(frozen=True)
+class PartSection:
+    """A part's heading ("Customer perception") and its groups with metrics in this report."""
+
+    title: str
+    groups: list[GroupSection]
+
+
+def sections(metrics: list[MetricView]) -> list[PartSection]:
+    """The metrics under their part and group headings, in the order given (build_view sorts them
+    by catalogue order, so each part and each group appears once)."""
+    parts: list[PartSection] = []
+    for metric in metrics:
+        if not parts or parts[-1].title != metric.part:
+            parts.append(PartSection(metric.part, []))
+        groups = parts[-1].groups
+        if not groups or groups[-1].title != metric.group:
+            groups.append(GroupSection(metric.group, []))
+        groups[-1].metrics.append(metric)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -155,7 +204,7 @@ class View:
     period: str  # "quarter"
     currency: str
     columns: list[str]  # the period labels shown, oldest first
-    metrics: list[MetricView]
+    metrics: list[MetricView]  # in catalogue order: by part, then group, then the config's order
     footnotes: list[Footnote]  # numbered in reading order: metric by metric, total then groups
     targets: list[str]  # "Close rate >= 22.0 %", one per metric with a target
     not_split: str | None  # "Not split by owner: CAC"
@@ -173,6 +222,11 @@ class View:
     @property
     def rows(self) -> list[RowView]:
         return [row for metric in self.metrics for row in metric.rows]
+
+    @property
+    def sections(self) -> list[PartSection]:
+        """The metrics under part and group headings: what every format lays out."""
+        return sections(self.metrics)
 
     @property
     def has_targets(self) -> bool:
@@ -218,7 +272,9 @@ def build_view(report: Report) -> View:
     """Turn a Report into the View every format people read is rendered from."""
     labels = report.labels
     numbers: dict[str, int] = {}
-    metrics = [_metric_view(report, result, numbers) for result in report.metrics]
+    # Stable: within a group the config's (or --metrics') order stays.
+    ordered = sorted(report.metrics, key=lambda result: catalogue_order(result.metric.group))
+    metrics = [_metric_view(report, result, numbers) for result in ordered]
     not_split = [r.metric.label for r in report.metrics if r.groups is None]
     return View(
         title=title(report),
@@ -315,8 +371,9 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
                 continue
             # Targets apply to the metric's total, not to one group of a breakdown.
             met = target.check(cell.value) if target is not None and total else None
+            noted = numbers.setdefault(cell.note, len(numbers) + 1) if cell.note else None
             shown.append(ValueView(cell.value, format_value(cell.value, metric.unit, report.currency, digits),
-                                   met=met, change=change))
+                                   noted, cell.note, met=met, change=change))
         return shown
 
     total = RowView(total_label(metric.label) if split else metric.label,
@@ -331,10 +388,11 @@ def _metric_view(report: Report, result: MetricResult, numbers: dict[str, int]) 
                           group=True)
                   # A split the metric always carries keeps its own order (stages: pipeline order).
                   for name in (list(result.groups) if metric.always_by else sorted_groups(result.groups, latest))]
+    part, group = metric.part.heading, metric.group.heading
     if target is None:
-        return MetricView(metric.id, metric.label, metric.unit, total, groups, None)
+        return MetricView(metric.id, metric.label, metric.unit, total, groups, None, part=part, group=group)
     return MetricView(metric.id, metric.label, metric.unit, total, groups,
-                      target.describe(metric.unit, report.currency), (target.min, target.max))
+                      target.describe(metric.unit, report.currency), (target.min, target.max), part=part, group=group)
 
 
 def total_label(label: str) -> str:

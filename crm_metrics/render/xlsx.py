@@ -1,4 +1,8 @@
-"""Excel: a "Report" sheet laid out like the terminal table, a long-form "Data" sheet and a chart.
+"""Excel: a "Report" sheet laid out like the terminal table (part and group headings, metrics under
+them), a long-form "Data" sheet and a chart.
+
+A value some inputs were left out of is a number like any other, so its footnote rides on the cell as
+a comment ("[3] 1 of 3 spend rows unreadable (amount), left out") and in the notes below the table.
 
 Values are numbers with a number format per unit (so Excel can sum and chart them), never strings;
 every text cell that could carry export data is neutralised so it cannot run as a formula.
@@ -13,6 +17,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -28,6 +33,8 @@ from crm_metrics.report import Report
 FONT = {"name": "Calibri", "size": 11}
 BOLD = Font(**FONT, bold=True)
 MUTED = Font(**FONT, italic=True, color="666666")
+PART = Font(name=FONT["name"], size=13, bold=True)
+SECTION = Font(**FONT, bold=True, italic=True, color="444444")
 BETTER = Font(**FONT, color="1A7F37")
 WORSE = Font(**FONT, color="CF222E")
 NEUTRAL = Font(**FONT, color="666666")
@@ -116,10 +123,16 @@ def _report_sheet(view: View, sheet: Worksheet) -> int:
         if cell.column > 1:
             cell.alignment = RIGHT  # over right-aligned numbers
     row_number = 1
-    for metric in view.metrics:
-        for row in metric.rows:
+    for part in view.sections:
+        row_number += 1
+        sheet.cell(row_number, 1, neutralise(part.title)).font = PART
+        for group in part.groups:
             row_number += 1
-            _row(view, sheet, row_number, metric, row, changes, len(header))
+            sheet.cell(row_number, 1, neutralise(group.title)).font = SECTION
+            for metric in group.metrics:
+                for row in metric.rows:
+                    row_number += 1
+                    _row(view, sheet, row_number, metric, row, changes, len(header))
     sheet.freeze_panes = "B2"
     _print_one_page_wide(sheet)
     pages = max(1, ceil((len(header) - 1) / COLUMNS_PER_PAGE))
@@ -174,6 +187,8 @@ def _row(view: View, sheet: Worksheet, row_number: int, metric: MetricView, row:
             cell.number_format = number_format(metric.unit, view.currency)
             if value.met is not None:
                 cell.fill = MET if value.met else MISSED
+            if value.reason is not None:
+                cell.comment = Comment(neutralise(f"{value.marker} {value.reason}"), "crm-metrics")
         if changes:
             _change(sheet.cell(row_number, column + 1), value.change)
         column += 2 if changes else 1

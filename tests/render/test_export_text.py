@@ -54,11 +54,14 @@ def test_markdown_is_a_github_table_with_notes(tmp_path: Path) -> None:
     table = [line for line in lines if line.startswith("|")]
     assert table[0] == "| Metric | 2025-Q1 | 2025-Q2 | Target |"
     assert table[1] == "| --- | ---: | ---: | ---: |"
-    assert len(table) == 2 + 4
-    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    # 4 metrics under 1 part and 2 groups: Sales (close rate, new revenue, sales cycle), Unit economics
+    assert len(table) == 2 + 3 + 4
+    assert table[2:4] == ["| **BUSINESS PERFORMANCE** | | | |", "| *Sales* | | | |"]
+    cells = [c.strip() for c in table[4].strip("|").split("|")]
     assert cells == ["Close rate", "25.0 % ✅", "20.0 % ❌", "\\>= 22.0 %"]
-    assert [c.strip() for c in table[3].strip("|").split("|")][2] == "n/a \\[1\\]"
-    assert [c.strip() for c in table[4].strip("|").split("|")][1] == "-$1,500"
+    assert table[7] == "| *Unit economics* | | | |"
+    assert [c.strip() for c in table[8].strip("|").split("|")][:3] == ["CAC", "$5,000 ✅", "n/a \\[1\\]"]
+    assert [c.strip() for c in table[5].strip("|").split("|")][:2] == ["New revenue", "-$1,500"]
     assert f"- \\[1\\] {FORMULA_NOTE}" in lines
     assert any(line.startswith("- Data quality, deals: 10 rows read") for line in lines)
 
@@ -126,9 +129,10 @@ def test_markdown_carries_groups_under_their_metric_and_changes_beside_values() 
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in out.getvalue().splitlines()
             if line.startswith("| ") and "---" not in line]
     labels = [row[0] for row in rows[1:]]
-    assert labels == ["**Close rate (total)**", "&emsp;=HYPERLINK(1)", "&emsp;Ann", "&emsp;Bob", "&emsp;other",
-                      "CAC", "**New revenue (total)**", "&emsp;Bob", "&emsp;Ann", "Resolution time (median)"]
+    assert labels == ["**BUSINESS PERFORMANCE**", "*Sales*", "**Close rate (total)**", "&emsp;=HYPERLINK(1)",
+                      "&emsp;Ann", "&emsp;Bob", "&emsp;other", "**New revenue (total)**", "&emsp;Bob", "&emsp;Ann",
+                      "*Unit economics*", "CAC", "**CUSTOMER PERCEPTION**", "*Support*", "Resolution time (median)"]
     # close rate 30 % -> 25 % -> 20 %, target >= 22 %: met then missed, down 5 points each time
-    assert rows[1][1:] == ["25.0 % ✅ ↓5.0 pp (worse)", "20.0 % ❌ ↓5.0 pp (worse)", "\\>= 22.0 %"]
-    assert rows[4][1:] == ["0.0 %", "n/a \\[1\\]", ""]  # Bob: no deals closed in Q2, no change on groups
-    assert rows[10][1:3] == ["12.5 h ↑25.0% (worse)", "10.0 h ↓20.0% (better)"]
+    assert rows[3][1:] == ["25.0 % ✅ ↓5.0 pp (worse)", "20.0 % ❌ ↓5.0 pp (worse)", "\\>= 22.0 %"]
+    assert rows[6][1:] == ["0.0 %", "n/a \\[1\\]", ""]  # Bob: no deals closed in Q2, no change on groups
+    assert rows[15][1:3] == ["12.5 h ↑25.0% (worse)", "10.0 h ↓20.0% (better)"]

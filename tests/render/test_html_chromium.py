@@ -47,11 +47,14 @@ def test_chromium_renders_the_table_and_a_chart_per_metric(tmp_path: Path) -> No
     rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
     assert len(rows) == 1 + 4  # header + 4 metrics
     assert "Close rate" in rows[1] and "20.0 % ✗" in rows[1]
+    # One part, its two groups: Sales (close rate, new revenue, sales cycle), then Unit economics (CAC).
+    assert re.findall(r'<tr class="(?:part|section)"><th[^>]*>([^<]*)</th>', html) == [
+        "Business performance", "Sales", "Unit economics"]
     charts = re.findall(r"<svg.*?</svg>", html, flags=re.S)
     assert len(charts) == 4
     # close rate, new revenue and sales cycle have both quarters: a line; CAC's Q2 is n/a: a lone point
-    assert ["<polyline" in chart for chart in charts] == [True, False, True, True]
-    assert charts[1].count("<circle") == 1
+    assert ["<polyline" in chart for chart in charts] == [True, True, True, False]
+    assert charts[3].count("<circle") == 1
     assert "Notes and data quality" in html
 
     shot = tmp_path / "shot.png"
@@ -120,7 +123,9 @@ def test_chromium_shows_group_rows_and_changes_in_colour(tmp_path: Path) -> None
     depths = [x - margin for _, _, x in rows]
     metric = min(depths)
     # Group labels start at least 10 px right of metric labels (1.8rem of padding against .8rem;
-    # the first glyph's own side bearing moves a line by a pixel or two). In order: the header,
-    # close rate and its 4 owners, CAC, new revenue and its 2 owners, resolution time.
+    # the first glyph's own side bearing moves a line by a pixel or two). In order: the header, the
+    # part Business performance, its group Sales, close rate and its 4 owners, new revenue and its 2
+    # owners, the group Unit economics, CAC, the part Customer perception, its group Support,
+    # resolution time: headings start where metric labels do.
     kinds = "".join("g" if d >= metric + 10 else "m" for d in depths)
-    assert kinds == "mmggggmmggm", rows
+    assert kinds == "mmmmggggmggmmmmm", rows
