@@ -345,6 +345,9 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     skipped = 0
     for part in files:
         skipped += int(part.raw.attrs.get("skipped_rows", 0))
+        # Rows of a source's joined files that went to no row of it (read_source.join_files).
+        for reason, count in part.raw.attrs.get("left_out", {}).items():
+            quality.leave_out(reason, count)
         if part.raw.empty:
             check.empty_files.append(part.file)
         if lenient:
