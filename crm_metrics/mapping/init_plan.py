@@ -81,15 +81,23 @@ def expand_exports(exports: list[Path]) -> list[Path]:
     return out
 
 
-def check_exports(exports: list[Path]) -> None:
-    """Typos in paths stop init before any file is read (InputError naming the path); a file that
-    is read but not recognised is only skipped (plan_config)."""
+def check_exports(exports: list[Path]) -> tuple[list[Path], list[str]]:
+    """The exports that are files, and one line for each path that is not (missing, a folder):
+    a typo in one path must not cost the user the config for the others. InputError (every line
+    in its problems) when no path is a file."""
+    usable: list[Path] = []
+    skipped: list[str] = []
     for path in exports:
         if path.is_dir():
-            raise InputError(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
-                             f"{path / '*.csv'}")
-        if not path.exists():
-            raise InputError(f"{path}: file not found; check the path")
+            skipped.append(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
+                           f"{path / '*.csv'}")
+        elif not path.exists():
+            skipped.append(f"{path}: file not found; check the path")
+        else:
+            usable.append(path)
+    if not usable:
+        raise InputError(skipped[0], problems=skipped)
+    return usable, skipped
 
 
 def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:

@@ -154,3 +154,25 @@ def test_init_ignores_a_detected_date_column_that_holds_no_dates(tmp_path: Path)
     text = out.read_text(encoding="utf-8")
     assert "ignored 'Resolved' for resolved_at: most of its values are not dates" in text
     assert "\n      resolved_at:" not in text
+
+
+def test_init_skips_a_missing_file_and_writes_the_config_for_the_others(tmp_path: Path) -> None:
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Amount,Created\nD1,Won,100,2025-01-02\n", encoding="utf-8")
+    out = tmp_path / "crm-metrics.yaml"
+    result = runner.invoke(app, ["init", str(deals), str(tmp_path / "missing.csv"), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"crm-metrics: skipped {tmp_path / 'missing.csv'}: file not found; check the path"
+    assert out.exists()
+
+
+def test_init_with_nothing_usable_left_is_an_error(tmp_path: Path) -> None:
+    # A missing file and a file no table fits: nothing to write a config for.
+    notes = tmp_path / "notes.csv"
+    notes.write_text("colour,shape\nred,round\n", encoding="utf-8")
+    out = tmp_path / "crm-metrics.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "missing.csv"), str(notes), "--output", str(out)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'missing.csv'}: file not found; check the path" in result.stderr
+    assert "notes.csv: no header names a required field" in result.stderr
+    assert not out.exists()
