@@ -350,6 +350,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
             quality.leave_out(reason, count)
         if part.raw.empty:
             check.empty_files.append(part.file)
+        check.empty_files += part.raw.attrs.get("empty_joined", [])
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
         raws.append(select_columns(part.raw, part.column_map, part.vocabulary))

@@ -72,7 +72,8 @@ def join_files(raw: pd.DataFrame, column_map: ColumnMap, table: str, config: Con
     with an empty churn date. Joined rows left out are counted in raw.attrs["left_out"] (reason ->
     rows; load_tables reports them): a blank key, a key no row of the source has, an event the rule
     passed over. Only the fields in `keep` (None: all) are joined. A problem in a joined cell is
-    shown at the source row it was joined to.
+    shown at the source row it was joined to. A joined file with a header and no rows adds no
+    field (absence of evidence is not "none churned") and is named in raw.attrs["empty_joined"].
 
     Raises InputError naming the file and the config key when the file lacks the key or a mapped
     header, or when a joined field is already read from the source's own file.
@@ -100,6 +101,11 @@ def join_files(raw: pd.DataFrame, column_map: ColumnMap, table: str, config: Con
         key_header = _header_in(other, joined.key, path, f"{where}.key", "the key to join on")
         headers = {name: _header_in(other, header, path, f"{where}.columns.{name}", f"{table}.{name}")
                    for name, header in wanted.items()}
+        if other.empty:
+            # A header and no rows is no evidence: the fields stay unread (churn: "no churn data"),
+            # never blanks that would read as "nobody churned".
+            raw.attrs["empty_joined"] = [*raw.attrs.get("empty_joined", []), str(path)]
+            continue
         chosen, counts = _one_per_key(other, key_header, headers, joined, set(keys.dropna()), table, config)
         for reason, count in counts.items():
             if count:

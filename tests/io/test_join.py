@@ -183,3 +183,14 @@ sources:
     # Day-first read from both files together (21-02-2018, 26-02-2018 19:58).
     assert cells["lead_to_customer_days"]["2018-02"].value == pytest.approx(5 + 1198 / 1440)
     assert result.quality["leads"].left_out == {"rows of closed.csv whose mql_id matches no leads row": 1}
+
+
+def test_an_empty_joined_file_is_no_churn_data_not_zero_churn(tmp_path: Path) -> None:
+    config = ravenstack(tmp_path)
+    (tmp_path / "churn_events.csv").write_text(CHURN_EVENTS.splitlines()[0] + "\n")
+    result = report(load_config(config), OPTIONS)
+    # A header and no rows says nothing about churn: n/a with the reason, never 0 % (metrics.md top).
+    cells = result.metrics[0].cells
+    assert all(cell.value is None for cell in cells.values())
+    assert cells["2024-Q2"].note is not None and cells["2024-Q2"].note.startswith("no churn date")
+    assert any("churn_events.csv: a header row and no data rows" in notice for notice in result.notices)
