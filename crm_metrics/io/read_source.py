@@ -49,44 +49,50 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
             raw = read_table(path, sheet, limits=config.limits, usecols=usecols,
                              categorical=repeating_headers(column_map, table))
             if set(usecols) <= set(raw.columns):
-                return join_files(raw, column_map, table, config, keep) + (vocabulary,)
+                return raw, column_map, vocabulary
     raw = read_table(path, sheet, limits=config.limits)
     column_map = map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
                              strict=strict, guessed=source.guessed_columns)
     column_map, vocabulary = keep_fields(column_map, with_values(vocabulary_for(column_map.preset, table),
                                                                 source.values), keep)
     categorise(raw, repeating_headers(column_map, table))
-    return join_files(raw, column_map, table, config, keep) + (vocabulary,)
+    return raw, column_map, vocabulary
 
 
-def join_files(raw: pd.DataFrame, column_map: ColumnMap, table: str, config: Config,
-               keep: set[str] | None = None) -> tuple[pd.DataFrame, ColumnMap]:
-    """`raw` (one file of the source, export headers) with the source's `join:` files' columns added
-    on its id (config.model.JoinConfig), and the column map reading them.
+def join_files(parts: list[tuple[pd.DataFrame, ColumnMap]], table: str, config: Config,
+               keep: set[str] | None = None) -> list[tuple[pd.DataFrame, ColumnMap]]:
+    """The source's files (raw frame with export headers, column map; read_mapped) with the
+    source's `join:` files' columns added on its id (config.model.JoinConfig), and the column maps
+    reading them. load_tables calls it once per source, after reading all its files and before
+    cleaning, so validate, report and explain see one table.
 
-    Each joined file's row goes to the row whose id header (trimmed) equals its `key` cell (trimmed);
+    Each joined file's row goes to the rows whose id header (trimmed) equals its `key` cell (trimmed);
     its mapped cells are added as they were read (no parsing: cleaning reads them with the source's
     own, so the date layout is decided from all the source's columns). Several rows of one key: the
     `several` rule (latest / earliest date of the first date field the join maps, else the last row).
-    A row of `raw` without a match gets blanks: "no churn event" is no churn, as in a customers export
-    with an empty churn date. Joined rows left out are counted in raw.attrs["left_out"] (reason ->
-    rows; load_tables reports them): a blank key, a key no row of the source has, an event the rule
-    passed over. Only the fields in `keep` (None: all) are joined. A problem in a joined cell is
-    shown at the source row it was joined to. A joined file with a header and no rows adds no
-    field (absence of evidence is not "none churned") and is named in raw.attrs["empty_joined"].
+    A source row without a match gets blanks: "no churn event" is no churn, as in a customers export
+    with an empty churn date. Joined rows left out are counted in the first frame's
+    attrs["left_out"] (reason -> rows; load_tables reports them): a blank key, a key no file of the
+    source has, an event the rule passed over. Only the fields in `keep` (None: all) are joined. A
+    problem in a joined cell is shown at the source row it was joined to. A joined file with a header
+    and no rows adds no field (absence of evidence is not "none churned") and is named in
+    attrs["empty_joined"]. A file whose id is not mapped (validate's lenient mapping) gets nothing.
 
     Raises InputError naming the file and the config key when the file lacks the key or a mapped
     header, or when a joined field is already read from the source's own file.
     """
     source = getattr(config.sources, table)
-    schema = TABLES[table]
+    id_field = TABLES[table].id_field or ""
     joins = [] if source is None else source.join
-    id_header = column_map.fields.get(schema.id_field or "")
-    if not joins or id_header is None:
-        return raw, column_map
-    fields, how = dict(column_map.fields), dict(column_map.how)
-    left_out: dict[str, int] = dict(raw.attrs.get("left_out", {}))
-    keys = raw[id_header].astype("string").str.strip()
+    if not joins or not parts:
+        return parts
+    keys = [raw[m.fields[id_field]].astype("string").str.strip() if id_field in m.fields else None
+            for raw, m in parts]
+    known = {key for column in keys if column is not None for key in column.dropna()}
+    fields = [dict(m.fields) for _, m in parts]
+    how = [dict(m.how) for _, m in parts]
+    first = parts[0][0]
+    left_out: dict[str, int] = dict(first.attrs.get("left_out", {}))
     for number, joined in enumerate(joins):
         wanted = {name: header for name, header in joined.columns.items() if keep is None or name in keep}
         if not wanted:
@@ -94,9 +100,10 @@ def join_files(raw: pd.DataFrame, column_map: ColumnMap, table: str, config: Con
         path = config.resolve(joined.path)
         where = f"sources.{table}.join.{number}"
         for name in wanted:
-            if name in fields:
-                raise InputError(f"{path}: {table}.{name} is read from both '{fields[name]}' of the source's "
-                                 f"own file and this joined file; drop one ({where}.columns.{name})")
+            for own in fields:
+                if name in own:
+                    raise InputError(f"{path}: {table}.{name} is read from both '{own[name]}' of the source's "
+                                     f"own file and this joined file; drop one ({where}.columns.{name})")
         other = read_table(path, joined.sheet, limits=config.limits)
         key_header = _header_in(other, joined.key, path, f"{where}.key", "the key to join on")
         headers = {name: _header_in(other, header, path, f"{where}.columns.{name}", f"{table}.{name}")
@@ -104,20 +111,23 @@ def join_files(raw: pd.DataFrame, column_map: ColumnMap, table: str, config: Con
         if other.empty:
             # A header and no rows is no evidence: the fields stay unread (churn: "no churn data"),
             # never blanks that would read as "nobody churned".
-            raw.attrs["empty_joined"] = [*raw.attrs.get("empty_joined", []), str(path)]
+            first.attrs["empty_joined"] = [*first.attrs.get("empty_joined", []), str(path)]
             continue
-        chosen, counts = _one_per_key(other, key_header, headers, joined, set(keys.dropna()), table, config)
+        chosen, counts = _one_per_key(other, key_header, headers, joined, known, table, config)
         for reason, count in counts.items():
             if count:
                 reason = f"rows of {path.name} {reason}"
                 left_out[reason] = left_out.get(reason, 0) + count
-        for name, header in headers.items():
-            column = header if header not in raw.columns else f"{header} ({path.name})"
-            # Object cells as read; a key without a row gets a blank.
-            raw[column] = keys.map(chosen[header]).astype(object).to_numpy()
-            fields[name], how[name] = column, f"joined from {path.name} on {joined.key}"
-    raw.attrs["left_out"] = left_out
-    return raw, ColumnMap(column_map.table, fields, how, column_map.preset)
+        for (raw, _), own_keys, own_fields, own_how in zip(parts, keys, fields, how, strict=True):
+            if own_keys is None:
+                continue
+            for name, header in headers.items():
+                column = header if header not in raw.columns else f"{header} ({path.name})"
+                # Object cells as read; a key without a row gets a blank.
+                raw[column] = own_keys.map(chosen[header]).astype(object).to_numpy()
+                own_fields[name], own_how[name] = column, f"joined from {path.name} on {joined.key}"
+    first.attrs["left_out"] = left_out
+    return [(raw, ColumnMap(m.table, f, h, m.preset)) for (raw, m), f, h in zip(parts, fields, how, strict=True)]
 
 
 def _header_in(frame: pd.DataFrame, header: str, path: Path, key: str, what: str) -> str:

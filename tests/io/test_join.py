@@ -194,3 +194,19 @@ def test_an_empty_joined_file_is_no_churn_data_not_zero_churn(tmp_path: Path) ->
     assert all(cell.value is None for cell in cells.values())
     assert cells["2024-Q2"].note is not None and cells["2024-Q2"].note.startswith("no churn date")
     assert any("churn_events.csv: a header row and no data rows" in notice for notice in result.notices)
+
+
+def test_a_source_of_two_files_is_joined_as_one(tmp_path: Path) -> None:
+    # The accounts in two files: a churn event of an account in the second file matches a row of
+    # the source, so it is no "matches no customers row" for the first file.
+    config = ravenstack(tmp_path)
+    lines = ACCOUNTS.splitlines()
+    (tmp_path / "accounts.csv").write_text("\n".join(lines[:4]) + "\n")
+    (tmp_path / "accounts_2.csv").write_text("\n".join([lines[0], *lines[4:]]) + "\n")
+    config.write_text(config.read_text().replace("path: accounts.csv", "path: [accounts.csv, accounts_2.csv]"))
+    result = report(load_config(config), OPTIONS)
+    # Same accounts and events as test_churn_rate_from_joined_churn_events, so the same figures.
+    values = {label: cell.value for label, cell in result.metrics[0].cells.items()}
+    assert values == pytest.approx({"2024-Q1": 1 / 5, "2024-Q2": 0.0, "2024-Q3": 1 / 5, "2024-Q4": 1 / 4})
+    assert result.quality["customers"].left_out["rows of churn_events.csv whose account_id matches no customers "
+                                                "row"] == 1
