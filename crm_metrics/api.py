@@ -185,8 +185,9 @@ def plan_init(paths: list[Path], config_path: Path = Path("crm-metrics.yaml")) -
     and columns, and write the text of a commented config that loads as is from `config_path`
     (paths in it are relative to that file's folder). Writes no file.
 
-    Raises InputError when a path is missing or a folder, a pattern matches nothing, or no file
-    is a deals, tickets or customers export (one problem line per file).
+    A missing path or a folder is skipped with one line (InitPlan.skipped), as an unrecognised file
+    is. Raises InputError when a pattern matches nothing, or no file is left that init can place
+    (one problem line per file).
     """
     from crm_metrics.config.init_writer import check_runs, render_config
     from crm_metrics.errors import InputError
@@ -195,8 +196,9 @@ def plan_init(paths: list[Path], config_path: Path = Path("crm-metrics.yaml")) -
     if not paths:
         raise InputError("no export given; name the CSV or xlsx files, e.g. crm-metrics init deals.csv")
     exports = expand_exports(paths)
-    check_exports(exports)
+    exports, missing = check_exports(exports)
     tables, skipped = plan_config(exports)
+    skipped = missing + skipped
     if not tables:
         raise InputError(skipped[0], problems=skipped)
     text = render_config(tables, config_path.resolve().parent, skipped)

@@ -29,7 +29,7 @@ from crm_metrics.clean.problems import FileRows, SourceCheck
 from crm_metrics.config.model import Config, SourceConfig
 from crm_metrics.errors import ConfigError
 from crm_metrics.io.files import expand_paths, expand_sheets
-from crm_metrics.io.read_source import read_mapped
+from crm_metrics.io.read_source import join_files, read_mapped
 from crm_metrics.mapping.columns import GUESSED, ColumnMap, select_columns, vendor_of
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.compare import Change
@@ -315,6 +315,10 @@ def load_tables(config: Config, wanted: set[str], fields: dict[str, set[str]] | 
                 raw, column_map, vocabulary = read_mapped(path, sheet, name, config, where, strict=not lenient,
                                                           keep=keep)
             files.append(_MappedFile(str(path), raw, column_map, vocabulary))
+        # Files joined on the id (sources.<table>.join), onto all of the source's files at once.
+        joined = join_files([(f.raw, f.column_map) for f in files], name, config, keep)
+        files = [_MappedFile(f.file, raw, column_map, f.vocabulary)
+                 for f, (raw, column_map) in zip(files, joined, strict=True)]
         _load_table(loaded, name, [str(p) for p in paths], files, config, today, lenient, rates=rates)
     return loaded
 
@@ -362,8 +366,12 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
     skipped = 0
     for part in files:
         skipped += int(part.raw.attrs.get("skipped_rows", 0))
+        # Rows of a source's joined files that went to no row of it (read_source.join_files).
+        for reason, count in part.raw.attrs.get("left_out", {}).items():
+            quality.leave_out(reason, count)
         if part.raw.empty:
             check.empty_files.append(part.file)
+        check.empty_files += part.raw.attrs.get("empty_joined", [])
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
         mapped = select_columns(part.raw, part.column_map, part.vocabulary)

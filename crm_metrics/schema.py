@@ -68,6 +68,8 @@ TABLES: dict[str, TableSchema] = {
         optional=(
             "resolved_at", "first_response_at", "status", "priority", "channel", "agent",
             "customer_id", "csat", "sla_due_at", "nps", "ces",
+            # The desk's own yes/no verdict (ServiceNow "made_sla"), for exports without a deadline.
+            "sla_met",
             # Reopened tickets: the first solve, when resolved_at is the last one; how often it was
             # reopened and how many agent replies it took (reopen_rate, one_touch_resolution_pct).
             "first_resolved_at", "reopens", "agent_replies",
@@ -81,7 +83,7 @@ TABLES: dict[str, TableSchema] = {
         kinds={
             "created_at": _D, "resolved_at": _D, "first_response_at": _D, "sla_due_at": _D,
             "csat": _N, "nps": _N, "ces": _N, "first_resolved_at": _D, "reopens": _N,
-            "agent_replies": _N,
+            "agent_replies": _N, "sla_met": _B,
         },
     ),
     "surveys": TableSchema(

@@ -330,10 +330,21 @@ def _parse_numeric_or_free(text: pd.Series, timezone: str, dayfirst: bool | None
         out[numeric] = _as_ns(stamp)
     free = ~numeric
     if free.any():
-        parsed = [_parse_free(str(v), timezone, bool(dayfirst)) for v in text[free]]
+        parsed = [_parse_free(str(v), timezone, bool(dayfirst)) for v in _english_months(text[free])]
         out[free] = pd.Series([pd.NaT if p is None else p.as_unit("ns") for p in parsed],
                               index=text[free].index, dtype="datetime64[ns]")
     return out
+
+
+def _english_months(text: pd.Series) -> pd.Series:
+    """Free-text dates with their month names in English ("15 mars 2024" -> "15 March 2024"); only
+    text no faster reading took comes here, so ISO and numeric dates never pay for it."""
+    from crm_metrics.clean.month_names import has_month_word, to_english
+
+    named = has_month_word(text)
+    if not named.any():
+        return text
+    return text.where(~named, to_english(text[named]))
 
 
 def _parse_free(value: str, timezone: str, dayfirst: bool) -> pd.Timestamp | None:

@@ -48,6 +48,8 @@ def init(
             typer.echo(f"{table.table}: {', '.join(p.name for p in table.paths)} ({how})")
             for line in guess_lines(table):
                 typer.echo(f"  {line}")
+            for joined in table.joins:
+                typer.echo(f"  JOINED: {joined.note} (sources.{table.table}.join)")
         for reason in plan.skipped:
             typer.echo(f"crm-metrics: skipped {reason}", err=True)
         first = "map the NOT FOUND fields in it, then " if any(t.missing for t in plan.tables) else ""

@@ -55,6 +55,7 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
         elif plan.preset:
             lines.append(f"    preset: {plan.preset}  # only for its stage, deal-type and score words")
         lines += _column_lines(plan)
+        lines += _join_lines(plan, base)
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must at least be YAML
     return text
@@ -90,6 +91,23 @@ def _column_lines(plan: TablePlan) -> list[str]:
     if plan.guessed:
         lines.append("    guessed_columns:  # guessed from the values: check each, then move it under columns:")
         lines += [f"      {name}: {_scalar(header)}" for name, header in plan.guessed.items()]
+    return lines
+
+
+def _join_lines(plan: TablePlan, base: Path) -> list[str]:
+    """`join:`: the files init joins on the table's id (config.model.JoinConfig), each with why."""
+    if not plan.joins:
+        return []
+    lines = ["    join:  # files joined on the id, not stacked: key is the header in the joined file"]
+    for joined in plan.joins:
+        lines.append(f"      # {joined.note}")
+        lines.append(f"      - path: {_scalar(_relative(joined.path, base))}")
+        if joined.sheet is not None:
+            lines.append(f"        sheet: {_scalar(joined.sheet)}")
+        lines.append(f"        key: {_scalar(joined.key)}")
+        columns = ", ".join(f"{name}: {_scalar(header)}" for name, header in joined.columns.items())
+        lines.append(f"        columns: {{{columns}}}")
+        lines.append("        several: latest  # several rows of one key: the one with the latest date")
     return lines
 
 

@@ -29,6 +29,31 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class JoinConfig(_Strict):
+    """One file joined onto a source's rows by key (sources.<table>.join), not stacked under them:
+    RavenStack's churn events give its accounts a churned_at, Olist's closed deals give its MQLs a
+    converted_at. `key` is the key's header in this file, matched (trimmed) against the source's id
+    field (customer_id, lead_id); `columns` maps canonical fields onto this file's headers. Several
+    rows of one key: `several` picks the one with the latest (or earliest) date of the first date
+    field in `columns`, or the last row in the file ("last"; also what latest/earliest fall back to
+    when `columns` maps no date)."""
+
+    path: str
+    sheet: str | int | None = None
+    key: Annotated[str, Field(min_length=1)]
+    columns: Annotated[dict[str, str], Field(min_length=1)]
+    several: Literal["latest", "earliest", "last"] = "latest"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_yaml_on(cls, data: Any) -> Any:
+        # YAML 1.1 reads a bare `on:` key as the boolean true, so "join on" cannot be the key's name.
+        if isinstance(data, dict) and True in data:
+            raise ValueError("a key read as true (YAML turns `on:` and `yes:` into true); name the "
+                             "joined file's key column with key:, e.g. key: account_id")
+        return data
+
+
 class SourceConfig(_Strict):
     path: str | list[str]
     sheet: str | int | None = None
@@ -51,6 +76,8 @@ class SourceConfig(_Strict):
     # The export's own words for a field's canonical values ({csat: {Neutral: 3}, stage: {Signed: won},
     # deal_type: {Upsell: expansion}}), matched as the presets' value_maps are and winning over them.
     values: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Files joined on the source's id (JoinConfig), after its own files are stacked.
+    join: list[JoinConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _confirmed_or_guessed(self) -> SourceConfig:
@@ -98,7 +125,25 @@ class SourcesConfig(_Strict):
                     hint = difflib.get_close_matches(fld, TABLES[name].fields, n=1)
                     tip = f"did you mean '{hint[0]}'?" if hint else f"fields: {', '.join(TABLES[name].fields)}"
                     raise ValueError(f"{name}.values.{fld}: not a field of {name}; {tip}")
+            for number, joined in enumerate(source.join):
+                _check_join(name, number, joined)
         return self
+
+
+def _check_join(table: str, number: int, joined: JoinConfig) -> None:
+    """A joined file maps fields of its table, other than the id it is matched on."""
+    schema = TABLES[table]
+    where = f"{table}.join.{number}"
+    if schema.id_field is None:
+        raise ValueError(f"{where}: {table} rows have no id to join on")
+    for fld in joined.columns:
+        if fld == schema.id_field:
+            raise ValueError(f"{where}.columns.{fld}: the key is key: ({joined.key!r}); map only the fields "
+                             f"this file adds")
+        if fld not in schema.fields:
+            hint = difflib.get_close_matches(fld, schema.fields, n=1)
+            tip = f"did you mean '{hint[0]}'?" if hint else f"fields: {', '.join(schema.fields)}"
+            raise ValueError(f"{where}.columns.{fld}: not a field of {table}; {tip}")
 
 
 class RangeConfig(_Strict):

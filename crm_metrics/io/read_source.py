@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_metrics.clean.categoricals import categorise
-from crm_metrics.config.model import Config
+from crm_metrics.config.model import Config, JoinConfig
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import csv_headers, read_table
 from crm_metrics.io.stage_history import entered_columns
@@ -57,6 +57,120 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
                                                                 source.values), keep)
     categorise(raw, repeating_headers(column_map, table))
     return raw, column_map, vocabulary
+
+
+def join_files(parts: list[tuple[pd.DataFrame, ColumnMap]], table: str, config: Config,
+               keep: set[str] | None = None) -> list[tuple[pd.DataFrame, ColumnMap]]:
+    """The source's files (raw frame with export headers, column map; read_mapped) with the
+    source's `join:` files' columns added on its id (config.model.JoinConfig), and the column maps
+    reading them. load_tables calls it once per source, after reading all its files and before
+    cleaning, so validate, report and explain see one table.
+
+    Each joined file's row goes to the rows whose id header (trimmed) equals its `key` cell (trimmed);
+    its mapped cells are added as they were read (no parsing: cleaning reads them with the source's
+    own, so the date layout is decided from all the source's columns). Several rows of one key: the
+    `several` rule (latest / earliest date of the first date field the join maps, else the last row).
+    A source row without a match gets blanks: "no churn event" is no churn, as in a customers export
+    with an empty churn date. Joined rows left out are counted in the first frame's
+    attrs["left_out"] (reason -> rows; load_tables reports them): a blank key, a key no file of the
+    source has, an event the rule passed over. Only the fields in `keep` (None: all) are joined. A
+    problem in a joined cell is shown at the source row it was joined to. A joined file with a header
+    and no rows adds no field (absence of evidence is not "none churned") and is named in
+    attrs["empty_joined"]. A file whose id is not mapped (validate's lenient mapping) gets nothing.
+
+    Raises InputError naming the file and the config key when the file lacks the key or a mapped
+    header, or when a joined field is already read from the source's own file.
+    """
+    source = getattr(config.sources, table)
+    id_field = TABLES[table].id_field or ""
+    joins = [] if source is None else source.join
+    if not joins or not parts:
+        return parts
+    keys = [raw[m.fields[id_field]].astype("string").str.strip() if id_field in m.fields else None
+            for raw, m in parts]
+    known = {key for column in keys if column is not None for key in column.dropna()}
+    fields = [dict(m.fields) for _, m in parts]
+    how = [dict(m.how) for _, m in parts]
+    first = parts[0][0]
+    left_out: dict[str, int] = dict(first.attrs.get("left_out", {}))
+    for number, joined in enumerate(joins):
+        wanted = {name: header for name, header in joined.columns.items() if keep is None or name in keep}
+        if not wanted:
+            continue
+        path = config.resolve(joined.path)
+        where = f"sources.{table}.join.{number}"
+        for name in wanted:
+            for own in fields:
+                if name in own:
+                    raise InputError(f"{path}: {table}.{name} is read from both '{own[name]}' of the source's "
+                                     f"own file and this joined file; drop one ({where}.columns.{name})")
+        other = read_table(path, joined.sheet, limits=config.limits)
+        key_header = _header_in(other, joined.key, path, f"{where}.key", "the key to join on")
+        headers = {name: _header_in(other, header, path, f"{where}.columns.{name}", f"{table}.{name}")
+                   for name, header in wanted.items()}
+        if other.empty:
+            # A header and no rows is no evidence: the fields stay unread (churn: "no churn data"),
+            # never blanks that would read as "nobody churned".
+            first.attrs["empty_joined"] = [*first.attrs.get("empty_joined", []), str(path)]
+            continue
+        chosen, counts = _one_per_key(other, key_header, headers, joined, known, table, config)
+        for reason, count in counts.items():
+            if count:
+                reason = f"rows of {path.name} {reason}"
+                left_out[reason] = left_out.get(reason, 0) + count
+        for (raw, _), own_keys, own_fields, own_how in zip(parts, keys, fields, how, strict=True):
+            if own_keys is None:
+                continue
+            for name, header in headers.items():
+                column = header if header not in raw.columns else f"{header} ({path.name})"
+                # Object cells as read; a key without a row gets a blank.
+                raw[column] = own_keys.map(chosen[header]).astype(object).to_numpy()
+                own_fields[name], own_how[name] = column, f"joined from {path.name} on {joined.key}"
+    first.attrs["left_out"] = left_out
+    return [(raw, ColumnMap(m.table, f, h, m.preset)) for (raw, m), f, h in zip(parts, fields, how, strict=True)]
+
+
+def _header_in(frame: pd.DataFrame, header: str, path: Path, key: str, what: str) -> str:
+    """The frame's header `header` names (exactly, else case, space and punctuation blind)."""
+    from crm_metrics.mapping.columns import header_key
+
+    if header in frame.columns:
+        return header
+    found = [str(h) for h in frame.columns if header_key(str(h)) == header_key(header)]
+    if found:
+        return found[0]
+    shown = ", ".join(str(h) for h in list(frame.columns)[:12])
+    raise InputError(f"{path}: no column '{header}' for {what} ({key}); its headers: {shown}; "
+                     "fix the header name in the config")
+
+
+def _one_per_key(other: pd.DataFrame, key_header: str, headers: dict[str, str], joined: JoinConfig,
+                 known: set[str], table: str, config: Config) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The joined file's mapped columns indexed by trimmed key, one row per key of `known` by the
+    `several` rule, and how many rows were left out why."""
+    from crm_metrics.clean.parsers import parse_dates
+
+    keys = other[key_header].astype("string").str.strip()
+    blank = keys.isna() | (keys == "")
+    matched = ~blank & keys.isin(known)
+    rows = other.loc[matched.to_numpy(dtype=bool), list(dict.fromkeys(headers.values()))]
+    rows.index = pd.Index(keys[matched].to_numpy(), name=None)
+    dated = [h for name, h in headers.items() if TABLES[table].kind(name) is FieldKind.DATE]
+    if joined.several != "last" and dated:
+        # Parsed only to order a key's rows; the kept cells are still cleaned with the source.
+        when = parse_dates(rows[dated[0]].reset_index(drop=True), config.timezone,
+                           getattr(config.sources, table).dayfirst).values
+        # Undated rows sort first, so a dated one wins under either rule.
+        order = when.rank(method="first", ascending=joined.several == "latest", na_option="top")
+        rows = rows.iloc[order.to_numpy().argsort(kind="stable")]
+    chosen = rows[~rows.index.duplicated(keep="last")]
+    rule = ("the last in the file kept" if joined.several == "last" or not dated
+            else f"the {joined.several} {dated[0]} kept")
+    return chosen, {
+        f"with a blank {joined.key}": int(blank.sum()),
+        f"whose {joined.key} matches no {table} row": int((~blank & ~matched).sum()),
+        f"passed over: several per {joined.key}, {rule}": int(len(rows) - len(chosen)),
+    }
 
 
 def repeating_headers(column_map: ColumnMap, table: str) -> set[str]:

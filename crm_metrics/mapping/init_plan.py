@@ -52,6 +52,18 @@ class TablePlan:
     # Required fields with no column of their own: field -> why, written as comments to fill in.
     missing: dict[str, str] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)  # spend category -> rows, most rows first
+    joins: list[JoinPlan] = field(default_factory=list)  # files joined on this table's id (sources.X.join)
+
+
+@dataclass
+class JoinPlan:
+    """A file init joins onto a table's rows by key (config.model.JoinConfig) instead of stacking it."""
+
+    path: Path
+    sheet: str | None
+    key: str  # the key's header in the joined file
+    columns: dict[str, str]  # canonical field of the target table -> header in the joined file
+    note: str  # why, for the comment and the screen
 
 
 def expand_exports(exports: list[Path]) -> list[Path]:
@@ -69,21 +81,32 @@ def expand_exports(exports: list[Path]) -> list[Path]:
     return out
 
 
-def check_exports(exports: list[Path]) -> None:
-    """Typos in paths stop init before any file is read (InputError naming the path); a file that
-    is read but not recognised is only skipped (plan_config)."""
+def check_exports(exports: list[Path]) -> tuple[list[Path], list[str]]:
+    """The exports that are files, and one line for each path that is not (missing, a folder):
+    a typo in one path must not cost the user the config for the others. InputError (every line
+    in its problems) when no path is a file."""
+    usable: list[Path] = []
+    skipped: list[str] = []
     for path in exports:
         if path.is_dir():
-            raise InputError(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
-                             f"{path / '*.csv'}")
-        if not path.exists():
-            raise InputError(f"{path}: file not found; check the path")
+            skipped.append(f"{path}: is a folder; give the export files in it, e.g. crm-metrics init "
+                           f"{path / '*.csv'}")
+        elif not path.exists():
+            skipped.append(f"{path}: file not found; check the path")
+        else:
+            usable.append(path)
+    if not usable:
+        raise InputError(skipped[0], problems=skipped)
+    return usable, skipped
 
 
 def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
     """A plan per table, and for each file init could not use, why (one line naming the file).
 
-    Reads every file whole (io.files.read_table); raises nothing for an unrecognised file."""
+    A file that shares its key column with a table's id column and gives that table a field it
+    lacks is joined onto it (TablePlan.joins, propose_join) instead of being skipped as a second
+    export of the table or written as a table that cannot run. Reads every file whole
+    (io.files.read_table); raises nothing for an unrecognised file."""
     plans: dict[str, TablePlan] = {}
     skipped: list[str] = []
     for path in dict.fromkeys(exports):  # the same file named twice is read once
@@ -98,6 +121,10 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
             # Same headers, not just the same map: RavenStack's accounts, subscriptions and churn
             # events all map customer_id <- account_id with one preset, but are three tables.
             if known.columns != plan.columns or known.preset != plan.preset or known.headers != plan.headers:
+                joined = propose_join(known, plan)
+                if joined is not None:
+                    known.joins.append(joined)
+                    continue
                 skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
                                f"{known.paths[0]}; run init on it alone with another --output")
                 continue
@@ -105,7 +132,69 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
             known.dates += plan.dates
             continue
         plans[plan.table] = plan
+    for table, plan in list(plans.items()):
+        # A file that cannot be a table of its own (Olist's closed deals: no create date) may still
+        # give another table a field on a shared key (the leads' conversion date).
+        if not plan.missing:
+            continue
+        for target in [t for t in plans.values() if t is not plan]:
+            joined = propose_join(target, plan)
+            if joined is not None:
+                joined.note += f"; not a {table} table of its own ({', '.join(plan.missing)} not found)"
+                target.joins.append(joined)
+                del plans[table]
+                break
     return list(plans.values()), skipped
+
+
+# A field of one table that another table's field stands for, in a file listing only won deals:
+# the won deal's close date is its lead's conversion date (metrics.md section 1, leads).
+_TRANSLATED = {("leads", "deals"): {"converted_at": "closed_at"}}
+# Share of the joined file's keys that must be ids of the target: two exports that merely both
+# have an "id" column are not one table.
+_MIN_KEY_MATCH = 0.5
+
+
+def propose_join(target: TablePlan, other: TablePlan) -> JoinPlan | None:
+    """`other` joined onto `target`'s rows when it has a column named as `target`'s id column, at
+    least half its keys are ids of `target`, and it gives `target` a field `target` lacks (its
+    own map for the same table, or _TRANSLATED's for another: Olist's closed deals give leads
+    converted_at); None when nothing fits. Reads both key columns."""
+    schema = TABLES[target.table]
+    mapped = {**target.columns, **target.guessed}
+    id_header = mapped.get(schema.id_field or "")
+    if id_header is None or id_header.startswith("="):
+        return None
+    key = next((h for h in other.headers if header_key(h) == header_key(id_header)), None)
+    if key is None:
+        return None
+    theirs = {**other.columns, **other.guessed}
+    if other.table == target.table:
+        gives = {name: theirs[name] for name in theirs if name != schema.id_field}
+    else:
+        won_only = theirs.get("stage") == "=Won"
+        gives = {name: theirs[via] for name, via in _TRANSLATED.get((target.table, other.table), {}).items()
+                 if won_only and via in theirs}
+    gives = {name: header for name, header in gives.items()
+             if name not in mapped and not header.startswith("=") and header != key}
+    if not gives:
+        return None
+    ids = _keys(target.paths[0], target.sheet, id_header)
+    theirs_keys = _keys(other.paths[0], other.sheet, key)
+    if not len(theirs_keys) or theirs_keys.isin(ids).mean() < _MIN_KEY_MATCH:
+        return None
+    repeats = int(theirs_keys.duplicated().sum())
+    several = f"; {repeats:,} repeated {key} rows: the latest date is kept" if repeats else ""
+    joined = JoinPlan(other.paths[0], other.sheet, key, gives,
+                      f"{other.paths[0].name} joined on {key} ({', '.join(f'{n} <- {h}' for n, h in gives.items())})"
+                      f"{several}")
+    return joined
+
+
+def _keys(path: Path, sheet: str | None, header: str) -> pd.Series:
+    """The trimmed, non-blank cells of one column."""
+    values = read_table(path, sheet)[header].dropna().astype("string").str.strip()
+    return values[values != ""]
 
 
 def _plan_file(path: Path) -> TablePlan:

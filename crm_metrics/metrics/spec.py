@@ -289,7 +289,7 @@ TICKETS_CREATED = columns(T, *_CREATED)
 TICKETS_RESOLVED = columns(T, *_RESOLVED)
 TICKETS_FIRST_RESPONSE = columns(T, *_CREATED, "first_response_at", "first_response_duration",
                                  "first_response_minutes")
-TICKETS_SLA = columns(T, *_RESOLVED, "priority", "sla_due_at")
+TICKETS_SLA = columns(T, *_RESOLVED, "priority", "sla_due_at", "sla_met")
 CALLS_ANSWERED = columns(CA, "started_at", "answered", "outcome")
 CALLS_HANDLED = columns(CA, "started_at", "answered", "outcome", "handle_seconds")
 CALLS_STARTED = columns(CA, "started_at")
@@ -522,8 +522,10 @@ _DECLARED: tuple[MetricDef, ...] = (
         "sla_compliance_pct", "SLA compliance", _SUP, Unit.RATIO, H, (needs(TICKETS_SLA),),
         "Tickets resolved by their SLA deadline / resolved tickets that have one.",
         "tickets resolved in P by their deadline (sla_due_at, else created_at + support.sla_hours[priority]) "
-        "/ tickets resolved in P with a deadline",
-        "support", (*_TICKETS, "support.sla_hours"), _TICKET_TYPED, is_support_time=True),
+        "/ tickets resolved in P with a deadline; without a sla_due_at column, the export's yes/no sla_met "
+        "where given",
+        "support", (*_TICKETS, "support.sla_hours"), _TICKET_TYPED, is_support_time=True,
+        auditor_name="support.audit_sla_compliance_pct"),
     MetricDef(
         "csat_pct", "CSAT", _SUP, Unit.RATIO, H, (needs(*reversed(_scores("csat"))),),
         "Ratings of 4 or 5 (of 5) / all ratings given in the period.",

@@ -10,7 +10,8 @@ import pandas as pd
 from crm_metrics.clean.durations import add_elapsed, elapsed_seconds
 from crm_metrics.clean.normalise import PRIORITY_ALIASES
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.metrics.registry import PeriodCells
+from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.periods import Period
 
 _HOUR = 3600.0
 
@@ -117,14 +118,49 @@ def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
 
 
 def sla_compliance_pct(ctx: MetricContext) -> PeriodCells:
+    """Tickets resolved in P that met their SLA / tickets resolved in P that have a verdict
+    (metrics.md section 3, sla_compliance_pct), by _sla_verdicts."""
     if "resolved_at" not in ctx.table("tickets"):
         return _no_column(ctx, "resolved_at")
+    met, ordinals, source = _sla_verdicts(ctx)
+    met = met.astype(int)
+    return ctx.ratio(met.groupby(ordinals).sum(), met.groupby(ordinals).count(),
+                     "no resolved tickets with an SLA verdict" if source == _VERDICT
+                     else "no resolved tickets with an SLA deadline")
+
+
+_VERDICT = "the export's yes/no sla_met"
+_DEADLINE = "deadlines"
+
+
+def _sla_verdicts(ctx: MetricContext) -> tuple[pd.Series, pd.Series, str]:
+    """Per resolved ticket of the periods shown that has a verdict: whether it met its SLA (bool),
+    its period ordinal, and which input decided (_VERDICT or _DEADLINE).
+
+    A deadline column (sla_due_at) wins: resolved on or before it (else created_at + the priority's
+    support.sla_hours) is met. Without one, a yes/no sla_met column (ServiceNow's made_sla) is the
+    desk's own verdict, and it wins over a deadline made from the config's default hours, which is
+    only a guess at the desk's SLA policy; a ticket with a blank verdict has none and is left out."""
     resolved, ordinals = _resolved(ctx)
+    if "sla_met" in resolved and "sla_due_at" not in resolved:
+        given = resolved["sla_met"].notna().to_numpy(dtype=bool)
+        return resolved["sla_met"][given].astype(bool), ordinals[given], _VERDICT
     deadline = _deadlines(ctx, resolved)
     has = deadline.notna().to_numpy(dtype=bool)
-    met = (resolved["resolved_at"][has] <= deadline[has]).astype(int)
-    return ctx.ratio(met.groupby(ordinals[has]).sum(), met.groupby(ordinals[has]).count(),
-                     "no resolved tickets with an SLA deadline")
+    return resolved["resolved_at"][has] <= deadline[has], ordinals[has], _DEADLINE
+
+
+def audit_sla_compliance_pct(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    """For explain: the count behind the share and which input gave each ticket's verdict."""
+    if "resolved_at" not in ctx.table("tickets"):
+        return f"SLA compliance {period.label} = n/a: needs tickets.resolved_at"
+    met, ordinals, source = _sla_verdicts(ctx)
+    inside = (ordinals == period.ordinal).fillna(False).to_numpy(dtype=bool)
+    how = ("from the export's yes/no sla_met column (no deadline column)" if source == _VERDICT
+           else "by deadline: sla_due_at, else created_at + support.sla_hours for the priority")
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
+    return (f"SLA compliance {period.label} = {int(met[inside].sum())} met / {int(inside.sum())} resolved "
+            f"tickets with a verdict, {how} = {value}")
 
 
 def _ratings(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:

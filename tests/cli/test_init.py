@@ -169,3 +169,25 @@ def test_init_on_dollar_amounts_writes_a_currency_code_and_says_it_assumed_one(t
     # 1 won of 2 closed in 2025-Q1: 1 / 2; new revenue the won $1000.
     assert values["close_rate"]["2025-Q1"] == 0.5
     assert values["new_revenue"]["2025-Q1"] == 1000.0
+
+
+def test_init_skips_a_missing_file_and_writes_the_config_for_the_others(tmp_path: Path) -> None:
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Amount,Created\nD1,Won,100,2025-01-02\n", encoding="utf-8")
+    out = tmp_path / "crm-metrics.yaml"
+    result = runner.invoke(app, ["init", str(deals), str(tmp_path / "missing.csv"), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"crm-metrics: skipped {tmp_path / 'missing.csv'}: file not found; check the path"
+    assert out.exists()
+
+
+def test_init_with_nothing_usable_left_is_an_error(tmp_path: Path) -> None:
+    # A missing file and a file no table fits: nothing to write a config for.
+    notes = tmp_path / "notes.csv"
+    notes.write_text("colour,shape\nred,round\n", encoding="utf-8")
+    out = tmp_path / "crm-metrics.yaml"
+    result = runner.invoke(app, ["init", str(tmp_path / "missing.csv"), str(notes), "--output", str(out)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'missing.csv'}: file not found; check the path" in result.stderr
+    assert "notes.csv: no header names a required field" in result.stderr
+    assert not out.exists()

@@ -101,7 +101,8 @@ def test_init_reads_the_signup_date_a_two_column_vendor_preset_would_miss(tmp_pa
 
 def test_init_does_not_merge_different_tables_that_share_an_id_column(tmp_path: Path) -> None:
     # RavenStack: accounts and churn events both map customer_id <- account_id, but are different
-    # tables; merged, every account looked duplicated. The second is skipped with the reason.
+    # tables; stacked, every account looked duplicated. The churn events are joined on the key
+    # instead (issue 16), giving the accounts their churned_at.
     accounts, churn = tmp_path / "accounts.csv", tmp_path / "churn_events.csv"
     accounts.write_text("account_id,account_name,signup_date\nA1,Acme,2024-01-10\nA2,Beta,2024-02-03\n",
                         encoding="utf-8")
@@ -109,9 +110,11 @@ def test_init_does_not_merge_different_tables_that_share_an_id_column(tmp_path: 
     out = tmp_path / "c.yaml"
     result = runner.invoke(app, ["init", str(accounts), str(churn), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["customers"]["path"] == "accounts.csv"
-    assert result.stderr.strip() == (f"crm-metrics: skipped {churn}: looks like a second customers export with "
-                                     f"different columns from {accounts}; run init on it alone with another --output")
+    customers = yaml.safe_load(out.read_text(encoding="utf-8"))["sources"]["customers"]
+    assert customers["path"] == "accounts.csv"
+    assert customers["join"] == [{"path": "churn_events.csv", "key": "account_id",
+                                  "columns": {"churned_at": "churn_date"}, "several": "latest"}]
+    assert result.stderr == ""
 
 
 def test_validate_knows_maven_open_stages(tmp_path: Path) -> None:

@@ -163,7 +163,7 @@ def test_only_return_on_spend_is_a_ratio_that_may_exceed_one() -> None:
 def test_auditors_and_compute_functions_resolve() -> None:
     named = {m.id: m.auditor_name for m in SPECS if m.auditor_name}
     assert set(named) == {"cac", "close_rate", "renewal_rate", "new_revenue", "clv", "resolution_time_hours",
-                          "churn_rate", "retention_cost_per_customer",
+                          "churn_rate", "retention_cost_per_customer", "sla_compliance_pct",
                           # the seed catalogue's, beside their metrics (service.py, accounts.py)
                           "tickets_backlog", "reopen_rate", "one_touch_resolution_pct", "calls_per_day",
                           "revenue_per_service_interaction", "deals_won", "deal_data_completeness_pct",
