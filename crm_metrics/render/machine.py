@@ -84,14 +84,47 @@ def render_json(report: Report, out: IO[str]) -> None:
     out.write("\n")
 
 
+# With --compare, csv rows gain these columns at the end (metrics.md section 5's six come first,
+# unchanged, so a script reading them by name or position keeps working).
+CHANGE_COLUMNS = ["against", "change", "change_unit", "direction", "change_note"]
+
+
 def render_csv(report: Report, out: IO[str]) -> None:
+    """metrics.md section 5: one row per (metric, period[, group]), columns metric, period, group,
+    value, unit, note; with --compare also CHANGE_COLUMNS, filled on the rows that have a change
+    (the same changes json carries as "changes" / "by_changes")."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["metric", "period", "group", "value", "unit", "note"])
+    writer.writerow(["metric", "period", "group", "value", "unit", "note", *(CHANGE_COLUMNS if report.compare else [])])
+    changes = _changes_by_row(report)
     for row in long_rows(report):
         value = _number(row.value)
         # No comment line or extra row (csv readers would take either for data): a sample report
         # says so in every row's note, which survives any filtering of the rows.
         note = "; ".join(part for part in (SAMPLE_NOTE if report.sample_data else "", row.note) if part)
         # Text (group labels and notes come from the exports) is neutralised; the value is a number.
-        writer.writerow([neutralise(row.metric), neutralise(row.period), neutralise(row.group),
-                         "" if value is None else repr(value), row.unit, neutralise(note)])
+        cells = [neutralise(row.metric), neutralise(row.period), neutralise(row.group),
+                 "" if value is None else repr(value), row.unit, neutralise(note)]
+        if report.compare:
+            change = changes.get((row.metric, row.period, row.group))
+            cells += _change_cells(change)
+        writer.writerow(cells)
+
+
+def _changes_by_row(report: Report) -> dict[tuple[str, str, str], Change]:
+    """(metric id, period label, group or "") -> its --compare change."""
+    found: dict[tuple[str, str, str], Change] = {}
+    for result in report.metrics:
+        for label, change in result.changes.items():
+            found[(result.metric.id, label, "")] = change
+        for group, changes in (result.group_changes or {}).items():
+            for label, change in changes.items():
+                found[(result.metric.id, label, group)] = change
+    return found
+
+
+def _change_cells(change: Change | None) -> list[str]:
+    if change is None:
+        return [""] * len(CHANGE_COLUMNS)
+    delta = _number(change.delta)
+    return [neutralise(change.against), "" if delta is None else repr(delta), change.unit,
+            change.direction.value if change.direction else "", neutralise(change.note or "")]

@@ -3,6 +3,7 @@ period, in every format people read (table, md, html, xlsx) and in json's option
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -85,11 +86,32 @@ def test_every_format_people_read_shows_the_group_change(tmp_path: Path) -> None
     assert rows["Carl"][2].value == pytest.approx(16.6666666667)
 
 
-def test_json_adds_by_changes_and_csv_keeps_its_columns(tmp_path: Path) -> None:
+def test_json_adds_by_changes_and_csv_adds_change_columns_after_its_own(tmp_path: Path) -> None:
     report = _report(tmp_path)
     metric = report_dict(report)["metrics"][0]
     assert metric["by_changes"]["Carl"]["2025-Q2"]["change"] == pytest.approx(16.6666666667)
     assert metric["by_changes"]["Carl"]["2025-Q2"]["against"] == "2025-Q1"
     out = io.StringIO()
     render_csv(report, out)
-    assert out.getvalue().splitlines()[0] == "metric,period,group,value,unit,note"
+    # metrics.md section 5's six columns first and unchanged; the changes after them, so a --compare
+    # csv does not silently drop what every other format shows.
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0])[:6] == ["metric", "period", "group", "value", "unit", "note"]
+    by_group = {r["group"]: r for r in rows}
+    # Total 0.75 -> 0.5: -25.0 pp; Carl 1/2 -> 2/3: +16.7 pp; Dana 1 -> 0: -100 pp.
+    assert float(by_group[""]["change"]) == pytest.approx(-25.0)
+    assert (by_group[""]["against"], by_group[""]["change_unit"], by_group[""]["direction"]) == (
+        "2025-Q1", "pp", "worse")
+    assert float(by_group["Carl"]["change"]) == pytest.approx(100 / 6)
+    assert (float(by_group["Dana"]["change"]), by_group["Dana"]["direction"]) == (pytest.approx(-100.0), "worse")
+
+
+def test_csv_without_compare_keeps_exactly_its_six_columns(tmp_path: Path) -> None:
+    (tmp_path / "deals.csv").write_text(DEALS, encoding="utf-8")
+    data = {"period": "quarter", "currency": "USD", "range": {"from": "2025-04-01", "to": "2025-06-30"},
+            "sources": {"deals": {"path": "deals.csv"}}}
+    config = parse_config(data, origin=str(tmp_path / "c.yaml"), base_dir=tmp_path)
+    out = io.StringIO()
+    render_csv(run(config, RunOptions(metrics=("close_rate",), today=TODAY)), out)
+    # Q2: E5, E6 won of E5-E8 closed: 2 / 4.
+    assert out.getvalue().splitlines() == ["metric,period,group,value,unit,note", "close_rate,2025-Q2,,0.5,ratio,"]
