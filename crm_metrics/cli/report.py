@@ -46,8 +46,8 @@ def report(
     )] = False,
     by: Annotated[str | None, typer.Option("--by", help="Split by a field: owner, source, region, product, "
                                            "channel, priority, campaign, ...")] = None,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="With --by: keep the N largest groups, "
-                                            "fold the rest into 'other'.")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="With --by: keep the N groups with the most "
+                                            "rows, fold the rest into 'other'.")] = None,
     compare: Annotated[str | None, typer.Option("--compare", help="Show the change against the previous "
                                                 "period ('previous') or a year earlier ('year').")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",

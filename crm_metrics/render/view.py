@@ -322,8 +322,11 @@ def caption(report: Report) -> str:
 def _coverage(report: Report) -> str:
     compared = f"; changes against {COMPARED_WITH.get(report.compare, report.compare)}" if report.compare else ""
     hours = f"; support times in {report.support_hours}" if report.support_hours else ""
+    # Only a report with money in it names its currency: "amounts in USD" over NPS answers misleads.
+    money = any(r.metric.unit is Unit.CURRENCY for r in report.metrics)
+    amounts = f"; amounts in {report.currency}" if money else ""
     if not report.periods:
-        return f"no periods; amounts in {report.currency}{hours}{compared}"
+        return f"no periods{amounts}{hours}{compared}"
     first, last = report.periods[0], report.periods[-1]
     count = len(report.periods)
     noun = report.period.value if count == 1 else f"{report.period.value}s"
@@ -331,7 +334,7 @@ def _coverage(report: Report) -> str:
     files = ", ".join(os.path.basename(f) for q in report.quality.values() for f in q.files)
     mapped = "".join(f"; {name} columns by {q.mapped_by}{_unconfirmed(q.guessed)}"
                      for name, q in report.quality.items() if q.mapped_by)
-    return (f"{count} {noun}, {first.start} to {last.end}{fiscal}; amounts in {report.currency}{hours}; "
+    return (f"{count} {noun}, {first.start} to {last.end}{fiscal}{amounts}{hours}; "
             f"data: {files or 'none'}{mapped}{compared}")
 
 
