@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -72,14 +72,23 @@ def expand_sheets(paths: list[Path], sheet: str | int | None) -> list[tuple[Path
     return found
 
 
-def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig | None = None,
-                usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
+def read_table(path: Path | BinaryIO, sheet: str | int | None = None, limits: LimitsConfig | None = None,
+               usecols: Collection[str] | None = None, categorical: Collection[str] = (),
+               name: str | None = None) -> pd.DataFrame:
     """The file's cells with its header row as column names, every value as read (no parsing).
 
+    `path` is a file path or a binary file object (an upload, io.BytesIO in a test); a file object
+    is named by `name` (else its .name), whose extension says CSV or workbook, and is read whole
+    by the plain reader (the Arrow reader wants a file it can seek in by path).
     With `usecols` (names as csv_headers gives them) only those columns are kept; a CSV is then read
     for those columns alone, which is what makes a wide export with millions of rows quick. The
     `categorical` columns come back as categoricals where their values repeat (categories.py).
+    Raises InputError naming the file for anything that makes it unreadable.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        where = name or str(getattr(path, "name", "") or "file object")
+        return _finish_frame(_read_file_object(path, where, sheet, limits, categorical), where, usecols)
+    path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path in the config's sources")
     if path.is_dir():
@@ -102,12 +111,39 @@ def read_table(path: Path, sheet: str | int | None = None, limits: LimitsConfig 
                          "date range, e.g. only the rows since the --from date you report on") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return _finish_frame(frame, str(path), usecols)
+
+
+def _finish_frame(frame: pd.DataFrame, where: str, usecols: Collection[str] | None) -> pd.DataFrame:
     if frame.columns.empty:
-        raise InputError(f"{path}: the file is empty; export it again with a header row")
+        raise InputError(f"{where}: the file is empty; export it again with a header row")
     frame.columns = _unique([str(c).strip() for c in frame.columns])
     if usecols is not None:
         frame = frame[[c for c in frame.columns if c in usecols]]
     return frame
+
+
+def _read_file_object(source: BinaryIO, where: str, sheet: str | int | None, limits: LimitsConfig | None,
+                      categorical: Collection[str]) -> pd.DataFrame:
+    """read_table for a binary file object, by the extension of `where`."""
+    suffix = Path(where).suffix.lower()
+    try:
+        data = source.read()
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
+    if not isinstance(data, bytes):
+        raise InputError(f"{where}: give the file opened in binary mode ('rb'), not as text")
+    if suffix in EXCEL_SUFFIXES:
+        frame = _read_excel(io.BytesIO(data), sheet, limits.max_xlsx_uncompressed_mb if limits else 500.0, where)
+        categorise(frame, categorical)
+        return frame
+    if suffix not in CSV_SUFFIXES and suffix != "":
+        raise InputError(f"{where}: unsupported file type '{suffix}'; export as .csv or .xlsx")
+    max_mb = limits.max_csv_mb if limits else None
+    if max_mb is not None and len(data) > max_mb * _MB:
+        raise InputError(f"{where}: is {_human(len(data))}, over limits.max_csv_mb ({max_mb:g} MB); export a "
+                         "shorter date range (rows since the --from date you report on) or raise the limit")
+    return _plain_csv(data, _csv_encoding(data[:_SNIFF_BYTES], where), where, categorical)
 
 
 def csv_headers(path: Path) -> list[str] | None:
@@ -141,30 +177,41 @@ def _unique(headers: list[str]) -> list[str]:
 def _read_csv(path: Path, usecols: Collection[str] | None = None, categorical: Collection[str] = ()) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-    encoding = detect_encoding(head)
-    if not head.strip(b"\x00\r\n\t \xff\xfe\xef\xbb\xbf"):
-        raise InputError(f"{path}: the file is empty; export it again with a header row")
-    if not is_text(head, encoding):
-        raise InputError(f"{path}: this is not a text CSV file (binary content); export as CSV or xlsx")
-    if encoding == "cp1252" and _UTF8_MULTIBYTE.search(head):
-        raise InputError(f"{path}: mixes UTF-8 and another encoding (such as Latin-1) in one file; "
-                         "export it again as UTF-8")
+    encoding = _csv_encoding(head, str(path))
     layout = _csv_layout(path, head, encoding, fast_only=True)
     if layout is not None:
         fast = read_csv_arrow(path, layout, usecols, categorical)
         if fast is not None:
             return fast
+    return _plain_csv(path.read_bytes(), encoding, str(path), categorical)
+
+
+def _csv_encoding(head: bytes, where: str) -> str:
+    """The encoding of a CSV from its first block; InputError for an empty, binary or mixed file."""
+    encoding = detect_encoding(head)
+    if not head.strip(b"\x00\r\n\t \xff\xfe\xef\xbb\xbf"):
+        raise InputError(f"{where}: the file is empty; export it again with a header row")
+    if not is_text(head, encoding):
+        raise InputError(f"{where}: this is not a text CSV file (binary content); export as CSV or xlsx")
+    if encoding == "cp1252" and _UTF8_MULTIBYTE.search(head):
+        raise InputError(f"{where}: mixes UTF-8 and another encoding (such as Latin-1) in one file; "
+                         "export it again as UTF-8")
+    return encoding
+
+
+def _plain_csv(data: bytes, encoding: str, where: str, categorical: Collection[str]) -> pd.DataFrame:
+    """The plain reader (the csv module): every file the Arrow reader declines, and file objects."""
     try:
-        text = path.read_bytes().decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise InputError(f"{path}: cannot decode the file as {encoding}; save it as UTF-8") from None
+        raise InputError(f"{where}: cannot decode the file as {encoding}; save it as UTF-8") from None
     delimiter = detect_delimiter(text[:_SNIFF_BYTES])
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True,
                                      strict=True))
     except csv.Error as exc:
-        raise InputError(f"{path}: cannot split the file into cells ({exc}); check its quoting") from None
-    frame = _frame_from_rows(path, rows)
+        raise InputError(f"{where}: cannot split the file into cells ({exc}); check its quoting") from None
+    frame = _frame_from_rows(where, rows)
     # Text cells in pandas' string dtype, as the fast reader gives them.
     frame = frame.astype("str") if len(frame.columns) else frame
     categorise(frame, categorical)
@@ -240,7 +287,7 @@ def _tail_rows(path: Path, size: int, delimiter: str) -> list[list[str]]:
     return rows
 
 
-def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+def _frame_from_rows(path: Path | str, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """The table inside a report export: header found below any title rows, footer rows cut off."""
     numbers = [i for i, r in enumerate(rows, start=1) if r]  # csv gives [] for an empty line
     rows = [r for r in rows if r]
@@ -264,7 +311,7 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFra
     return frame
 
 
-def _frame_from_grid(path: Path, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+def _frame_from_grid(path: Path | str, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """_frame_from_rows for a sheet, whose rows calamine gives all of one width: blank rows are
     found for the whole grid at once instead of with a Python call per row (2.7 s for 200k rows).
 
@@ -333,21 +380,26 @@ def _check_csv_size(path: Path, max_mb: float | None) -> None:
                          "memory; export a shorter date range (rows since the --from date you report on)")
 
 
-def _check_xlsx(path: Path, max_mb: float) -> None:
+def _check_xlsx(path: Path | BinaryIO, max_mb: float, where: str | None = None) -> None:
     """Reject protected or corrupt workbooks and zip bombs before calamine inflates anything."""
-    with path.open("rb") as handle:
-        magic = handle.read(len(_OLE_MAGIC))
+    if isinstance(path, Path):
+        with path.open("rb") as handle:
+            magic = handle.read(len(_OLE_MAGIC))
+    else:
+        magic = path.read(len(_OLE_MAGIC))
+        path.seek(0)
+    path_name = where or str(path)
     if magic == _OLE_MAGIC:
-        raise InputError(f"{path}: is password-protected (or an old .xls); remove the password and save "
+        raise InputError(f"{path_name}: is password-protected (or an old .xls); remove the password and save "
                          "it as .xlsx")
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise InputError(f"{path}: is not a valid .xlsx (corrupt or not a workbook); save it again "
+        raise InputError(f"{path_name}: is not a valid .xlsx (corrupt or not a workbook); save it again "
                          "from Excel as .xlsx") from None
     if total > max_mb * _MB:
-        raise InputError(f"{path}: unpacks to {total / _MB:,.0f} MB, over limits.max_xlsx_uncompressed_mb "
+        raise InputError(f"{path_name}: unpacks to {total / _MB:,.0f} MB, over limits.max_xlsx_uncompressed_mb "
                          f"({max_mb:g} MB); export it as CSV or raise the limit if the file is trusted")
 
 
@@ -363,31 +415,35 @@ def sheet_names(path: Path) -> list[str]:
         raise InputError(f"{path}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
 
 
-def _read_excel(path: Path, sheet: str | int | None, max_mb: float = 500.0) -> pd.DataFrame:
+def _read_excel(path: Path | BinaryIO, sheet: str | int | None, max_mb: float = 500.0,
+                where: str | None = None) -> pd.DataFrame:
     from python_calamine import CalamineWorkbook
 
-    _check_xlsx(path, max_mb)
-
+    _check_xlsx(path, max_mb, where)
+    path_name = where or str(path)
+    if not isinstance(path, Path):
+        path.seek(0)  # the zip check read it
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = (CalamineWorkbook.from_path(str(path)) if isinstance(path, Path)
+                    else CalamineWorkbook.from_filelike(path))
     except Exception as exc:  # calamine raises its own error types for every kind of bad zip
-        raise InputError(f"{path}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
+        raise InputError(f"{path_name}: cannot open the workbook ({exc}); is it a valid, unprotected .xlsx?") from None
     names = workbook.sheet_names
     if sheet is None:
         sheet = 0
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise InputError(f"{path}: no sheet number {sheet}; it has {len(names)}: {', '.join(names)}")
+            raise InputError(f"{path_name}: no sheet number {sheet}; it has {len(names)}: {', '.join(names)}")
         sheet = names[sheet]
     if sheet not in names:
-        raise InputError(f"{path}: no sheet named '{sheet}'; its sheets are: {', '.join(names)}")
+        raise InputError(f"{path_name}: no sheet named '{sheet}'; its sheets are: {', '.join(names)}")
     try:
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
     except Exception as exc:  # calamine's own error types for a broken sheet part
-        raise InputError(f"{path}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
+        raise InputError(f"{path_name}: cannot read sheet '{sheet}' ({exc}); save the workbook again") from None
     if not rows:
-        raise InputError(f"{path}: sheet '{sheet}' is empty")
-    return whole_numbers_as_int(_frame_from_grid(path, rows))
+        raise InputError(f"{path_name}: sheet '{sheet}' is empty")
+    return whole_numbers_as_int(_frame_from_grid(path_name, rows))
 
 
 # Floats from 2**53 up are not all whole numbers typed as such (1e20 is no id anyone typed).
