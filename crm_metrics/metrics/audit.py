@@ -127,17 +127,25 @@ def audit_new_revenue(ctx: MetricContext, period: Period, cell: Cell) -> str:
     return f"New revenue {period.label} = sum of {len(won)} won new deals{detail} = {_cell(ctx, cell)}"
 
 
-def audit_clv(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.economics import arpa_annual, cac, customer_lifetime_years
+def _gross_value_terms(ctx: MetricContext, period: Period) -> str:
+    """ "ARPA 2,166.67 x gross margin 1 (not set: 100 %) x lifetime 2.00 y": economics._gross_value's
+    factors, as the metrics that use it (clv, ltv_cac_ratio) print them."""
+    from crm_metrics.metrics.economics import arpa_annual, customer_lifetime_years
 
     arpa = arpa_annual(ctx)[period.ordinal]
     life = customer_lifetime_years(ctx)[period.ordinal]
-    acquisition = cac(ctx)[period.ordinal]
     margin = ctx.config.gross_margin_value
     source = "" if ctx.config.gross_margin is not None else " (not set: 100 %)"
     lifetime = "n/a" if life.value is None else f"{life.value:.2f} y"
-    return (f"CLV {period.label} = ARPA {_cell(ctx, arpa)} x gross margin {margin:g}{source} x lifetime "
-            f"{lifetime} - CAC {_cell(ctx, acquisition)} = {_cell(ctx, cell)}")
+    return f"ARPA {_cell(ctx, arpa)} x gross margin {margin:g}{source} x lifetime {lifetime}"
+
+
+def audit_clv(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.economics import cac
+
+    acquisition = cac(ctx)[period.ordinal]
+    return (f"CLV {period.label} = {_gross_value_terms(ctx, period)} - CAC {_cell(ctx, acquisition)} = "
+            f"{_cell(ctx, cell)}")
 
 
 def audit_resolution_time_hours(ctx: MetricContext, period: Period, cell: Cell) -> str:
@@ -151,18 +159,99 @@ def audit_resolution_time_hours(ctx: MetricContext, period: Period, cell: Cell) 
             f"{hours.min():,.1f} h, longest {hours.max():,.1f} h) = {cell.value:,.1f} h")
 
 
-def audit_churn_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    first = pd.Timestamp(period.start)
-    after_last = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+def _churn_line(ctx: MetricContext, label: str, first: pd.Timestamp, after: pd.Timestamp, within: str,
+                cell: Cell) -> str:
+    """The churned and active customers retention.churn_share divides, for the window [first, after)."""
     churned_at = ctx.customers["churned_at"]
     active = ctx.active_on(first)
-    churned = active & (churned_at >= first) & (churned_at < after_last)
+    churned = active & (churned_at >= first) & (churned_at < after)
     names = _customer_names(ctx)
     churned_names = [names.get(str(k), str(k)) for k in churned_at[churned].sort_values(kind="stable").index]
     listed = f" ({_names(churned_names)})" if churned_names else ""
     value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
-    return (f"Churn rate {period.label} = {len(churned_names)} churned in the period{listed} / "
-            f"{int(active.sum())} customers active on {period.start} = {value}")
+    return (f"{label} = {len(churned_names)} churned {within}{listed} / "
+            f"{int(active.sum())} customers active on {first.date()} = {value}")
+
+
+def audit_churn_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    after_last = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    return _churn_line(ctx, f"Churn rate {period.label}", pd.Timestamp(period.start), after_last,
+                       "in the period", cell)
+
+
+def audit_annual_churn_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.economics import _trailing_year
+
+    first, after = _trailing_year(period.end)
+    return _churn_line(ctx, f"Annual churn rate {period.label}", first, after, f"by {period.end}", cell)
+
+
+def audit_customer_lifetime_years(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.economics import annual_churn_rate
+
+    label = f"Customer lifetime {period.label}"
+    clv = ctx.config.clv
+    if clv.lifetime_years is not None:
+        return f"{label} = clv.lifetime_years {clv.lifetime_years:g} (config) = {_years(cell)}"
+    churn = annual_churn_rate(ctx)[period.ordinal]
+    if churn.value is None or cell.value is None:
+        return f"{label} = {_years(cell)}"
+    return (f"{label} = min(1 / annual churn rate {_percent(churn)}, clv.max_lifetime_years "
+            f"{clv.max_lifetime_years:g}) = {_years(cell)}")
+
+
+def audit_arpa_annual(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.economics import trailing_won
+
+    window = trailing_won(ctx, period)
+    unreadable = int(window["amount"].isna().sum())
+    keys = window.sort_values("closed_at", kind="stable")["account_key"].dropna().astype(str).unique()
+    names = _customer_names(ctx)
+    customers = [names.get(key, key) for key in keys]
+    left_out = f", {unreadable} unreadable left out" if unreadable else ""
+    plural = "" if len(customers) == 1 else "s"
+    return (f"ARPA (annual) {period.label} = {num(round(float(window['amount'].sum()), 2))} won in the 12 months "
+            f"to {period.end} ({len(window)} won deals{left_out}) / {len(customers)} customer{plural} with a "
+            f"won deal ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
+
+
+def audit_ltv_cac_ratio(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.economics import _gross_value, cac
+
+    gross, acquisition = _gross_value(ctx)[period.ordinal], cac(ctx)[period.ordinal]
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.2f}x"
+    if gross.value is None:
+        return f"LTV:CAC {period.label} = {value}"
+    return (f"LTV:CAC {period.label} = ({_gross_value_terms(ctx, period)} = {_cell(ctx, gross)}) / "
+            f"CAC {_cell(ctx, acquisition)} = {value}")
+
+
+def audit_cac_payback_months(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.economics import cac, first_deal_amounts
+
+    label = f"CAC payback {period.label}"
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.2f} mo"
+    if not ctx.config.revenue.recurring:
+        return f"{label} = {value}"
+    amounts, ordinals = first_deal_amounts(ctx)
+    amounts = amounts[_in_period(ordinals, period)]
+    names = _customer_names(ctx)
+    listed = _names([f"{names.get(str(k), str(k))} {num(round(float(a), 2))}" for k, a in amounts.items()])
+    months, margin = ctx.config.revenue.months_per_deal, ctx.config.gross_margin_value
+    mean = float(amounts.mean()) if len(amounts) else 0.0
+    per_month = mean / months * margin
+    plural = "" if len(amounts) == 1 else "s"
+    return (f"{label} = CAC {_cell(ctx, cac(ctx)[period.ordinal])} / (mean first-deal amount "
+            f"{num(round(mean, 2))} of {len(amounts)} new customer{plural} ({listed or 'none'}) / {months:g} "
+            f"months per deal x gross margin {margin:g} = {num(round(per_month, 2))} a month) = {value}")
+
+
+def _percent(cell: Cell) -> str:
+    return f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
+
+
+def _years(cell: Cell) -> str:
+    return f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.2f} y"
 
 
 def audit_retention_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:

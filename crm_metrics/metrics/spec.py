@@ -380,19 +380,19 @@ SPECS: tuple[MetricDef, ...] = (
         "arpa_annual", "ARPA (annual)", _ECON, Unit.CURRENCY, H, (needs(DEALS),),
         "Won revenue of the trailing 12 months / customers with a won deal in them.",
         "won amount (all deal types) in the 12 months to P's end / distinct customers with a won deal in them",
-        "economics", _DEALS),
+        "economics", _DEALS, auditor_name="audit_arpa_annual"),
     MetricDef(
         "annual_churn_rate", "Annual churn rate", _ECON, Unit.RATIO, L, (_CUSTOMERS,),
         "Share of customers active 12 months before the period's end who churned since.",
         "customers active on the first day of the 12 months to P's end who churned within them / those "
         "active on that day",
-        "economics", _LEDGER, counts_active_customers=True),
+        "economics", _LEDGER, counts_active_customers=True, auditor_name="audit_annual_churn_rate"),
     MetricDef(
         "customer_lifetime_years", "Customer lifetime", _ECON, Unit.YEARS, H, (_CUSTOMERS,),
         "clv.lifetime_years, else 1 / annual churn rate, capped at clv.max_lifetime_years.",
         "clv.lifetime_years, else min(1 / annual_churn_rate, clv.max_lifetime_years)",
         "economics", (*_LEDGER, "clv.lifetime_years", "clv.max_lifetime_years"),
-        counts_active_customers_for_lifetime=True),
+        counts_active_customers_for_lifetime=True, auditor_name="audit_customer_lifetime_years"),
     MetricDef(
         "clv", "CLV", _ECON, Unit.CURRENCY, H, (needs(LEDGER_DEALS), needs(SPEND)),
         "ARPA x gross margin x lifetime - CAC (net of CAC).",
@@ -409,7 +409,7 @@ SPECS: tuple[MetricDef, ...] = (
         "economics", (*_LEDGER, *_SPEND, *_MARGIN), reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Uses the gross lifetime value (CLV before subtracting CAC), so 1.0 means the customer "
                       "pays back exactly its acquisition cost.",
-        uses_gross_margin=True, counts_active_customers_for_lifetime=True),
+        uses_gross_margin=True, counts_active_customers_for_lifetime=True, auditor_name="audit_ltv_cac_ratio"),
     MetricDef(
         "cac_payback_months", "CAC payback", _ECON, Unit.MONTHS, L, (needs(LEDGER_DEALS), needs(SPEND)),
         "CAC / (new customers' average monthly revenue x gross margin).",
@@ -418,7 +418,7 @@ SPECS: tuple[MetricDef, ...] = (
         reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Vendors differ: with gross margin (Finmark, ChartMogul) or without (some guides); "
                       "some lag spend by a month. crm-metrics uses gross margin and no lag.",
-        uses_gross_margin=True),
+        uses_gross_margin=True, auditor_name="audit_cac_payback_months"),
     # Retention
     MetricDef(
         "churn_rate", "Churn rate", _RET, Unit.RATIO, L, (_CUSTOMERS,),
