@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.metrics.registry import Cell, MetricDef
+from crm_metrics.metrics.registry import Cell, MetricDef, Unit
 from crm_metrics.periods import Period
 from crm_metrics.render.values import format_value
 
@@ -115,18 +115,6 @@ def audit_renewal_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
     return f"Renewal rate {period.label} = {won} won / {won + lost} renewals closed ({won} won + {lost} lost) = {value}"
 
 
-def audit_new_revenue(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.sales import won_deals
-
-    won, ordinals = won_deals(ctx, ("new",))
-    won = won[_in_period(ordinals, period)].sort_values("amount", ascending=False, kind="stable")
-    names = _customer_names(ctx)
-    largest = "; ".join(f"{names.get(str(k), str(k))} {num(float(a))}"
-                        for k, a in zip(won["account_key"].head(3), won["amount"].head(3), strict=True))
-    detail = f" (largest: {largest})" if largest else ""
-    return f"New revenue {period.label} = sum of {len(won)} won new deals{detail} = {_cell(ctx, cell)}"
-
-
 def _gross_value_terms(ctx: MetricContext, period: Period) -> str:
     """ "ARPA 2,166.67 x gross margin 1 (not set: 100 %) x lifetime 2.00 y": economics._gross_value's
     factors, as the metrics that use it (clv, ltv_cac_ratio) print them."""
@@ -146,17 +134,6 @@ def audit_clv(ctx: MetricContext, period: Period, cell: Cell) -> str:
     acquisition = cac(ctx)[period.ordinal]
     return (f"CLV {period.label} = {_gross_value_terms(ctx, period)} - CAC {_cell(ctx, acquisition)} = "
             f"{_cell(ctx, cell)}")
-
-
-def audit_resolution_time_hours(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.support import _resolved
-
-    resolved, ordinals = _resolved(ctx)
-    hours = resolved["hours"][_in_period(ordinals, period)]
-    if hours.empty:
-        return f"Resolution time {period.label} = n/a: no tickets resolved"
-    return (f"Resolution time {period.label} = median of {len(hours)} tickets resolved (shortest "
-            f"{hours.min():,.1f} h, longest {hours.max():,.1f} h) = {cell.value:,.1f} h")
 
 
 def _churn_line(ctx: MetricContext, label: str, first: pd.Timestamp, after: pd.Timestamp, within: str,
@@ -266,14 +243,397 @@ def audit_retention_cost_per_customer(ctx: MetricContext, period: Period, cell: 
 
 
 def audit_lines(metric: MetricDef, ctx: MetricContext, cells: dict[str, Cell]) -> list[str]:
-    """One line per period: the inputs where an auditor exists, else the value and a plain notice."""
-    auditor = metric.auditor  # spec.py names it
+    """One line per period (`cells` by period label) with the inputs behind its number, from the
+    metric's auditor (spec.py names one for every metric); when the config lacks a table or column
+    the metric needs, that notice and the value per period instead."""
     # Every metric says "needs ..." when a table ("needs: tickets") or a column ("needs
     # tickets.resolved_at") is missing; the auditors assume both are there.
-    needs_missing = any(c.note and c.note.startswith("needs") for c in cells.values())
-    if auditor is None or needs_missing:
-        lines = [f"No breakdown of inputs is available for {metric.id}; the value per period:"
-                 if auditor is None else "The tables or columns this metric needs are not in the config:"]
-        lines += [f"{metric.label} {p.label} = {_result(ctx, metric, cells[p.label])}" for p in ctx.periods]
-        return lines
+    if any(c.note and c.note.startswith("needs") for c in cells.values()):
+        return ["The tables or columns this metric needs are not in the config:",
+                *(f"{metric.label} {p.label} = {_result(ctx, metric, cells[p.label])}" for p in ctx.periods)]
+    auditor = metric.auditor
+    assert auditor is not None, metric.id  # tests/metrics/test_spec.py: every metric names one
     return [auditor(ctx, period, cells[period.label]) for period in ctx.periods]
+
+
+# --- shapes many metrics share: a statistic of per-row values, a share of rows, a count ---------
+#
+# Each factory takes the metric's own selection (values or flags per row and their period ordinals,
+# from the metric's module), so the line lists exactly the rows the report aggregated.
+Selection = Callable[[MetricContext], tuple[pd.Series, pd.Series]]
+_ROW_IDS = {"deals": "deal_id", "tickets": "ticket_id", "calls": "started_at"}
+_STATS = {"median": "median", "mean": "mean", "p90": "90th percentile"}
+_TIME_UNITS = {Unit.DAYS: "d", Unit.HOURS: "h", Unit.MINUTES: "min"}
+
+
+Namer = Callable[[MetricContext, pd.Index], list[str]]
+
+
+def _row_names(ctx: MetricContext, table: str, index: pd.Index) -> list[str]:
+    """How explain names rows of `table` (by their row labels): the id, or for calls, which have
+    none, the start time."""
+    column = ctx.table(table).loc[index, _ROW_IDS[table]]
+    if column.dtype.kind == "M":
+        return [stamp.strftime("%Y-%m-%d %H:%M") if not pd.isna(stamp) else "undated" for stamp in column]
+    return column.astype(str).tolist()
+
+
+def ids(table: str) -> Namer:
+    """A Namer for rows of `table` by their row labels (_row_names)."""
+    return lambda ctx, index: _row_names(ctx, table, index)
+
+
+def customers(ctx: MetricContext, keys: pd.Index) -> list[str]:
+    """A Namer for the customer ledger's rows: the account name as exported, else the key."""
+    names = _customer_names(ctx)
+    return [names.get(str(key), str(key)) for key in keys]
+
+
+def _metric(metric_id: str) -> MetricDef:
+    from crm_metrics.metrics.registry import get_metric
+
+    return get_metric(metric_id)
+
+
+def stat_auditor(metric_id: str, select: Selection, stat: str, rows: str, name: Namer | None) -> Auditor:
+    """An auditor for "the `stat` (median, mean or p90) of a value per row over the rows of P":
+    the line lists the rows, shortest first, as `name` calls them (by value alone when None, as
+    survey answers) and, for a mean, the sum it divides."""
+    def audit(ctx: MetricContext, period: Period, cell: Cell) -> str:
+        metric = _metric(metric_id)
+        head = f"{metric.label} {period.label}"
+        if cell.value is None:
+            return f"{head} = n/a ({cell.note})"
+        values, ordinals = select(ctx)
+        values = values[_in_period(ordinals, period)].sort_values(kind="stable")
+        unit = _TIME_UNITS.get(metric.unit, "")
+        # Times to a tenth, as the report shows them; scores (CES answers) are whole numbers.
+        figures = [f"{v:,.1f} {unit}" if unit else f"{v:g}" for v in values]
+        if name is not None:
+            figures = [f"{row} {figure}" for row, figure in zip(name(ctx, values.index), figures, strict=True)]
+        total = f"{values.sum():,.1f} {unit}" if unit else f"{values.sum():g}"
+        arithmetic = f"{total} / {len(values)} = " if stat == "mean" else ""
+        note = f" ({cell.note})" if cell.note else ""
+        return (f"{head} = {_STATS[stat]} of {len(values)} {rows} ({_names(figures)}) = {arithmetic}"
+                f"{_result(ctx, metric, cell)}{note}")
+
+    return audit
+
+
+def share_auditor(metric_id: str, select: Selection, yes: str, rows: str, name: Namer | None) -> Auditor:
+    """An auditor for "rows of P that are so / rows of P": `select` gives a 1 / 0 flag per row and
+    the rows' period ordinals; the line names the rows flagged 1 as `name` calls them."""
+    def audit(ctx: MetricContext, period: Period, cell: Cell) -> str:
+        metric = _metric(metric_id)
+        flags, ordinals = select(ctx)
+        flags = flags[_in_period(ordinals, period)]
+        if cell.value is None and flags.empty:
+            return f"{metric.label} {period.label} = n/a ({cell.note})"
+        counted = int(flags.sum())
+        names = ""
+        if name is not None:
+            names = f" ({_names(name(ctx, flags.index[flags.to_numpy(dtype=bool)])) or 'none'})"
+        return (f"{metric.label} {period.label} = {counted} {yes}{names} / {len(flags)} {rows} = "
+                f"{_result(ctx, metric, cell)}")
+
+    return audit
+
+
+def count_auditor(metric_id: str, select: Callable[[MetricContext], pd.Series], rows: str, name: Namer) -> Auditor:
+    """An auditor for "rows whose date falls in P": `select` gives the rows' period ordinals (index:
+    the row labels `name` reads); the line names them."""
+    def audit(ctx: MetricContext, period: Period, cell: Cell) -> str:
+        metric = _metric(metric_id)
+        if cell.value is None:
+            return f"{metric.label} {period.label} = n/a ({cell.note})"
+        ordinals = select(ctx)
+        index = ordinals.index[_in_period(ordinals, period)]
+        return (f"{metric.label} {period.label} = {len(index)} {rows} ({_names(name(ctx, index)) or 'none'}) = "
+                f"{_result(ctx, metric, cell)}")
+
+    return audit
+
+
+def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.sales import _cycle_days
+
+    days, ordinals, _ = _cycle_days(ctx)
+    return days, ordinals
+
+
+def _resolution_hours(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.support import _resolved
+
+    resolved, ordinals = _resolved(ctx)
+    return resolved["hours"], ordinals
+
+
+def _first_responses(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.support import first_responses
+
+    return first_responses(ctx)
+
+
+def _handle_minutes(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.calls import handle_minutes
+
+    return handle_minutes(ctx)
+
+
+def _ces_answers(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.survey import scores
+
+    found = scores(ctx, "ces", ctx.config.support.ces_scale)
+    # The metric is n/a "needs ..." without the column; audit_lines prints that instead.
+    assert found is not None
+    return found
+
+
+audit_sales_cycle_days = stat_auditor("sales_cycle_days", _cycle_days, "median", "won deals", ids("deals"))
+audit_sales_cycle_days_mean = stat_auditor("sales_cycle_days_mean", _cycle_days, "mean", "won deals", ids("deals"))
+audit_resolution_time_hours = stat_auditor("resolution_time_hours", _resolution_hours, "median",
+                                           "tickets resolved", ids("tickets"))
+audit_resolution_time_hours_mean = stat_auditor("resolution_time_hours_mean", _resolution_hours, "mean",
+                                                "tickets resolved", ids("tickets"))
+audit_resolution_time_hours_p90 = stat_auditor("resolution_time_hours_p90", _resolution_hours, "p90",
+                                               "tickets resolved", ids("tickets"))
+audit_first_response_hours = stat_auditor("first_response_hours", _first_responses, "median",
+                                          "tickets created with a first response", ids("tickets"))
+audit_avg_handle_minutes = stat_auditor("avg_handle_minutes", _handle_minutes, "mean",
+                                        "answered calls with a handle time", ids("calls"))
+audit_ces = stat_auditor("ces", _ces_answers, "mean", "answers", None)
+
+
+def _same_day(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.support import same_day_flags
+
+    return same_day_flags(ctx)
+
+
+def _sla_met(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.support import sla_met
+
+    return sla_met(ctx)
+
+
+def _abandoned(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.calls import abandoned_flags, answered_flags
+
+    flags = answered_flags(ctx.table("calls"))
+    assert flags is not None  # else the metric says "needs calls.answered ...", printed by audit_lines
+    return abandoned_flags(ctx, flags)
+
+
+def _satisfied(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.support import _ratings
+
+    score, ordinals = _ratings(ctx)
+    return (score >= 4).astype(int), ordinals
+
+
+def _marketing_customers(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    from crm_metrics.metrics.sales import _new_customers_with_source
+
+    found = _new_customers_with_source(ctx)
+    if isinstance(found, dict):  # no marketing_sources: n/a, and nothing to list
+        return pd.Series(dtype="int64"), pd.Series(dtype="Int64")
+    ledger, ordinals = found
+    return ledger["marketing"].astype(int), ordinals
+
+
+def _acquired(ctx: MetricContext) -> pd.Series:
+    acquired = ctx.customers["acquired_at"].dropna().sort_values(kind="stable")
+    return ctx.calendar.ordinals(acquired)
+
+
+def _campaign_won_ordinals(ctx: MetricContext) -> pd.Series:
+    from crm_metrics.metrics.campaigns import _ALL_TYPES, _campaign_won
+
+    return _campaign_won(ctx, _ALL_TYPES)[1]
+
+
+def _campaign_first_deals(ctx: MetricContext) -> pd.Series:
+    from crm_metrics.metrics.campaigns import campaign_first_deals
+
+    return campaign_first_deals(ctx)
+
+
+audit_same_day_resolution_pct = share_auditor("same_day_resolution_pct", _same_day, "resolved on their creation day",
+                                              "tickets resolved", ids("tickets"))
+audit_sla_compliance_pct = share_auditor("sla_compliance_pct", _sla_met, "resolved by their SLA deadline",
+                                         "tickets resolved with a deadline", ids("tickets"))
+audit_abandoned_call_pct = share_auditor("abandoned_call_pct", _abandoned, "unanswered",
+                                         "calls answered or not", ids("calls"))
+audit_csat_pct = share_auditor("csat_pct", _satisfied, "ratings of 4 or 5", "ratings 1-5", None)
+audit_marketing_sourced_pct = share_auditor("marketing_sourced_pct", _marketing_customers,
+                                            "from marketing_sources", "new customers", customers)
+audit_new_customers = count_auditor("new_customers", _acquired, "acquired", customers)
+audit_tickets_created = count_auditor("tickets_created", lambda ctx: ctx.ordinal("tickets", "created_at"),
+                                      "tickets created", ids("tickets"))
+audit_tickets_resolved = count_auditor("tickets_resolved", lambda ctx: ctx.ordinal("tickets", "resolved_at"),
+                                       "tickets resolved", ids("tickets"))
+audit_campaign_won_deals = count_auditor("campaign_won_deals", _campaign_won_ordinals,
+                                         "won deals naming a campaign", ids("deals"))
+audit_campaign_new_customers = count_auditor("campaign_new_customers", _campaign_first_deals,
+                                             "first won new deals naming a campaign", ids("deals"))
+
+
+# --- sums of amounts ----------------------------------------------------------------------------
+
+DealSelection = Callable[[MetricContext], tuple[pd.DataFrame, pd.Series]]
+
+
+def _largest(ctx: MetricContext, rows: pd.DataFrame, count: int = 3) -> str:
+    """ "Gamma Inc 3,000; Beta Co 2,000": the largest amounts of deal `rows`, by account name."""
+    rows = rows.sort_values("amount", ascending=False, kind="stable").head(count)
+    names = _customer_names(ctx)
+    return "; ".join(f"{names.get(str(k), str(k))} {num(float(a))}"
+                     for k, a in zip(rows["account_key"], rows["amount"], strict=True))
+
+
+def won_sum_auditor(metric_id: str, select: DealSelection, rows: str) -> Auditor:
+    """An auditor for "sum of the amounts of the won deals `select` gives, closed in P": the count,
+    the largest three by account, and the deals whose amount was unreadable (left out)."""
+    def audit(ctx: MetricContext, period: Period, cell: Cell) -> str:
+        metric = _metric(metric_id)
+        if cell.value is None:
+            return f"{metric.label} {period.label} = n/a ({cell.note})"
+        won, ordinals = select(ctx)
+        won = won[_in_period(ordinals, period)]
+        unreadable = int(won["amount"].isna().sum())
+        readable = won[won["amount"].notna().to_numpy(dtype=bool)]
+        largest = _largest(ctx, readable)
+        detail = f" (largest: {largest})" if largest else ""
+        left_out = f"; {unreadable} unreadable left out" if unreadable else ""
+        return f"{metric.label} {period.label} = sum of {len(readable)} {rows}{detail}{left_out} = {_cell(ctx, cell)}"
+
+    return audit
+
+
+def _won_new(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
+    from crm_metrics.metrics.sales import won_deals
+
+    return won_deals(ctx, ("new",))
+
+
+def _won_expansion(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
+    from crm_metrics.metrics.sales import won_deals
+
+    return won_deals(ctx, ("expansion",))
+
+
+def _campaign_won(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
+    from crm_metrics.metrics.campaigns import _ALL_TYPES, _campaign_won
+
+    return _campaign_won(ctx, _ALL_TYPES)
+
+
+audit_new_revenue = won_sum_auditor("new_revenue", _won_new, "won new deals")
+audit_expansion_revenue = won_sum_auditor("expansion_revenue", _won_expansion, "won expansion deals")
+audit_campaign_won_revenue = won_sum_auditor("campaign_won_revenue", _campaign_won, "won deals naming a campaign")
+
+
+def value_share_auditor(metric_id: str, types: tuple[str, ...], rows: str) -> Auditor:
+    """An auditor for sales.value_ratio: won amount / closed (won + lost) amount of the deals of
+    `types` closed in P, unreadable amounts left out of both."""
+    def audit(ctx: MetricContext, period: Period, cell: Cell) -> str:
+        from crm_metrics.metrics.sales import closed_deals
+
+        metric = _metric(metric_id)
+        closed, ordinals = closed_deals(ctx, types)
+        closed = closed[_in_period(ordinals, period)]
+        unreadable = int(closed["amount"].isna().sum())
+        closed = closed[closed["amount"].notna().to_numpy(dtype=bool)]
+        won = closed[(closed["outcome"] == "won").to_numpy(dtype=bool)]
+        won_sum, all_sum = float(won["amount"].sum()), float(closed["amount"].sum())
+        left_out = f"; {unreadable} unreadable left out" if unreadable else ""
+        listed = _names([f"{d} {num(float(a))}" for d, a in zip(_row_names(ctx, "deals", won.index), won["amount"],
+                                                                 strict=True)])
+        return (f"{metric.label} {period.label} = {num(round(won_sum, 2))} won ({listed or 'none'}) / "
+                f"{num(round(all_sum, 2))} closed ({num(round(won_sum, 2))} won + "
+                f"{num(round(all_sum - won_sum, 2))} lost, {rows}{left_out}) = {_result(ctx, metric, cell)}")
+
+    return audit
+
+
+audit_close_rate_value = value_share_auditor("close_rate_value", ("new", "expansion"), "new and expansion deals")
+audit_renewal_rate_value = value_share_auditor("renewal_rate_value", ("renewal",), "renewal deals")
+
+
+def _open_deals(ctx: MetricContext, period: Period) -> pd.DataFrame:
+    from crm_metrics.metrics.sales import _open_at_end
+
+    return ctx.table("deals")[dict(_open_at_end(ctx))[period.ordinal]]
+
+
+def audit_open_pipeline_count(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    deals = _open_deals(ctx, period)
+    return (f"Open pipeline (deals) {period.label} = {len(deals)} deals open at the end of {period.end} "
+            f"({_names(_row_names(ctx, 'deals', deals.index)) or 'none'}) = {_cell(ctx, cell)}")
+
+
+def audit_open_pipeline_value(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    deals = _open_deals(ctx, period)
+    readable = deals[deals["amount"].notna().to_numpy(dtype=bool)]
+    lost = len(deals) - len(readable)
+    largest = _largest(ctx, readable)
+    detail = f" (largest: {largest})" if largest else ""
+    left_out = f"; {lost} without a readable amount left out" if lost else ""
+    return (f"Open pipeline (value) {period.label} = sum of {len(readable)} deals open at the end of "
+            f"{period.end}{detail}{left_out} = {_cell(ctx, cell)}")
+
+
+def audit_marketing_sourced_revenue_pct(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.sales import _new_customers_with_source
+
+    label = f"Marketing-sourced revenue {period.label}"
+    found = _new_customers_with_source(ctx)
+    if isinstance(found, dict):
+        return f"{label} = n/a ({cell.note})"
+    ledger, ordinals = found
+    ledger = ledger[_in_period(ordinals, period)]
+    # As the metric reads it: a first deal without a readable amount adds 0.
+    amount = ledger["first_amount"].astype("float64").fillna(0.0)
+    marketing = ledger["marketing"].to_numpy(dtype=bool)
+    names = customers(ctx, ledger.index[marketing])
+    listed = _names([f"{n} {num(float(a))}" for n, a in zip(names, amount[marketing], strict=True)])
+    return (f"{label} = {num(round(float(amount[marketing].sum()), 2))} first-deal revenue of "
+            f"{int(marketing.sum())} marketing-sourced new customers ({listed or 'none'}) / "
+            f"{num(round(float(amount.sum()), 2))} of all {len(ledger)} new customers = {_percent(cell)}")
+
+
+def audit_campaign_spend(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.campaigns import campaign_spend_rows
+
+    if cell.value is None:
+        return f"Campaign spend {period.label} = n/a ({cell.note})"
+    rows, ordinals = campaign_spend_rows(ctx)
+    rows = rows[_in_period(ordinals, period)]
+    sums = rows["amount"].groupby(rows["campaign"].astype("string"), sort=False).sum()
+    parts = "; ".join(f"{campaign} {num(round(float(a), 2))}" for campaign, a in sums.items())
+    return (f"Campaign spend {period.label} = sum of {len(rows)} spend rows naming a campaign "
+            f"({parts or 'none'}) = {_cell(ctx, cell)}")
+
+
+def audit_campaign_return_on_spend(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.campaigns import _campaign_spend, campaign_won_revenue
+
+    revenue = campaign_won_revenue(ctx)[period.ordinal]
+    spend = float(_campaign_spend(ctx).get(period.ordinal, 0.0) or 0.0)
+    return (f"Campaign return on spend {period.label} = (campaign won revenue {_cell(ctx, revenue)} - "
+            f"campaign spend {num(round(spend, 2))}) / {num(round(spend, 2))} = {_percent(cell)}")
+
+
+def audit_nps(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    from crm_metrics.metrics.survey import NPS_SCALE, scores
+
+    if cell.value is None:
+        return f"NPS {period.label} = n/a ({cell.note})"
+    found = scores(ctx, "nps", NPS_SCALE)
+    assert found is not None  # a value was computed from them
+    answers, ordinals = found
+    answers = answers[_in_period(ordinals, period)]
+    promoters, detractors = int((answers >= 9).sum()), int((answers <= 6).sum())
+    passives = len(answers) - promoters - detractors
+    return (f"NPS {period.label} = 100 x ({promoters} promoters (9-10) - {detractors} detractors (0-6)) / "
+            f"{len(answers)} answers ({passives} passives, 7-8) = {cell.value:,.1f}")
