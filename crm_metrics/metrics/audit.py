@@ -3,6 +3,9 @@
 Each auditor rebuilds one metric's numerator and denominator from the same selections the metric
 uses (spend_in, new customers from the ledger, closed_deals, ...), so the line it prints can be
 checked by hand against the export: "CAC 2025-Q1 = 15,000 spend (...) / 3 new customers (...) = 5,000".
+Every metric has one, named in spec.py. Metrics of one shape share a factory: stat_auditor (a median,
+mean or p90 of a value per row), share_auditor (flagged rows / rows), count_auditor (rows dated in P),
+won_sum_auditor (amounts of won deals) and value_share_auditor (won amount / closed amount).
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from crm_metrics.metrics.calls import handle_minutes
+from crm_metrics.metrics.campaigns import campaign_first_deals
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, MetricDef, Unit
+from crm_metrics.metrics.sales import SALES_TYPES
+from crm_metrics.metrics.support import first_responses, same_day_flags, sla_met
 from crm_metrics.periods import Period
 from crm_metrics.render.values import format_value
 
@@ -297,8 +304,9 @@ def _metric(metric_id: str) -> MetricDef:
 
 def stat_auditor(metric_id: str, select: Selection, stat: str, rows: str, name: Namer | None) -> Auditor:
     """An auditor for "the `stat` (median, mean or p90) of a value per row over the rows of P":
-    the line lists the rows, shortest first, as `name` calls them (by value alone when None, as
-    survey answers) and, for a mean, the sum it divides."""
+    the line lists the rows, shortest first, as `name` calls them, and the longest when there are
+    more than MAX_NAMES (when `name` is None, as for survey answers, how many gave each value) and,
+    for a mean, the sum it divides."""
     def audit(ctx: MetricContext, period: Period, cell: Cell) -> str:
         metric = _metric(metric_id)
         head = f"{metric.label} {period.label}"
@@ -308,13 +316,15 @@ def stat_auditor(metric_id: str, select: Selection, stat: str, rows: str, name: 
         values = values[_in_period(ordinals, period)].sort_values(kind="stable")
         unit = _TIME_UNITS.get(metric.unit, "")
         # Times to a tenth, as the report shows them; scores (CES answers) are whole numbers.
-        figures = [f"{v:,.1f} {unit}" if unit else f"{v:g}" for v in values]
-        if name is not None:
-            figures = [f"{row} {figure}" for row, figure in zip(name(ctx, values.index), figures, strict=True)]
+        if name is None:
+            figures = [f"{count} x {value:g}" for value, count in values.value_counts(sort=False).items()]
+        else:
+            figures = [f"{row} {v:,.1f} {unit}" for row, v in zip(name(ctx, values.index), values, strict=True)]
+        listed = _names(figures) + (f"; longest {figures[-1]}" if len(figures) > MAX_NAMES else "")
         total = f"{values.sum():,.1f} {unit}" if unit else f"{values.sum():g}"
         arithmetic = f"{total} / {len(values)} = " if stat == "mean" else ""
         note = f" ({cell.note})" if cell.note else ""
-        return (f"{head} = {_STATS[stat]} of {len(values)} {rows} ({_names(figures)}) = {arithmetic}"
+        return (f"{head} = {_STATS[stat]} of {len(values)} {rows} ({listed}) = {arithmetic}"
                 f"{_result(ctx, metric, cell)}{note}")
 
     return audit
@@ -368,18 +378,6 @@ def _resolution_hours(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
     return resolved["hours"], ordinals
 
 
-def _first_responses(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    from crm_metrics.metrics.support import first_responses
-
-    return first_responses(ctx)
-
-
-def _handle_minutes(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    from crm_metrics.metrics.calls import handle_minutes
-
-    return handle_minutes(ctx)
-
-
 def _ces_answers(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
     from crm_metrics.metrics.survey import scores
 
@@ -397,23 +395,11 @@ audit_resolution_time_hours_mean = stat_auditor("resolution_time_hours_mean", _r
                                                 "tickets resolved", ids("tickets"))
 audit_resolution_time_hours_p90 = stat_auditor("resolution_time_hours_p90", _resolution_hours, "p90",
                                                "tickets resolved", ids("tickets"))
-audit_first_response_hours = stat_auditor("first_response_hours", _first_responses, "median",
+audit_first_response_hours = stat_auditor("first_response_hours", first_responses, "median",
                                           "tickets created with a first response", ids("tickets"))
-audit_avg_handle_minutes = stat_auditor("avg_handle_minutes", _handle_minutes, "mean",
+audit_avg_handle_minutes = stat_auditor("avg_handle_minutes", handle_minutes, "mean",
                                         "answered calls with a handle time", ids("calls"))
 audit_ces = stat_auditor("ces", _ces_answers, "mean", "answers", None)
-
-
-def _same_day(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    from crm_metrics.metrics.support import same_day_flags
-
-    return same_day_flags(ctx)
-
-
-def _sla_met(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    from crm_metrics.metrics.support import sla_met
-
-    return sla_met(ctx)
 
 
 def _abandoned(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
@@ -452,15 +438,9 @@ def _campaign_won_ordinals(ctx: MetricContext) -> pd.Series:
     return _campaign_won(ctx, _ALL_TYPES)[1]
 
 
-def _campaign_first_deals(ctx: MetricContext) -> pd.Series:
-    from crm_metrics.metrics.campaigns import campaign_first_deals
-
-    return campaign_first_deals(ctx)
-
-
-audit_same_day_resolution_pct = share_auditor("same_day_resolution_pct", _same_day, "resolved on their creation day",
-                                              "tickets resolved", ids("tickets"))
-audit_sla_compliance_pct = share_auditor("sla_compliance_pct", _sla_met, "resolved by their SLA deadline",
+audit_same_day_resolution_pct = share_auditor("same_day_resolution_pct", same_day_flags,
+                                              "resolved on their creation day", "tickets resolved", ids("tickets"))
+audit_sla_compliance_pct = share_auditor("sla_compliance_pct", sla_met, "resolved by their SLA deadline",
                                          "tickets resolved with a deadline", ids("tickets"))
 audit_abandoned_call_pct = share_auditor("abandoned_call_pct", _abandoned, "unanswered",
                                          "calls answered or not", ids("calls"))
@@ -474,7 +454,7 @@ audit_tickets_resolved = count_auditor("tickets_resolved", lambda ctx: ctx.ordin
                                        "tickets resolved", ids("tickets"))
 audit_campaign_won_deals = count_auditor("campaign_won_deals", _campaign_won_ordinals,
                                          "won deals naming a campaign", ids("deals"))
-audit_campaign_new_customers = count_auditor("campaign_new_customers", _campaign_first_deals,
+audit_campaign_new_customers = count_auditor("campaign_new_customers", campaign_first_deals,
                                              "first won new deals naming a campaign", ids("deals"))
 
 
@@ -556,7 +536,7 @@ def value_share_auditor(metric_id: str, types: tuple[str, ...], rows: str) -> Au
     return audit
 
 
-audit_close_rate_value = value_share_auditor("close_rate_value", ("new", "expansion"), "new and expansion deals")
+audit_close_rate_value = value_share_auditor("close_rate_value", SALES_TYPES, "new and expansion deals")
 audit_renewal_rate_value = value_share_auditor("renewal_rate_value", ("renewal",), "renewal deals")
 
 
@@ -619,6 +599,8 @@ def audit_campaign_return_on_spend(ctx: MetricContext, period: Period, cell: Cel
     from crm_metrics.metrics.campaigns import _campaign_spend, campaign_won_revenue
 
     revenue = campaign_won_revenue(ctx)[period.ordinal]
+    if revenue.value is None:
+        return f"Campaign return on spend {period.label} = n/a ({cell.note})"
     spend = float(_campaign_spend(ctx).get(period.ordinal, 0.0) or 0.0)
     return (f"Campaign return on spend {period.label} = (campaign won revenue {_cell(ctx, revenue)} - "
             f"campaign spend {num(round(spend, 2))}) / {num(round(spend, 2))} = {_percent(cell)}")

@@ -217,7 +217,7 @@ CALLS = [
     ("nps", 20, "NPS 2025-Q1 = 100 x (2 promoters (9-10) - 1 detractors (0-6)) / 5 answers (2 passives, 7-8) "
                 "= 20.0"),
     # (2 + 5 + 6 + 7) / 4 = 5.
-    ("ces", 5, "Customer effort score 2025-Q1 = mean of 4 answers (2, 5, 6, 7) = 20 / 4 = 5.0"),
+    ("ces", 5, "Customer effort score 2025-Q1 = mean of 4 answers (1 x 2, 1 x 5, 1 x 6, 1 x 7) = 20 / 4 = 5.0"),
     ("abandoned_call_pct", 0.5, "Abandoned calls 2025-Q1 = 2 unanswered (2025-01-05 10:00, 2025-03-01 08:00) / "
                                 "4 calls answered or not = 50.0 %"),
     # 240 s = 4 min, 480 s = 8 min: 12 / 2 = 6.
@@ -228,3 +228,31 @@ def test_survey_and_call_lines(tmp_path: Path, metric: str, value: float, line: 
     lines, got = explained(tmp_path, {"surveys": SURVEYS, "calls": CALLS}, metric)
     assert got[Q1].value == pytest.approx(value)
     assert lines == [line]
+
+
+def test_a_long_list_is_shortened_and_keeps_the_longest(tmp_path: Path) -> None:
+    # R01..R10 created Jan 6 at 00:00, resolved after 1, 2, ..., 10 hours.
+    tickets = [{"ticket_id": f"R{h:02d}", "created_at": "2025-01-06 00:00", "resolved_at": f"2025-01-06 {h:02d}:00"}
+               for h in range(1, 11)]
+    lines, got = explained(tmp_path, {"tickets": tickets}, "resolution_time_hours")
+    # Median of 1..10 = (5 + 6) / 2 = 5.5.
+    assert got[Q1].value == pytest.approx(5.5)
+    assert lines == ["Resolution time (median) 2025-Q1 = median of 10 tickets resolved (R01 1.0 h, R02 2.0 h, "
+                     "R03 3.0 h, R04 4.0 h, R05 5.0 h, R06 6.0 h, R07 7.0 h, R08 8.0 h, and 2 more; longest R10 "
+                     "10.0 h) = 5.5 h"]
+
+
+def test_rows_left_out_and_absent_settings_are_said(tmp_path: Path) -> None:
+    deals = [deal("B1", "Closed Won", 100, "2025-01-01", "2025-01-21", "A"),
+             # closed before it was created: left out of the cycle and counted in the note
+             deal("B2", "Closed Won", 100, "2025-02-10", "2025-02-01", "B")]
+    lines, got = explained(tmp_path, {"deals": deals}, "sales_cycle_days")
+    # Only B1: Jan 1 -> Jan 21 = 20 days.
+    assert got[Q1].value == pytest.approx(20)
+    assert got[Q1].note == "1 won deal closed before it was created left out"
+    assert lines == ["Sales cycle (median) 2025-Q1 = median of 1 won deals (B1 20.0 d) = 20.0 d (1 won deal closed "
+                     "before it was created left out)"]
+    # Without marketing_sources there is no share to count: n/a, as the report says.
+    lines, got = explained(tmp_path, {"deals": deals}, "marketing_sourced_pct")
+    assert got[Q1].value is None
+    assert lines == ["Marketing-sourced customers 2025-Q1 = n/a (set marketing_sources in the config)"]
