@@ -33,9 +33,10 @@ def num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _names(names: list[str]) -> str:
+def _names(names: list[str], total: int | None = None) -> str:
+    """The first MAX_NAMES of `names` and how many more of `total` (default: all of them) there are."""
     shown = ", ".join(names[:MAX_NAMES])
-    more = len(names) - MAX_NAMES
+    more = (len(names) if total is None else total) - MAX_NAMES
     return f"{shown}, and {more} more" if more > 0 else shown
 
 
@@ -318,9 +319,13 @@ def stat_auditor(metric_id: str, select: Selection, stat: str, rows: str, name: 
         # Times to a tenth, as the report shows them; scores (CES answers) are whole numbers.
         if name is None:
             figures = [f"{count} x {value:g}" for value, count in values.value_counts(sort=False).items()]
+            listed = _names(figures)
         else:
-            figures = [f"{row} {v:,.1f} {unit}" for row, v in zip(name(ctx, values.index), values, strict=True)]
-        listed = _names(figures) + (f"; longest {figures[-1]}" if len(figures) > MAX_NAMES else "")
+            # Only the rows shown are named and formatted: a period may hold a million tickets.
+            shown = values.iloc[[*range(min(MAX_NAMES, len(values))), *([-1] if len(values) > MAX_NAMES else [])]]
+            figures = [f"{row} {v:,.1f} {unit}" for row, v in zip(name(ctx, shown.index), shown, strict=True)]
+            listed = _names(figures[:MAX_NAMES], len(values))
+            listed += f"; longest {figures[-1]}" if len(values) > MAX_NAMES else ""
         total = f"{values.sum():,.1f} {unit}" if unit else f"{values.sum():g}"
         arithmetic = f"{total} / {len(values)} = " if stat == "mean" else ""
         note = f" ({cell.note})" if cell.note else ""
@@ -342,7 +347,8 @@ def share_auditor(metric_id: str, select: Selection, yes: str, rows: str, name: 
         counted = int(flags.sum())
         names = ""
         if name is not None:
-            names = f" ({_names(name(ctx, flags.index[flags.to_numpy(dtype=bool)])) or 'none'})"
+            flagged = flags.index[flags.to_numpy(dtype=bool)]
+            names = f" ({_names(name(ctx, flagged[:MAX_NAMES]), len(flagged)) or 'none'})"
         return (f"{metric.label} {period.label} = {counted} {yes}{names} / {len(flags)} {rows} = "
                 f"{_result(ctx, metric, cell)}")
 
@@ -358,8 +364,8 @@ def count_auditor(metric_id: str, select: Callable[[MetricContext], pd.Series], 
             return f"{metric.label} {period.label} = n/a ({cell.note})"
         ordinals = select(ctx)
         index = ordinals.index[_in_period(ordinals, period)]
-        return (f"{metric.label} {period.label} = {len(index)} {rows} ({_names(name(ctx, index)) or 'none'}) = "
-                f"{_result(ctx, metric, cell)}")
+        listed = _names(name(ctx, index[:MAX_NAMES]), len(index)) or "none"
+        return f"{metric.label} {period.label} = {len(index)} {rows} ({listed}) = {_result(ctx, metric, cell)}"
 
     return audit
 
