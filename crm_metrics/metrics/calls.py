@@ -35,21 +35,33 @@ def abandoned_call_pct(ctx: MetricContext) -> PeriodCells:
     flags = answered_flags(calls)
     if flags is None:
         return ctx.na("needs calls.answered or calls.outcome")
-    mask = ctx.in_periods("calls", "started_at") & flags.notna().to_numpy(dtype=bool)
-    abandoned = (~flags[mask].astype(bool)).astype(int)
-    ordinals = ctx.ordinal("calls", "started_at")[mask]
+    abandoned, ordinals = abandoned_flags(ctx, flags)
     return ctx.ratio(abandoned.groupby(ordinals).sum(), abandoned.groupby(ordinals).count(), "no calls")
+
+
+def abandoned_flags(ctx: MetricContext, flags: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """1 (unanswered) / 0 (answered) per call started in the periods shown whose `flags`
+    (answered_flags) say which (index: calls' row labels), and the start period ordinals."""
+    mask = ctx.in_periods("calls", "started_at") & flags.notna().to_numpy(dtype=bool)
+    return (~flags[mask].astype(bool)).astype(int), ctx.ordinal("calls", "started_at")[mask]
 
 
 def avg_handle_minutes(ctx: MetricContext) -> PeriodCells:
     calls = ctx.table("calls")
     if "handle_seconds" not in calls.columns:
         return ctx.na("needs calls.handle_seconds")
+    minutes, ordinals = handle_minutes(ctx)
+    return ctx.per_period(minutes.groupby(ordinals).mean(), None, "no answered calls with a handle time")
+
+
+def handle_minutes(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """Handle time in minutes (float64; index: calls' row labels) of the answered calls started in
+    the periods shown that have a non-negative one, and their start period ordinals. Needs
+    calls.handle_seconds; every call counts as answered when the table says nothing of it."""
+    calls = ctx.table("calls")
     seconds = calls["handle_seconds"].astype("float64")
     mask = ctx.in_periods("calls", "started_at") & (seconds >= 0).fillna(False).to_numpy(dtype=bool)
     flags = answered_flags(calls)
     if flags is not None:
         mask &= flags.fillna(False).to_numpy(dtype=bool)
-    minutes = seconds[mask] / 60.0
-    return ctx.per_period(minutes.groupby(ctx.ordinal("calls", "started_at")[mask]).mean(), None,
-                          "no answered calls with a handle time")
+    return seconds[mask] / 60.0, ctx.ordinal("calls", "started_at")[mask]

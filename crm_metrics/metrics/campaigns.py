@@ -50,19 +50,31 @@ def campaign_won_revenue(ctx: MetricContext) -> PeriodCells:
 def campaign_new_customers(ctx: MetricContext) -> PeriodCells:
     if (missing := _no_deal_campaigns(ctx)) is not None:
         return missing
+    return ctx.per_period(campaign_first_deals(ctx).value_counts())
+
+
+def campaign_first_deals(ctx: MetricContext) -> pd.Series:
+    """The period ordinal of the close date of each account's first won new deal (the ledger's
+    first_new_deal) that names a campaign; index: the deals' row labels."""
     deals = ctx.table("deals")
     acquiring = deals.index.isin(ctx.customers["first_new_deal"].dropna().to_numpy(dtype="int64"))
     first = deals[acquiring & deals["campaign"].notna().to_numpy(dtype=bool)]
-    ordinals = ctx.calendar.ordinals(first["closed_at"])
-    return ctx.per_period(ordinals.value_counts())
+    return ctx.calendar.ordinals(first["closed_at"])
+
+
+def campaign_spend_rows(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
+    """The spend rows dated in the periods shown that name a campaign, and their period ordinals.
+    Needs spend.campaign."""
+    spend = ctx.table("spend")
+    mask = ctx.in_periods("spend", "date") & spend["campaign"].notna().to_numpy(dtype=bool)
+    return spend[mask], ctx.ordinal("spend", "date")[mask]
 
 
 def _campaign_spend(ctx: MetricContext) -> pd.Series:
-    spend = ctx.table("spend")
-    if "campaign" not in spend.columns:
+    if "campaign" not in ctx.table("spend").columns:
         return pd.Series(dtype="float64")
-    mask = ctx.in_periods("spend", "date") & spend["campaign"].notna().to_numpy(dtype=bool)
-    return spend["amount"][mask].groupby(ctx.ordinal("spend", "date")[mask]).sum()
+    rows, ordinals = campaign_spend_rows(ctx)
+    return rows["amount"].groupby(ordinals).sum()
 
 
 def campaign_spend(ctx: MetricContext) -> PeriodCells:

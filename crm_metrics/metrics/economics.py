@@ -15,6 +15,7 @@ from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.retention import churn_share
 from crm_metrics.metrics.sales import new_customers
 from crm_metrics.metrics.spend import spend_cells
+from crm_metrics.periods import Period
 
 
 def _trailing_year(end: date) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -45,13 +46,19 @@ def _notes(*inputs: Cell) -> str | None:
     return "; ".join(c.note for c in inputs if c.note) or None
 
 
-def arpa_annual(ctx: MetricContext) -> PeriodCells:
+def trailing_won(ctx: MetricContext, period: Period) -> pd.DataFrame:
+    """The won deals (every type, rows of the deals table) closed in the 12 months ending on
+    `period`'s last day: arpa_annual's window (metrics.md section 3), which explain lists."""
     deals = ctx.table("deals")
-    won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
+    first, after = _trailing_year(period.end)
+    closed_at = deals["closed_at"]
+    return deals[(deals["outcome"] == "won") & (closed_at >= first) & (closed_at < after)]
+
+
+def arpa_annual(ctx: MetricContext) -> PeriodCells:
     cells: PeriodCells = {}
     for period in ctx.periods:
-        first, after = _trailing_year(period.end)
-        window = won[(won["closed_at"] >= first) & (won["closed_at"] < after)]
+        window = trailing_won(ctx, period)
         customers = window["account_key"].nunique()
         lost = int(window["amount"].isna().sum())
         if not customers:
@@ -133,15 +140,22 @@ def ltv_cac_ratio(ctx: MetricContext) -> PeriodCells:
     return cells
 
 
+def first_deal_amounts(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """The first won deal's amount (float64, report currency; index: customer key) of every
+    customer with an acquisition date and a readable first amount, and the period ordinal of its
+    acquisition: whose revenue cac_payback_months averages per period (metrics.md section 3)."""
+    ledger = ctx.customers
+    acquired = ledger[ledger["acquired_at"].notna() & ledger["first_amount"].notna()]
+    return acquired["first_amount"].astype("float64"), ctx.calendar.ordinals(acquired["acquired_at"])
+
+
 def cac_payback_months(ctx: MetricContext) -> PeriodCells:
     revenue = ctx.config.revenue
     if not revenue.recurring:
         return {o: Cell.na("revenue.recurring is false: one-off sales have no payback")
                 for o in ctx.ordinals_shown}
-    ledger = ctx.customers
-    acquired = ledger[ledger["acquired_at"].notna() & ledger["first_amount"].notna()]
-    monthly = acquired["first_amount"].astype("float64") / revenue.months_per_deal
-    average_monthly = monthly.groupby(ctx.calendar.ordinals(acquired["acquired_at"])).mean()
+    first_amounts, ordinals = first_deal_amounts(ctx)
+    average_monthly = (first_amounts / revenue.months_per_deal).groupby(ordinals).mean()
     margin = ctx.config.gross_margin_value
     cells: PeriodCells = {}
     for ordinal, c in cac(ctx).items():

@@ -346,7 +346,7 @@ _DECLARED: tuple[MetricDef, ...] = (
         "first won deal of type new) falls in P",
         # Split by the fields of the first won new deal that made the customer (ledger.group_values),
         # or by the customer's own source.
-        "sales", _LEDGER, _DEAL_FIELDS, additive=True),
+        "sales", _LEDGER, _DEAL_FIELDS, additive=True, auditor_name="audit_new_customers"),
     MetricDef(
         "new_revenue", "New revenue", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
         "Amount of won deals of type new closed in the period.",
@@ -366,38 +366,40 @@ _DECLARED: tuple[MetricDef, ...] = (
         "Won / (won + lost) new and expansion deals closed in the period, by amount.",
         "won amount / (won + lost) amount, deals of type new and expansion closed in P",
         "sales", _DEALS, _DEAL_FIELDS,
-        vendor_choice="As close_rate: won / (won + lost) closed in the period, here by amount."),
+        vendor_choice="As close_rate: won / (won + lost) closed in the period, here by amount.",
+        auditor_name="audit_close_rate_value"),
     MetricDef(
         "sales_cycle_days", "Sales cycle (median)", _SALES, Unit.DAYS, L, (needs(DEALS),),
         "Median days from creation to close of won new and expansion deals.",
         "median(closed_at - created_at) in days, won new and expansion deals closed in P",
-        "sales", _DEALS, _DEAL_FIELDS),
+        "sales", _DEALS, _DEAL_FIELDS, auditor_name="audit_sales_cycle_days"),
     MetricDef(
         "sales_cycle_days_mean", "Sales cycle (mean)", _SALES, Unit.DAYS, L, (needs(DEALS),),
         "Mean days from creation to close of won new and expansion deals.",
         "mean(closed_at - created_at) in days, won new and expansion deals closed in P",
-        "sales", _DEALS, _DEAL_FIELDS),
+        "sales", _DEALS, _DEAL_FIELDS, auditor_name="audit_sales_cycle_days_mean"),
     MetricDef(
         "open_pipeline_count", "Open pipeline (deals)", _SALES, Unit.COUNT, H, (needs(DEALS),),
         "Deals open on the period's last day.",
         "deals created on or before P's last day and not closed on or before it",
-        "sales", _DEALS, _DEAL_FIELDS, additive=True),
+        "sales", _DEALS, _DEAL_FIELDS, additive=True, auditor_name="audit_open_pipeline_count"),
     MetricDef(
         "open_pipeline_value", "Open pipeline (value)", _SALES, Unit.CURRENCY, H, (needs(DEALS),),
         "Amount of deals open on the period's last day.",
         "sum(amount) of deals open at P's last day",
-        "sales", _DEALS, _DEAL_FIELDS, additive=True),
+        "sales", _DEALS, _DEAL_FIELDS, additive=True, auditor_name="audit_open_pipeline_value"),
     MetricDef(
         "marketing_sourced_pct", "Marketing-sourced customers", _SALES, Unit.RATIO, H, (_CUSTOMERS,),
         "Share of new customers whose source is one of marketing_sources.",
         "new customers in P whose source is in marketing_sources / new customers in P",
-        "sales", (*_LEDGER, "marketing_sources"), _LEDGER_SPLIT),
+        "sales", (*_LEDGER, "marketing_sources"), _LEDGER_SPLIT, auditor_name="audit_marketing_sourced_pct"),
     MetricDef(
         "marketing_sourced_revenue_pct", "Marketing-sourced revenue", _SALES, Unit.RATIO, H,
         (needs(LEDGER_DEALS),),
         "Share of new customers' first-deal revenue from marketing_sources.",
         "first-deal amount of marketing-sourced new customers / first-deal amount of all new customers in P",
-        "sales", (*_LEDGER, "marketing_sources"), _LEDGER_SPLIT, reads_if_present=(LEDGER_CUSTOMERS,)),
+        "sales", (*_LEDGER, "marketing_sources"), _LEDGER_SPLIT, reads_if_present=(LEDGER_CUSTOMERS,),
+        auditor_name="audit_marketing_sourced_revenue_pct"),
     # Unit economics
     MetricDef(
         "cac", "CAC", _ECON, Unit.CURRENCY, L, (needs(SPEND), _CUSTOMERS),
@@ -408,19 +410,19 @@ _DECLARED: tuple[MetricDef, ...] = (
         "arpa_annual", "ARPA (annual)", _ECON, Unit.CURRENCY, H, (needs(DEALS),),
         "Won revenue of the trailing 12 months / customers with a won deal in them.",
         "won amount (all deal types) in the 12 months to P's end / distinct customers with a won deal in them",
-        "economics", _DEALS),
+        "economics", _DEALS, auditor_name="audit_arpa_annual"),
     MetricDef(
         "annual_churn_rate", "Annual churn rate", _ECON, Unit.RATIO, L, (_CUSTOMERS,),
         "Share of customers active 12 months before the period's end who churned since.",
         "customers active on the first day of the 12 months to P's end who churned within them / those "
         "active on that day",
-        "economics", _LEDGER, counts_active_customers=True),
+        "economics", _LEDGER, counts_active_customers=True, auditor_name="audit_annual_churn_rate"),
     MetricDef(
         "customer_lifetime_years", "Customer lifetime", _ECON, Unit.YEARS, H, (_CUSTOMERS,),
         "clv.lifetime_years, else 1 / annual churn rate, capped at clv.max_lifetime_years.",
         "clv.lifetime_years, else min(1 / annual_churn_rate, clv.max_lifetime_years)",
         "economics", (*_LEDGER, "clv.lifetime_years", "clv.max_lifetime_years"),
-        counts_active_customers_for_lifetime=True),
+        counts_active_customers_for_lifetime=True, auditor_name="audit_customer_lifetime_years"),
     MetricDef(
         "clv", "CLV", _ECON, Unit.CURRENCY, H, (needs(LEDGER_DEALS), needs(SPEND)),
         "ARPA x gross margin x lifetime - CAC (net of CAC).",
@@ -437,7 +439,7 @@ _DECLARED: tuple[MetricDef, ...] = (
         "economics", (*_LEDGER, *_SPEND, *_MARGIN), reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Uses the gross lifetime value (CLV before subtracting CAC), so 1.0 means the customer "
                       "pays back exactly its acquisition cost.",
-        uses_gross_margin=True, counts_active_customers_for_lifetime=True),
+        uses_gross_margin=True, counts_active_customers_for_lifetime=True, auditor_name="audit_ltv_cac_ratio"),
     MetricDef(
         "cac_payback_months", "CAC payback", _ECON, Unit.MONTHS, L, (needs(LEDGER_DEALS), needs(SPEND)),
         "CAC / (new customers' average monthly revenue x gross margin).",
@@ -446,7 +448,7 @@ _DECLARED: tuple[MetricDef, ...] = (
         reads_if_present=(LEDGER_CUSTOMERS,),
         vendor_choice="Vendors differ: with gross margin (Finmark, ChartMogul) or without (some guides); "
                       "some lag spend by a month. crm-metrics uses gross margin and no lag.",
-        uses_gross_margin=True),
+        uses_gross_margin=True, auditor_name="audit_cac_payback_months"),
     # Retention
     MetricDef(
         "churn_rate", "Churn rate", _RET, Unit.RATIO, L, (_CUSTOMERS,),
@@ -466,12 +468,13 @@ _DECLARED: tuple[MetricDef, ...] = (
         "Renewal deals won / renewal deals closed in the period, by amount.",
         "renewal amount won / renewal amount won or lost, closed in P",
         "retention", _DEALS, _DEAL_FIELDS,
-        vendor_choice="As renewal_rate, by amount: the dollar variant of renewal deals won / closed."),
+        vendor_choice="As renewal_rate, by amount: the dollar variant of renewal deals won / closed.",
+        auditor_name="audit_renewal_rate_value"),
     MetricDef(
         "expansion_revenue", "Expansion revenue", _RET, Unit.CURRENCY, H, (needs(DEALS),),
         "Amount of won expansion deals closed in the period.",
         "sum(amount) of won expansion deals closed in P",
-        "retention", _DEALS, _DEAL_FIELDS, additive=True),
+        "retention", _DEALS, _DEAL_FIELDS, additive=True, auditor_name="audit_expansion_revenue"),
     MetricDef(
         "retention_cost_per_customer", "Retention cost per customer", _RET, Unit.CURRENCY, L,
         (needs(SPEND), _CUSTOMERS),
@@ -484,12 +487,12 @@ _DECLARED: tuple[MetricDef, ...] = (
         "tickets_created", "Tickets created", _SUP, Unit.COUNT, N, (needs(TICKETS_CREATED),),
         "Tickets created in the period.",
         "tickets with created_at in P",
-        "support", _TICKETS, _TICKET_TYPED, additive=True),
+        "support", _TICKETS, _TICKET_TYPED, additive=True, auditor_name="audit_tickets_created"),
     MetricDef(
         "tickets_resolved", "Tickets resolved", _SUP, Unit.COUNT, H, (needs(TICKETS_RESOLVED),),
         "Tickets resolved in the period.",
         "tickets with resolved_at in P",
-        "support", _TICKETS, _TICKET_TYPED, additive=True),
+        "support", _TICKETS, _TICKET_TYPED, additive=True, auditor_name="audit_tickets_resolved"),
     MetricDef(
         "resolution_time_hours", "Resolution time (median)", _SUP, Unit.HOURS, L, (needs(TICKETS_RESOLVED),),
         "Median hours from creation to resolution of tickets resolved in the period.",
@@ -500,24 +503,26 @@ _DECLARED: tuple[MetricDef, ...] = (
         (needs(TICKETS_RESOLVED),),
         "Mean hours from creation to resolution.",
         "mean(resolved_at - created_at) in hours, tickets resolved in P",
-        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True,
+        auditor_name="audit_resolution_time_hours_mean"),
     MetricDef(
         "resolution_time_hours_p90", "Resolution time (p90)", _SUP, Unit.HOURS, L,
         (needs(TICKETS_RESOLVED),),
         "90th percentile of hours from creation to resolution.",
         "90th percentile of (resolved_at - created_at) in hours, tickets resolved in P",
-        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True,
+        auditor_name="audit_resolution_time_hours_p90"),
     MetricDef(
         "first_response_hours", "First response time (median)", _SUP, Unit.HOURS, L,
         (needs(TICKETS_FIRST_RESPONSE),),
         "Median hours to first response of tickets created in the period.",
         "median(first_response_at - created_at) in hours, tickets created in P",
-        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True, auditor_name="audit_first_response_hours"),
     MetricDef(
         "same_day_resolution_pct", "Same-day resolution", _SUP, Unit.RATIO, H, (needs(TICKETS_RESOLVED),),
         "Tickets resolved on the day they were created / tickets resolved.",
         "tickets resolved on their creation day / tickets resolved in P",
-        "support", _TICKETS, _TICKET_TYPED, is_support_time=True),
+        "support", _TICKETS, _TICKET_TYPED, is_support_time=True, auditor_name="audit_same_day_resolution_pct"),
     MetricDef(
         "sla_compliance_pct", "SLA compliance", _SUP, Unit.RATIO, H, (needs(TICKETS_SLA),),
         "Tickets resolved by their SLA deadline / resolved tickets that have one.",
@@ -530,7 +535,7 @@ _DECLARED: tuple[MetricDef, ...] = (
         "csat_pct", "CSAT", _SUP, Unit.RATIO, H, (needs(*reversed(_scores("csat"))),),
         "Ratings of 4 or 5 (of 5) / all ratings given in the period.",
         "ratings 4-5 / all ratings 1-5 in P (tickets by resolved_at, surveys by answered_at)",
-        "support", (*_TICKETS, "sources.surveys"), ("priority", "channel", "agent")),
+        "support", (*_TICKETS, "sources.surveys"), ("priority", "channel", "agent"), auditor_name="audit_csat_pct"),
     # Surveys, calls and campaigns (survey.py, calls.py, campaigns.py)
     MetricDef(
         "nps", "NPS", _SUP, Unit.SCORE, H, (needs(*_scores("nps")),),
@@ -538,24 +543,25 @@ _DECLARED: tuple[MetricDef, ...] = (
         "100 x (answers 9-10 - answers 0-6) / all answers 0-10 in P (surveys by answered_at, ticket scores "
         "by resolved_at)",
         "survey", (*_PERIODS, "sources.surveys", "sources.tickets"), _SCORE_FIELDS,
-        vendor_choice="Standard Bain definition; answers outside 0-10 are left out."),
+        vendor_choice="Standard Bain definition; answers outside 0-10 are left out.", auditor_name="audit_nps"),
     MetricDef(
         "ces", "Customer effort score", _SUP, Unit.SCORE, H, (needs(*_scores("ces")),),
         "Mean effort score (1-7, 7 = easiest) of answers in the period.",
         "mean of effort answers 1-7 in P (surveys by answered_at, ticket scores by resolved_at)",
         "survey", (*_PERIODS, "sources.surveys", "sources.tickets"), _SCORE_FIELDS,
         vendor_choice="Scales differ: CES 2.0 (Gartner) asks 1-7 with 7 = easiest, used here (higher is "
-                      "better); older 1-5 surveys where low is easy must be recoded before loading."),
+                      "better); older 1-5 surveys where low is easy must be recoded before loading.",
+        auditor_name="audit_ces"),
     MetricDef(
         "abandoned_call_pct", "Abandoned calls", _SUP, Unit.RATIO, L, (needs(CALLS_ANSWERED),),
         "Unanswered calls / all calls started in the period.",
         "unanswered calls / calls with a known answered flag or outcome, started in P",
-        "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS),
+        "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS, auditor_name="audit_abandoned_call_pct"),
     MetricDef(
         "avg_handle_minutes", "Average handle time", _SUP, Unit.MINUTES, L, (needs(CALLS_HANDLED),),
         "Mean handle time in minutes of answered calls started in the period.",
         "mean(handle_seconds) / 60 of answered calls started in P",
-        "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS),
+        "calls", (*_PERIODS, "sources.calls"), _CALL_FIELDS, auditor_name="audit_avg_handle_minutes"),
     # More support and service measures from the seeds (service.py)
     MetricDef(
         "tickets_backlog", "Ticket backlog", _SUP, Unit.COUNT, L, (needs(TICKETS_RESOLVED),),
@@ -701,28 +707,30 @@ _DECLARED: tuple[MetricDef, ...] = (
         "campaign_won_deals", "Campaign deals won", _CAMP, Unit.COUNT, H, (needs(DEAL_CAMPAIGNS),),
         "Won deals (any type) closed in the period that name a campaign.",
         "won deals (any type) closed in P whose campaign is set",
-        "campaigns", _DEALS, ("campaign",), additive=True),
+        "campaigns", _DEALS, ("campaign",), additive=True, auditor_name="audit_campaign_won_deals"),
     MetricDef(
         "campaign_new_customers", "Campaign new customers", _CAMP, Unit.COUNT, H, (needs(DEAL_CAMPAIGNS),),
         "Customers whose first won new deal, closed in the period, names a campaign.",
         "accounts whose first won new deal closed in P and names a campaign",
-        "campaigns", _DEALS, ("campaign",), additive=True),
+        "campaigns", _DEALS, ("campaign",), additive=True, auditor_name="audit_campaign_new_customers"),
     MetricDef(
         "campaign_won_revenue", "Campaign won revenue", _CAMP, Unit.CURRENCY, H, (needs(DEAL_CAMPAIGNS),),
         "Amount of won deals closed in the period that name a campaign.",
         "sum(amount) of won deals (any type) closed in P whose campaign is set",
-        "campaigns", _DEALS, ("campaign",), additive=True),
+        "campaigns", _DEALS, ("campaign",), additive=True, auditor_name="audit_campaign_won_revenue"),
     MetricDef(
         "campaign_spend", "Campaign spend", _CAMP, Unit.CURRENCY, N, (needs(SPEND_CAMPAIGNS),),
         "Spend in the period on rows that name a campaign.",
         "sum(amount) of spend rows dated in P whose campaign is set",
-        "campaigns", (*_PERIODS, "currency", "fx", "sources.spend"), ("campaign",), additive=True),
+        "campaigns", (*_PERIODS, "currency", "fx", "sources.spend"), ("campaign",), additive=True,
+        auditor_name="audit_campaign_spend"),
     MetricDef(
         "campaign_return_on_spend", "Campaign return on spend", _CAMP, Unit.RATIO, H,
         (needs(DEAL_CAMPAIGNS), needs(SPEND_CAMPAIGNS)),
         "(Campaign won revenue - campaign spend) / campaign spend.",
         "(campaign_won_revenue - campaign_spend) / campaign_spend",
-        "campaigns", (*_DEALS, "sources.spend"), ("campaign",), may_exceed_one=True),
+        "campaigns", (*_DEALS, "sources.spend"), ("campaign",), may_exceed_one=True,
+        auditor_name="audit_campaign_return_on_spend"),
 )
 
 

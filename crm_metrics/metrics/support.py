@@ -73,19 +73,34 @@ def resolution_time_hours_p90(ctx: MetricContext) -> PeriodCells:
     return _resolution_stat(ctx, "p90")
 
 
-def first_response_hours(ctx: MetricContext) -> PeriodCells:
+def first_responses(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """Hours to first response (float64, calendar or business; index: tickets' row labels) of the
+    tickets created in the periods shown that have a non-negative one, and their creation period
+    ordinals: what first_response_hours takes the median of. Needs tickets.first_response_at."""
     tickets = ctx.table("tickets")
-    if "first_response_at" not in tickets:
-        return _no_column(ctx, "first_response_at")
     hours = _hours(ctx, tickets, "first_response_at")
     mask = ctx.in_periods("tickets", "created_at") & (hours >= 0).fillna(False).to_numpy(dtype=bool)
-    values = hours[mask].groupby(ctx.ordinal("tickets", "created_at")[mask]).median()
-    return ctx.per_period(values, None, "no first responses to tickets created")
+    return hours[mask], ctx.ordinal("tickets", "created_at")[mask]
+
+
+def first_response_hours(ctx: MetricContext) -> PeriodCells:
+    if "first_response_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "first_response_at")
+    hours, ordinals = first_responses(ctx)
+    return ctx.per_period(hours.groupby(ordinals).median(), None, "no first responses to tickets created")
 
 
 def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
     if "resolved_at" not in ctx.table("tickets"):
         return _no_column(ctx, "resolved_at")
+    same_day, ordinals = same_day_flags(ctx)
+    return ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
+                     "no tickets resolved")
+
+
+def same_day_flags(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """1 / 0 per ticket resolved in the periods shown (index: tickets' row labels): resolved on the
+    calendar (or business) day it was created; and the resolution period ordinals."""
     resolved, ordinals = _resolved(ctx)
     business = ctx.business_hours
     if business is None:
@@ -94,8 +109,7 @@ def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
         # Same business day: a ticket opened after hours is due on the day the desk next opens.
         flags = business.same_business_day(resolved["created_at"], resolved["resolved_at"])
         same_day = pd.Series(flags.astype(int), index=resolved.index)
-    return ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
-                     "no tickets resolved")
+    return same_day, ordinals
 
 
 def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:

@@ -77,12 +77,14 @@ def test_explain_new_revenue_lists_the_largest_deals(tmp_path: Path) -> None:
             "Alpha Ltd 1,000) = 6,000") in result.stdout
 
 
-def test_explain_says_when_no_breakdown_of_inputs_exists(tmp_path: Path) -> None:
+def test_explain_sales_cycle_lists_the_won_deals(tmp_path: Path) -> None:
     make_config(tmp_path, ("deals",))
     result = runner.invoke(app, ["explain", "sales_cycle_days", "-c", str(tmp_path / "crm-metrics.yaml")])
     assert result.exit_code == 0, result.output
-    assert "No breakdown of inputs is available for sales_cycle_days; the value per period:" in result.stdout
-    assert "Sales cycle (median) 2025-Q1 = 49.5 d" in result.stdout  # (40 + 59) / 2
+    # Q1 won new and expansion deals, created Jan 1: D1 Feb 1 (31 d), D2 Feb 10 (40 d), D3 Mar 1
+    # (59 d), D4 Mar 15 (73 d); median (40 + 59) / 2 = 49.5.
+    assert ("Sales cycle (median) 2025-Q1 = median of 4 won deals (D1 31.0 d, D2 40.0 d, D3 59.0 d, D4 73.0 d) "
+            "= 49.5 d") in result.stdout
 
 
 def test_explain_unknown_metric_is_one_line() -> None:
@@ -101,8 +103,7 @@ def test_explain_clv_and_resolution_time_inputs(tmp_path: Path) -> None:
             "= 333.33") in clv
     hours = runner.invoke(app, ["explain", "resolution_time_hours", "-c", config]).stdout
     # T1 08:00 -> 10:00 = 2 h, T2 Jan 2 08:00 -> Jan 3 08:00 = 24 h; median (2 + 24) / 2 = 13.
-    assert ("Resolution time 2025-Q1 = median of 2 tickets resolved (shortest 2.0 h, longest 24.0 h) "
-            "= 13.0 h") in hours
+    assert "Resolution time (median) 2025-Q1 = median of 2 tickets resolved (T1 2.0 h, T2 24.0 h) = 13.0 h" in hours
 
 
 def test_every_new_metric_is_documented_and_explained() -> None:
