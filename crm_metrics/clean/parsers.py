@@ -168,6 +168,9 @@ _NUMERIC_DATE_RE = re.compile(
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 _SERIAL_RE = r"\d{5}(?:\.\d+)?"
+# How every _NUMERIC_DATE_RE match begins (before the strip). Spelled without \s and \d, which
+# make pandas match in Python rather than with Arrow's RE2 (0.45 s instead of 0.07 s a 1M column).
+_NUMERIC_START = r"^[ \t]*[0-9]{1,2}[/.-]"
 
 
 @once_per_value
@@ -437,7 +440,18 @@ def date_layout_evidence(values: pd.Series) -> LayoutEvidence:
     day-first, whose second part is over 12 month-first; one with both parts 12 or less and
     slashes or dashes ("05/03/2025") is ambiguous (dotted dates are European, read day-first by
     convention)."""
-    distinct = _distinct_text(values)
+    if _typed(values):
+        return LayoutEvidence(set(), pd.Series(False, index=values.index))
+    # Only a cell starting with a one- or two-digit part can be a numeric D/M or M/D date: found by
+    # one vectorised match over the cells (an Arrow kernel on Arrow text), so an ISO export's million
+    # distinct timestamps are never collected and run through the date pattern.
+    try:
+        numeric = _flag(values.str.contains(_NUMERIC_START, regex=True))
+    except AttributeError:  # an object column of typed cells only (no text): .str refuses it
+        numeric = pd.Series(False, index=values.index)
+    if not numeric.any():
+        return LayoutEvidence(set(), pd.Series(False, index=values.index))
+    distinct = _distinct_text(values[numeric.to_numpy()])
     text = distinct.astype("string").str.strip()
     parts = text.str.extract(_NUMERIC_DATE_RE.pattern)
     first = pd.to_numeric(parts[0], errors="coerce")

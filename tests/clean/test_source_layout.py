@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from crm_metrics.api import report
@@ -89,3 +90,16 @@ def test_ambiguous_dates_are_named(tmp_path: Path) -> None:
                 if p.check == "ambiguous_layout"]
     assert [p.count for p in problems] == [1, 1]
     assert all("set dayfirst: true or false on sources.tickets" in p.message for p in problems)
+
+
+def test_date_evidence_reads_only_cells_that_can_be_numeric_dates() -> None:
+    from crm_metrics.clean.parsers import date_layout_evidence
+
+    # ISO cells prove nothing and are never ambiguous; " 15/01/2025" (a leading space) proves
+    # day-first; "05/03/2025" alone would be ambiguous; "05.03.2025" is dotted (day-first by convention).
+    values = pd.Series(["2025-01-15 08:00:00", " 15/01/2025", "05/03/2025", "05.03.2025", None], dtype="str")
+    evidence = date_layout_evidence(values)
+    assert evidence.proofs == {"dayfirst"}
+    assert evidence.ambiguous.tolist() == [False, False, True, False, False]
+    iso = date_layout_evidence(pd.Series(["2025-01-15", "2025-03-05"], dtype="str"))
+    assert iso.proofs == set() and not iso.ambiguous.any()
