@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crm_metrics.clean.parsers import parse_amounts, parse_dates
+from crm_metrics.clean.parsers import date_layout_evidence, parse_amounts, parse_dates
 from crm_metrics.config.model import Config
 from crm_metrics.errors import InputError
 
@@ -94,7 +94,14 @@ def read_dated_rates(config: Config) -> DatedRates | None:
     currency = raw[headers["currency"]].astype("string").str.strip().str.upper()
     _refuse(file, rows, currency.isna() | (currency == ""), raw[headers["currency"]], "currency",
             "blank; write the currency's ISO code, e.g. EUR")
-    dates = parse_dates(raw[headers["date"]], config.timezone)
+    # A rate dated 01/02/2025 is 1 February or 2 January: its dates must say which (metrics.md
+    # section 1, layout from the values), else the file is refused rather than read one way silently.
+    evidence = date_layout_evidence(raw[headers["date"]])
+    proofs = {p for p in evidence.proofs if p in ("dayfirst", "monthfirst")}
+    if len(proofs) != 1 and evidence.ambiguous.any():
+        _refuse(file, rows, evidence.ambiguous, raw[headers["date"]], "date",
+                "ambiguous (day-first or month-first?) and no date in the file says which; write dates as YYYY-MM-DD")
+    dates = parse_dates(raw[headers["date"]], config.timezone, "dayfirst" in proofs if len(proofs) == 1 else None)
     _refuse(file, rows, dates.values.isna(), raw[headers["date"]], "date",
             "not a date; write it as YYYY-MM-DD")
     rates = parse_amounts(raw[headers["rate"]])

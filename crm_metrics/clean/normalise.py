@@ -299,11 +299,14 @@ CLEANING_FIELDS = {
 
 
 def needed_to_clean(table: str) -> set[str]:
-    """The fields read for `table` whatever the metrics need: its id, its required fields and the
-    CLEANING_FIELDS."""
+    """The fields read for `table` whatever the metrics need: its id, its required fields, the
+    CLEANING_FIELDS, and every date and amount field, since the source's number and date layout is
+    decided from all of them (source_layout; metrics.md section 1): a report of some metrics must
+    read "05/03/2025" as the full report does."""
     schema = TABLES[table]
     ids = {schema.id_field} if schema.id_field else set()
-    return {*schema.required, *ids, *CLEANING_FIELDS.get(table, set())}
+    layout = {name for name, kind in schema.kinds.items() if kind in (FieldKind.DATE, FieldKind.AMOUNT)}
+    return {*schema.required, *ids, *CLEANING_FIELDS.get(table, set()), *layout}
 
 # Open stages of the major CRMs' default pipelines (Salesforce, HubSpot internal ids, Pipedrive,
 # Dynamics, Zoho), compared as word keys. Anything else that is neither won nor lost is reported, so

@@ -313,7 +313,7 @@ def _scores(column: str) -> tuple[frozenset[Column], frozenset[Column]]:
 
 # --- the config keys explain lists ------------------------------------------------------------
 _PERIODS = ("period", "fiscal_year_start", "range", "timezone")
-_DEALS = (*_PERIODS, "won_stages", "lost_stages", "deal_types", "currency", "fx", "sources.deals")
+_DEALS = (*_PERIODS, "won_stages", "lost_stages", "deal_types", "currency", "fx", "fx_dated", "sources.deals")
 _LEDGER = (*_DEALS, "sources.customers")
 _SPEND = ("cac.categories", "retention.categories", "sources.spend")
 _MARGIN = ("gross_margin", "clv.lifetime_years", "clv.max_lifetime_years")
@@ -722,7 +722,7 @@ _DECLARED: tuple[MetricDef, ...] = (
         "campaign_spend", "Campaign spend", _CAMP, Unit.CURRENCY, N, (needs(SPEND_CAMPAIGNS),),
         "Spend in the period on rows that name a campaign.",
         "sum(amount) of spend rows dated in P whose campaign is set",
-        "campaigns", (*_PERIODS, "currency", "fx", "sources.spend"), ("campaign",), additive=True,
+        "campaigns", (*_PERIODS, "currency", "fx", "fx_dated", "sources.spend"), ("campaign",), additive=True,
         auditor_name="audit_campaign_spend"),
     MetricDef(
         "campaign_return_on_spend", "Campaign return on spend", _CAMP, Unit.RATIO, H,

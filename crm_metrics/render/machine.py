@@ -126,5 +126,7 @@ def _change_cells(change: Change | None) -> list[str]:
     if change is None:
         return [""] * len(CHANGE_COLUMNS)
     delta = _number(change.delta)
-    return [neutralise(change.against), "" if delta is None else repr(delta), change.unit,
+    if delta is None:  # nothing compared: no unit or direction of a change that is not there
+        return [neutralise(change.against), "", "", "", neutralise(change.note or "")]
+    return [neutralise(change.against), repr(delta), change.unit,
             change.direction.value if change.direction else "", neutralise(change.note or "")]

@@ -114,8 +114,12 @@ def test_static_rates_still_convert_the_other_currencies(tmp_path: Path) -> None
     ([RATES[0]], r"rates.csv: a header row and no rates; add one row per date and currency or remove fx_dated"),
     ([*RATES, ["2025-01-01", "USD", "0.9"]],
      r"rates.csv: row 4, column rate: '0.9' is a rate for USD, the report currency, whose rate is 1"),
+    # 01/02/2025 and 03/02/2025: 1 or 2 February, 3 February or 2 March? Nothing in the file says.
+    ([["date", "currency", "rate"], ["01/02/2025", "EUR", "1.08"], ["03/02/2025", "EUR", "1.20"]],
+     r"rates.csv: row 2, column date: '01/02/2025' is ambiguous \(day-first or month-first\?\) and no date in "
+     r"the file says which; write dates as YYYY-MM-DD$"),
 ], ids=["missing-column", "non-numeric-rate", "negative-rate", "bad-date", "blank-currency", "duplicate-date",
-        "no-rates", "report-currency"])
+        "no-rates", "report-currency", "ambiguous-dates"])
 def test_a_bad_rates_file_is_one_line(tmp_path: Path, rows: list[list[str]], message: str) -> None:
     config = make_config(tmp_path, {"deals": DEALS}, fx_dated=_rates(tmp_path, rows))
     for run in (lambda: run_report(tmp_path, {"deals": DEALS}, ["new_revenue"], date(2025, 1, 1),
@@ -124,3 +128,12 @@ def test_a_bad_rates_file_is_one_line(tmp_path: Path, rows: list[list[str]], mes
         with pytest.raises(InputError, match=message) as caught:
             run()
         assert "\n" not in str(caught.value)
+
+
+def test_a_day_first_rates_file_is_read_day_first(tmp_path: Path) -> None:
+    # 15/02/2025 proves day-first, so 10/01/2025 is 10 January: the same rates as RATES, and the
+    # same revenue as test_each_amount_takes_the_rate_of_its_date (3,200).
+    rows = [["date", "currency", "rate"], ["10/01/2025", "EUR", "1.10"], ["15/02/2025", "EUR", "1.20"]]
+    report = run_report(tmp_path, {"deals": DEALS}, ["new_revenue"], date(2025, 1, 1), date(2025, 3, 31),
+                        fx_dated=_rates(tmp_path, rows))
+    assert report.metrics[0].cells[Q1].value == pytest.approx(3200)

@@ -147,33 +147,52 @@ def test_a_report_of_some_metrics_checks_what_validate_metrics_checks(metrics: s
 
 
 def test_a_report_of_named_metrics_reads_only_their_columns(tmp_path: Path) -> None:
-    # proposal_at is read by proposals_sent, not by close_rate: its unreadable cell ("soon", row 3)
-    # is a problem of the full report and of plain validate, not of `--metrics close_rate`, which
+    # csat is read by csat_pct, not by tickets_created: its unreadable answer ("great!", row 3) is a
+    # problem of the full report and of plain validate, not of `--metrics tickets_created`, which
     # does not read the column at all.
-    (tmp_path / "deals.csv").write_text(
-        "Deal ID,Stage,Amount,Created,Closed,Proposal sent\n"
-        "D1,Closed Won,100,2025-01-10,2025-02-01,2025-01-20\n"
-        "D2,Closed Lost,50,2025-01-12,2025-02-03,soon\n"
-        "D3,Closed Won,70,2025-02-01,2025-03-01,\n",
+    (tmp_path / "tickets.csv").write_text(
+        "Ticket,Opened,Rating\n"
+        "T1,2025-01-10 09:00,5\n"
+        "T2,2025-01-12 10:00,great!\n"
+        "T3,2025-02-01 11:00,\n",
         encoding="utf-8")
     config = tmp_path / "c.yaml"
     config.write_text(
-        "period: quarter\nsources:\n  deals:\n    path: deals.csv\n    columns: {deal_id: Deal ID, stage: Stage, "
-        "amount: Amount, created_at: Created, closed_at: Closed, proposal_at: Proposal sent}\n", encoding="utf-8")
+        "period: quarter\nsources:\n  tickets:\n    path: tickets.csv\n"
+        "    columns: {ticket_id: Ticket, created_at: Opened, csat: Rating}\n", encoding="utf-8")
     narrow = ["--config", str(config), "--from", "2025-01-01", "--to", "2025-03-31"]
-    code, report = _json(["report", *narrow, "--metrics", "close_rate", "-f", "json"])
+    code, report = _json(["report", *narrow, "--metrics", "tickets_created", "-f", "json"])
     assert code == 0, report
-    # The typed columns read, each with its unreadable-cell count: proposal_at is not among them.
-    assert report["data_quality"]["deals"]["unparseable"] == {"amount": 0, "created_at": 0, "closed_at": 0}
+    # The typed columns read, each with its unreadable-cell count: csat is not among them.
+    assert report["data_quality"]["tickets"]["unparseable"] == {"created_at": 0}
     assert not [n for n in report["notices"] if n.startswith("data problems")]
-    # 2 won of 3 closed in 2025-Q1: 2 / 3.
-    assert report["metrics"][0]["values"]["2025-Q1"] == pytest.approx(2 / 3)
-    narrow_check = runner.invoke(app, ["validate", "--config", str(config), "--metrics", "close_rate"])
+    assert report["metrics"][0]["values"]["2025-Q1"] == 3  # T1, T2, T3 opened in 2025-Q1
+    narrow_check = runner.invoke(app, ["validate", "--config", str(config), "--metrics", "tickets_created"])
     assert narrow_check.exit_code == 0, narrow_check.output
     full_check = runner.invoke(app, ["validate", "--config", str(config)])
-    assert full_check.exit_code == 4 and "PROBLEM 1 unparseable proposal_at" in full_check.output
+    assert full_check.exit_code == 4 and "PROBLEM 1 unparseable csat" in full_check.output
     code, full = _json(["report", *narrow, "-f", "json"])
-    assert "data problems in deals (crm-metrics validate): 1 unparseable proposal_at" in full["notices"]
+    assert "data problems in tickets (crm-metrics validate): 1 unparseable csat" in full["notices"]
+
+
+def test_named_metrics_read_every_date_so_the_layout_is_the_full_reports(tmp_path: Path) -> None:
+    # created_at and closed_at alone are ambiguous (02/01/2025, 05/03/2025); proposal_at's
+    # 20/01/2025 proves day-first for the source (metrics.md section 1). new_revenue does not read
+    # proposal_at, but a report of it must still close D1 on 5 March and D2 on 4 February.
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,stage,amount,created_at,closed_at,account_id,proposal_at\n"
+        "D1,Closed Won,1000,02/01/2025,05/03/2025,A1,20/01/2025\n"
+        "D2,Closed Won,2000,03/01/2025,04/02/2025,A2,25/01/2025\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("period: month\ncurrency: USD\nmetrics: [new_revenue, close_rate]\n"
+                      "sources:\n  deals: {path: deals.csv}\n", encoding="utf-8")
+    args = ["report", "--config", str(config), "--from", "2025-01-01", "--to", "2025-06-30", "-f", "json"]
+    for extra in ([], ["--metrics", "new_revenue"]):
+        code, report = _json([*args, *extra])
+        assert code == 0, report
+        revenue = next(m for m in report["metrics"] if m["id"] == "new_revenue")["values"]
+        # Day-first: D2 (2,000) in February, D1 (1,000) in March; nothing in April or May.
+        assert (revenue["2025-02"], revenue["2025-03"], revenue["2025-04"]) == (2000.0, 1000.0, 0.0)
 
 
 def test_an_unreadable_preset_duration_is_a_validate_problem(tmp_path: Path) -> None:
