@@ -25,7 +25,7 @@ from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_dat
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import read_table, sheet_names
 from crm_metrics.io.sniff import fit_presets, guess_tables
-from crm_metrics.mapping.columns import detect_columns, header_key, map_columns
+from crm_metrics.mapping.columns import detect_columns, header_key, is_loose, map_columns, values_fit
 from crm_metrics.schema import TABLES, FieldKind
 
 # The seed catalogue's tables are taken only when a file names every required field: their few
@@ -52,6 +52,12 @@ class TablePlan:
     # Required fields with no column of their own: field -> why, written as comments to fill in.
     missing: dict[str, str] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)  # spend category -> rows, most rows first
+    # Optional fields most of the table's metrics cannot do without (_IMPORTANT) that no column
+    # gives: field -> what that costs, said on screen and as a comment so the gap is not silent.
+    unread: dict[str, str] = field(default_factory=dict)
+    # Every field the file gives (mapped, guessed, or from the preset's durations), and those the
+    # joins add: what decides the metrics list (config.init_writer._init_metrics).
+    given: set[str] = field(default_factory=set)
     joins: list[JoinPlan] = field(default_factory=list)  # files joined on this table's id (sources.X.join)
 
 
@@ -124,6 +130,7 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
                 joined = propose_join(known, plan)
                 if joined is not None:
                     known.joins.append(joined)
+                    known.given |= set(joined.columns)
                     continue
                 skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
                                f"{known.paths[0]}; run init on it alone with another --output")
@@ -142,6 +149,7 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
             if joined is not None:
                 joined.note += f"; not a {table} table of its own ({', '.join(plan.missing)} not found)"
                 target.joins.append(joined)
+                target.given |= set(joined.columns)
                 del plans[table]
                 break
     return list(plans.values()), skipped
@@ -233,7 +241,13 @@ def _plan_file(path: Path) -> TablePlan:
         try:
             column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
             preset, read = top.preset, dict(column_map.fields)
-            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()))
+            # A loose name the generic synonyms read beside the preset is a guess: written under
+            # guessed_columns: and said as one, like any other (metrics.md: no guess shown as fact).
+            for name, header in column_map.guessed.items():
+                found_by_values.fields[name] = header
+                notes.append(f"GUESS: {name} <- '{header}' (a loose name for it; check it)")
+            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()
+                                                        if k not in column_map.guessed))
         except InputError:
             preset = None
     if preset is None:
@@ -241,16 +255,42 @@ def _plan_file(path: Path) -> TablePlan:
         read = {**columns, **found_by_values.fields}
     plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers),
                      guessed=found_by_values.fields, missing=found_by_values.missing)
+    dayfirst = _dayfirst(table, path, raw, read)
     for name, header in read.items():
-        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
-            dates, ahead = _dates(raw[header])
+        # A deadline is no event: SLA due dates run past the last ticket and would stretch the range.
+        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("=") and name != "sla_due_at":
+            dates, ahead = _dates(raw[header], dayfirst)
             plan.dates += dates
             if ahead:
                 notes.append(f"{ahead:,} {name} dates after today (expected, not happened) left out of the range")
+    plan.given = _given(table, read, preset, headers)
+    plan.unread = {name: f"no column found; {why}; map it under sources.{table}.columns.{name}"
+                   for name, why in _IMPORTANT.get(table, {}).items() if name not in plan.given}
+    notes += [f"NOT READ: {name}: {why}" for name, why in plan.unread.items()]
     plan.currencies = _currencies(raw, read)
     if table == "spend" and "category" in read and read["category"] in raw.columns:
         plan.categories = _categories(raw[read["category"]])
     return plan
+
+
+# Optional fields without which a table's main metrics are n/a (metrics.md sections 1-3): a deal is
+# won or lost in the period of its closed_at (close rate, new revenue, new customers, sales cycle),
+# a ticket resolved in that of its resolved_at (every resolution metric and the backlog).
+_IMPORTANT = {"deals": {"closed_at": "a deal is won or lost in the period of its close date, so close rate, "
+                                    "new revenue, new customers and sales cycle read n/a"},
+              "tickets": {"resolved_at": "a ticket is resolved in the period of its resolved date, so "
+                                         "resolution times, tickets resolved and the backlog read n/a"}}
+
+
+def _given(table: str, read: dict[str, str], preset: str | None, headers: list[str]) -> set[str]:
+    """The fields of `table` the file gives: its mapped headers (guesses included) and the preset's
+    durations and coalesced columns present in it (Zendesk's "Full resolution time in minutes")."""
+    from crm_metrics.mapping.presets import vocabulary_for
+
+    words = vocabulary_for(preset, table)
+    keys = {header_key(h) for h in headers}
+    given = set(read) | {name for name, d in words.durations.items() if header_key(d.header) in keys}
+    return given | {name for name, names in words.coalesce.items() if any(header_key(h) in keys for h in names)}
 
 
 # Spend categories that are the cost of keeping customers rather than winning them (metrics.md
@@ -301,10 +341,14 @@ def _unplaced(path: Path, sheets: list[str | None]) -> str:
             headers = [str(h) for h in read_table(path, sheet).columns]
         except InputError:
             continue
-        shown = ", ".join(headers[:12]) + (", ..." if len(headers) > 12 else "")
-        seen.append(f"{f'sheet {sheet}: ' if sheet else ''}{shown}")
+        seen.append(f"{f'sheet {sheet}: ' if sheet else ''}{_shown(headers)}")
     return (f"{path}: no header names a required field of any table init knows ({', '.join(TABLES)}); its headers: "
             f"{'; '.join(seen)}; add it under sources: by hand (see configs/example.yaml)")
+
+
+def _shown(headers: list[str]) -> str:
+    """The first 12 headers of a file, for a skip line (the rest as "...")."""
+    return ", ".join(headers[:12]) + (", ..." if len(headers) > 12 else "")
 
 
 def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
@@ -337,17 +381,22 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
     try:
         found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path), by_name)
     except InputError as exc:
-        raise InputError(f"{exc}; then map it in the config by hand") from None
+        raise InputError(f"{exc}; then map it in the config by hand; its headers: {_shown(headers)}") from None
     columns = {**found, **by_name}
     for name, found_header in list(columns.items()):
         if is_seconds_field(table, name):
             continue  # numbers, "h:mm:ss" and time cells are all durations (clean.durations)
-        if not _values_fit(raw[found_header], schema.kind(name)):
+        if not values_fit(raw[found_header], schema.kind(name)):
             del columns[name]
             notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
                          f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
+    for name, found_header in list(columns.items()):
+        if is_loose(table, name, found_header):
+            # A loose name (presets' guessed_columns): read, but as a guess for the user to confirm.
+            guesses.fields[name] = columns.pop(name)
+            notes.append(f"GUESS: {name} <- '{found_header}' (a loose name for it; check it)")
     for name in schema.required:
-        if name not in columns:
+        if name not in columns and name not in guesses.fields:
             _guess_required(name, table, headers, raw, path, columns, notes, guesses)
     return columns, words
 
@@ -369,22 +418,16 @@ def _guess_required(name: str, table: str, headers: list[str], raw: pd.DataFrame
         return
     taken = _guess_by_values(raw, schema.kind(name), set(), unique=name == schema.id_field)
     if taken is None:
-        raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
+        # The skip line says what the file looked like to init (README), so the user sees at once
+        # whether the column is there under another name.
+        raise InputError(f"{path}: looks like a {table} table but no column can be {table}.{name}; its headers: "
+                         f"{_shown(headers)}; map it under sources.{table}.columns.{name}")
     # Olist's won_date is the only date: read as closed_at it cannot also be created_at, or every
     # sales cycle would read 0 days (a plausible wrong number). The user maps the field, or knows.
     owner = next(f for f, h in {**columns, **guesses.fields}.items() if h == taken)
     guesses.missing[name] = (f"the only column that could be {name}, '{taken}', is read as {owner}; "
                              f"map the export's own {name} column here")
     notes.append(f"NOT FOUND: {name}: {guesses.missing[name]}")
-
-
-def _values_fit(values: pd.Series, kind: Any) -> bool:
-    """Whether a column found by its header holds what the field needs (a "Resolved" Y/N is no date)."""
-    sample = values.dropna().head(200)
-    if sample.empty or kind not in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
-        return True
-    parsed = parse_dates(sample, "UTC") if kind is FieldKind.DATE else parse_amounts(sample)
-    return parsed.bad <= len(sample) / 2
 
 
 def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool) -> str | None:
@@ -408,12 +451,27 @@ def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool)
     return None
 
 
-def _dates(values: pd.Series) -> tuple[list[Any], int]:
+def _dayfirst(table: str, path: Path, raw: pd.DataFrame, read: dict[str, str]) -> bool | None:
+    """Whether the file's dates are read day-first, decided as the report decides it for the source:
+    clean.normalise.source_layout over all the mapped columns (a "17-7-2018" close date makes the
+    "3-5-2018" create date 3 May, not 5 March). None: each column decides, as the report's default."""
+    from crm_metrics.clean.normalise import source_layout
+    from crm_metrics.config.model import parse_config
+
+    frame = pd.DataFrame({name: raw[header] for name, header in read.items()
+                          if not header.startswith("=") and header in raw.columns}, index=raw.index)
+    # The config init is about to write for this file, as far as the layout reads it: no keys set.
+    config = parse_config({"sources": {table: {"path": str(path)}}}, origin="init", base_dir=path.parent)
+    return source_layout(table, [frame], config).dayfirst
+
+
+def _dates(values: pd.Series, dayfirst: bool | None = None) -> tuple[list[Any], int]:
     """The first and last date (datetime.date) the column covers up to today, and how many of its
-    dates are later: an open deal's expected close years ahead is no period the data has."""
+    dates are later: an open deal's expected close years ahead is no period the data has.
+    `dayfirst`: the source's layout (_dayfirst)."""
     from datetime import date
 
-    parsed = parse_dates(values, "UTC").values.dropna()
+    parsed = parse_dates(values, "UTC", dayfirst=dayfirst).values.dropna()
     if parsed.empty:
         return [], 0
     days = parsed.dt.date
