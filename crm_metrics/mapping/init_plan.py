@@ -257,8 +257,8 @@ def _plan_file(path: Path) -> TablePlan:
                      guessed=found_by_values.fields, missing=found_by_values.missing)
     dayfirst = _dayfirst(table, path, raw, read)
     for name, header in read.items():
-        # A deadline is no event: SLA due dates run past the last ticket and would stretch the range.
-        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("=") and name != "sla_due_at":
+        if (TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("=")
+                and (table, name) not in _NOT_PERIOD_DATES):
             dates, ahead = _dates(raw[header], dayfirst)
             plan.dates += dates
             if ahead:
@@ -271,6 +271,12 @@ def _plan_file(path: Path) -> TablePlan:
     if table == "spend" and "category" in read and read["category"] in raw.columns:
         plan.categories = _categories(raw[read["category"]])
     return plan
+
+
+# Dates no metric counts an event by (metrics.md section 2): a first response counts in its ticket's
+# creation period, and a deadline is no event. Read into the range, the replies and deadlines after
+# the last ticket would add a period of n/a.
+_NOT_PERIOD_DATES = {("tickets", "first_response_at"), ("tickets", "sla_due_at")}
 
 
 # Optional fields without which a table's main metrics are n/a (metrics.md sections 1-3): a deal is

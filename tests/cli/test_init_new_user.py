@@ -188,3 +188,13 @@ def test_the_range_of_a_day_first_salesforce_file_is_dated_as_the_report_dates_i
     values = _values(out, "--metrics", "sales_cycle_days", "--period", "quarter", "-f", "json")
     # The report reads it the same way: 3 May -> 17 July = 28 + 30 + 17 = 75 days.
     assert values["sales_cycle_days"]["2018-Q3"] == pytest.approx(75)
+
+
+def test_first_replies_and_deadlines_do_not_stretch_the_range(tmp_path: Path) -> None:
+    export = _write(tmp_path, "zendesk.csv", ZENDESK.splitlines()[0] + "\n"
+                    "1,Solved,Normal,Web,Ann,Acme,2025-01-06 09:00:00,2025-01-07 15:00:00,"
+                    "2025-02-03 10:00:00,2025-03-01 12:00:00,\n")
+    _, text, _ = _init(tmp_path, export)
+    # Created 01-06 and solved 01-07 are the events; the reply (counted in its ticket's creation
+    # period) and the deadline are no events, so February and March hold nothing to show.
+    assert yaml.safe_load(text)["range"] == {"from": date(2025, 1, 6), "to": date(2025, 1, 7)}
