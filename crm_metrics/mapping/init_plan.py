@@ -43,7 +43,9 @@ class TablePlan:
     preset: str | None
     columns: dict[str, str]  # canonical field -> export header; empty when the preset reads them
     notes: list[str] = field(default_factory=list)  # written as comments above the source
-    dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each file
+    dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each column
+    # Each file's date and amount columns under their field names, until _date_range has dated them.
+    frames: list[pd.DataFrame] = field(default_factory=list, repr=False)
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
     headers: list[str] = field(default_factory=list)
     # Field -> header (or "=value" for every row) guessed from the values, not from a header's name:
@@ -136,7 +138,7 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
                                f"{known.paths[0]}; run init on it alone with another --output")
                 continue
             known.paths.append(path)
-            known.dates += plan.dates
+            known.frames += plan.frames
             continue
         plans[plan.table] = plan
     for table, plan in list(plans.items()):
@@ -152,6 +154,8 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
                 target.given |= set(joined.columns)
                 del plans[table]
                 break
+    for plan in plans.values():
+        _date_range(plan)
     return list(plans.values()), skipped
 
 
@@ -255,14 +259,12 @@ def _plan_file(path: Path) -> TablePlan:
         read = {**columns, **found_by_values.fields}
     plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers),
                      guessed=found_by_values.fields, missing=found_by_values.missing)
-    dayfirst = _dayfirst(table, path, raw, read)
-    for name, header in read.items():
-        if (TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("=")
-                and (table, name) not in _NOT_PERIOD_DATES):
-            dates, ahead = _dates(raw[header], dayfirst)
-            plan.dates += dates
-            if ahead:
-                notes.append(f"{ahead:,} {name} dates after today (expected, not happened) left out of the range")
+    # The date and amount columns under their fields: the range is dated once the table's files are
+    # known, with the layout the report decides from all of them (_date_range).
+    plan.frames = [pd.DataFrame({name: raw[header] for name, header in read.items()
+                                 if not header.startswith("=") and header in raw.columns
+                                 and TABLES[table].kind(name) in (FieldKind.DATE, FieldKind.AMOUNT)},
+                                index=raw.index)]
     plan.given = _given(table, read, preset, headers)
     plan.unread = {name: f"no column found; {why}; map it under sources.{table}.columns.{name}"
                    for name, why in _IMPORTANT.get(table, {}).items() if name not in plan.given}
@@ -457,24 +459,34 @@ def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool)
     return None
 
 
-def _dayfirst(table: str, path: Path, raw: pd.DataFrame, read: dict[str, str]) -> bool | None:
-    """Whether the file's dates are read day-first, decided as the report decides it for the source:
-    clean.normalise.source_layout over all the mapped columns (a "17-7-2018" close date makes the
-    "3-5-2018" create date 3 May, not 5 March). None: each column decides, as the report's default."""
+def _date_range(plan: TablePlan) -> None:
+    """plan.dates from its files' date columns (not _NOT_PERIOD_DATES), read with the layout the
+    report decides for the source from all of them: clean.normalise.source_layout (a "17-7-2018"
+    close date in one file makes every "3-5-2018" of the source 3 May, not 5 March). Notes the dates
+    after today it leaves out; frees plan.frames."""
     from crm_metrics.clean.normalise import source_layout
     from crm_metrics.config.model import parse_config
 
-    frame = pd.DataFrame({name: raw[header] for name, header in read.items()
-                          if not header.startswith("=") and header in raw.columns}, index=raw.index)
-    # The config init is about to write for this file, as far as the layout reads it: no keys set.
-    config = parse_config({"sources": {table: {"path": str(path)}}}, origin="init", base_dir=path.parent)
-    return source_layout(table, [frame], config).dayfirst
+    # The config init is about to write for this table, as far as the layout reads it: no keys set.
+    path = plan.paths[0]
+    config = parse_config({"sources": {plan.table: {"path": str(path)}}}, origin="init", base_dir=path.parent)
+    dayfirst = source_layout(plan.table, plan.frames, config).dayfirst
+    ahead: dict[str, int] = {}
+    for frame in plan.frames:
+        for name in frame.columns:
+            if TABLES[plan.table].kind(name) is FieldKind.DATE and (plan.table, name) not in _NOT_PERIOD_DATES:
+                dates, later = _dates(frame[name], dayfirst)
+                plan.dates += dates
+                ahead[name] = ahead.get(name, 0) + later
+    plan.notes += [f"{later:,} {name} dates after today (expected, not happened) left out of the range"
+                   for name, later in ahead.items() if later]
+    plan.frames = []
 
 
 def _dates(values: pd.Series, dayfirst: bool | None = None) -> tuple[list[Any], int]:
     """The first and last date (datetime.date) the column covers up to today, and how many of its
     dates are later: an open deal's expected close years ahead is no period the data has.
-    `dayfirst`: the source's layout (_dayfirst)."""
+    `dayfirst`: the source's layout (_date_range)."""
     from datetime import date
 
     parsed = parse_dates(values, "UTC", dayfirst=dayfirst).values.dropna()

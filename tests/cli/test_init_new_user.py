@@ -198,3 +198,15 @@ def test_first_replies_and_deadlines_do_not_stretch_the_range(tmp_path: Path) ->
     # Created 01-06 and solved 01-07 are the events; the reply (counted in its ticket's creation
     # period) and the deadline are no events, so February and March hold nothing to show.
     assert yaml.safe_load(text)["range"] == {"from": date(2025, 1, 6), "to": date(2025, 1, 7)}
+
+
+def test_the_layout_is_decided_from_all_files_of_a_table(tmp_path: Path) -> None:
+    header = '"Opportunity ID";"Account Name";"Stage";"Amount";"Created Date";"Close Date"\n'
+    proving = _write(tmp_path, "a.csv", header + '"006A";"Acme";"Closed Won";"10";"20-6-2018";"17-7-2018"\n')
+    # Alone, this file's dates are ambiguous and read month-first (5 March, 6 April).
+    ambiguous = _write(tmp_path, "b.csv", header + '"006B";"Beta";"Closed Lost";"5";"3-5-2018";"4-6-2018"\n')
+    _, text, _ = _init(tmp_path, proving, ambiguous)
+    assert yaml.safe_load(text)["sources"]["deals"]["path"] == ["a.csv", "b.csv"]
+    # The report reads the source day-first from a.csv's 20-6 and 17-7, so b.csv's 3-5-2018 is 3 May:
+    # the range runs from 2018-05-03 to a.csv's close, 2018-07-17.
+    assert yaml.safe_load(text)["range"] == {"from": date(2018, 5, 3), "to": date(2018, 7, 17)}
