@@ -5,8 +5,9 @@ Each file is sniffed (encoding, delimiter, header row, rows around the table), m
 table it resembles and to the preset that fits it best. A vendor preset that finds every required
 field is used as `preset:`; otherwise the detected header map is kept, so the written config shows
 the user every choice. A required field no header names is guessed from the values (a date column
-for a date, a number column for an amount): the guess goes under `guessed_columns:`, apart from the
-fields read by their headers, so every report marks it until the user confirms it. One header is never
+for a date, a number column for an amount), and a header only loosely named like a field (a preset's
+guessed_columns: Olist's declared_monthly_revenue) is a guess too: both go under `guessed_columns:`,
+apart from the fields read by their headers, so every report marks them until the user confirms them. One header is never
 read for two fields: a required field whose only candidate another field already reads is left
 unmapped (TablePlan.missing) for the user to map.
 """
@@ -48,8 +49,8 @@ class TablePlan:
     frames: list[pd.DataFrame] = field(default_factory=list, repr=False)
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
     headers: list[str] = field(default_factory=list)
-    # Field -> header (or "=value" for every row) guessed from the values, not from a header's name:
-    # written under guessed_columns: for the user to confirm.
+    # Field -> header (or "=value" for every row) guessed from the values or a loose name, not read
+    # from a header that says what it is: written under guessed_columns: for the user to confirm.
     guessed: dict[str, str] = field(default_factory=dict)
     # Required fields with no column of their own: field -> why, written as comments to fill in.
     missing: dict[str, str] = field(default_factory=dict)
