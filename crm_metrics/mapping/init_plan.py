@@ -7,9 +7,9 @@ field is used as `preset:`; otherwise the detected header map is kept, so the wr
 the user every choice. A required field no header names is guessed from the values (a date column
 for a date, a number column for an amount), and a header only loosely named like a field (a preset's
 guessed_columns: Olist's declared_monthly_revenue) is a guess too: both go under `guessed_columns:`,
-apart from the fields read by their headers, so every report marks them until the user confirms them. One header is never
-read for two fields: a required field whose only candidate another field already reads is left
-unmapped (TablePlan.missing) for the user to map.
+apart from the fields read by their headers, so every report marks them until the user confirms them.
+One header is never read for two fields: a required field whose only candidate another field already
+reads is left unmapped (TablePlan.missing) for the user to map.
 """
 
 from __future__ import annotations
