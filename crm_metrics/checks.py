@@ -10,7 +10,6 @@ Each Problem has a count and up to five examples (file, row, value), where the h
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from crm_metrics.clean.normalise import OPEN_STAGES, word_keys
 from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck
 from crm_metrics.config.model import Config
 from crm_metrics.io.sniff import is_total_label
-from crm_metrics.mapping.columns import ColumnMap, header_key
+from crm_metrics.mapping.columns import ColumnMap, closest_headers
 from crm_metrics.schema import FieldKind, TableSchema
 
 if TYPE_CHECKING:
@@ -86,16 +85,16 @@ def check_frame(table: str, raw: pd.DataFrame, config: Config, today: date, colu
 
 
 def missing_columns(check: SourceCheck, schema: TableSchema, column_map: ColumnMap, headers: list[str],
-                    explicit: dict[str, str]) -> None:
+                    explicit: dict[str, str], raw: pd.DataFrame | None = None) -> None:
     """One missing_column problem per required field a file's (lenient) column map lacks, naming
-    the closest of its headers."""
-    by_key = {header_key(h): h for h in headers}
+    the closest of its headers by name (mapping.columns.closest_headers: for a date or number field
+    only a header whose values in `raw` could be it)."""
     for name in schema.required:
         if name in column_map.fields:
             continue
         wanted = explicit.get(name, name)
-        close = difflib.get_close_matches(header_key(wanted), [header_key(h) for h in headers], n=3, cutoff=0.4)
-        hint = f" (closest: {', '.join(repr(by_key[c]) for c in close)})" if close else ""
+        close = closest_headers(schema.name, name, wanted, headers, raw, n=3, cutoff=0.4)
+        hint = f" (closest: {', '.join(map(repr, close))})" if close else ""
         message = f"required column '{wanted}' for {name} is missing{hint}"
         if not any(p.message == message for p in check.problems):
             check.problems.append(Problem(check.table, "missing_column", 1, message))

@@ -373,7 +373,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
             check.empty_files.append(part.file)
         check.empty_files += part.raw.attrs.get("empty_joined", [])
         if lenient:
-            missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit)
+            missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit, part.raw)
         mapped = select_columns(part.raw, part.column_map, part.vocabulary)
         kept = leave_out_subtotals(check, schema, mapped, part.file)
         quality.leave_out("subtotal rows inside the table", len(mapped) - len(kept))

@@ -57,11 +57,16 @@ def init(
 
 
 def guess_lines(plan: TablePlan) -> list[str]:
-    """What init did not read from a header's name, for the screen: each guess, and each required
-    field it left for the user (one header is never read for two fields)."""
+    """What init did not read from a header's name, for the screen: each guess, each required
+    field it left for the user (one header is never read for two fields), and each optional field
+    the table's main metrics need that no column gives (TablePlan.unread)."""
+    from crm_metrics.mapping.columns import is_loose
+
     where = f"sources.{plan.table}"
     lines = [f"GUESS: {name} " + (f"= {header[1:]!r} on every row" if header.startswith("=") else f"<- {header!r}")
-             + f" (from the values): check it, then move it from {where}.guessed_columns to {where}.columns"
+             + (" (a loose name for it)" if is_loose(plan.table, name, header) else " (from the values)")
+             + f": check it, then move it from {where}.guessed_columns to {where}.columns"
              for name, header in plan.guessed.items()]
     lines += [f"NOT FOUND: {name}: {why} ({where}.columns.{name})" for name, why in plan.missing.items()]
+    lines += [f"NOT READ: {name}: {why}" for name, why in plan.unread.items()]
     return lines

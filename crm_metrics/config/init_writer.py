@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from crm_metrics.config.model import parse_config
 from crm_metrics.mapping.init_plan import RETENTION_WORDS, TablePlan, propose_spend_split
+
+if TYPE_CHECKING:
+    from crm_metrics.metrics.spec import Column, MetricDef
 
 
 def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None = None) -> str:
@@ -38,7 +41,7 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
     if first is not None:
         lines.append(f"range: {{from: {first.isoformat()}, to: {last.isoformat()}}}  # the first and last dates"
                      " in the exports, up to today")
-    lines.append(f"metrics: [{', '.join(_init_metrics({plan.table for plan in plans}))}]")
+    lines.append(f"metrics: [{', '.join(_init_metrics({plan.table: plan.given for plan in plans}))}]")
     lines += _spend_split(plans)
     lines.append("sources:")
     for plan in plans:
@@ -49,8 +52,8 @@ def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None 
         lines.append(f"    path: {path_text}")
         if plan.sheet is not None:
             lines.append(f"    sheet: {_scalar(plan.sheet)}")
-        mapped = plan.columns or plan.guessed or plan.missing
-        if plan.preset and not mapped:
+        # Without columns: the preset reads the headers (guesses and gaps are listed beside it).
+        if plan.preset and not plan.columns:
             lines.append(f"    preset: {plan.preset}")
         elif plan.preset:
             lines.append(f"    preset: {plan.preset}  # only for its stage, deal-type and score words")
@@ -89,7 +92,7 @@ def _column_lines(plan: TablePlan) -> list[str]:
         lines += [f"      {name}: {_scalar(header)}" for name, header in plan.columns.items()]
         lines += [f"      # {name}: REQUIRED, not found: {why}" for name, why in plan.missing.items()]
     if plan.guessed:
-        lines.append("    guessed_columns:  # guessed from the values: check each, then move it under columns:")
+        lines.append("    guessed_columns:  # guessed (values, a loose name): check each, then move it under columns:")
         lines += [f"      {name}: {_scalar(header)}" for name, header in plan.guessed.items()]
     return lines
 
@@ -163,12 +166,41 @@ def check_runs(text: str, output: Path) -> None:
     parse_config(yaml.safe_load(text), origin=str(output), base_dir=output.resolve().parent)
 
 
-def _init_metrics(tables: set[str]) -> list[str]:
-    """The metrics init writes for exports of `tables`: every metric those tables together allow
-    (spec.allowed_by: CAC needs spend and deals or customers), the headline six of metrics.md
-    section 3 (config.model.DEFAULT_METRICS) first, then the rest in the spec's order."""
-    from crm_metrics.config.model import DEFAULT_METRICS
-    from crm_metrics.metrics.spec import allowed_by
+def _init_metrics(given: dict[str, set[str]]) -> list[str]:
+    """The metrics init writes for tables whose fields `given` (table -> the fields init maps, guessed
+    ones and those the preset's durations give included; TablePlan.given): every metric one of whose
+    alternatives per requirement (metrics/spec.py) those columns meet, the headline six of metrics.md
+    section 3 (config.model.DEFAULT_METRICS) first, then the rest in the spec's order. A metric
+    that could only read n/a ("needs tickets.nps") is left out, so the list promises no number.
 
-    allowed = [m.id for m in allowed_by(tables)]
+    An alternative (the columns of one table a metric reads) is met when its table is given and so
+    is one of its own columns: those not in a smaller column set of the spec that it contains
+    (TICKETS_REOPENED's own is reopens; TICKETS_RESOLVED's resolved_at or a resolution duration),
+    and the same holds for each of those smaller sets. Own columns that metrics reading the set
+    split by (`breakdowns`: the ledger's source) are read when present, not needed, by a metric
+    with no splits (cac) or with other splits too (new_customers); a metric split by other fields
+    only (marketing_sourced_pct) or by those alone (campaign_won_deals) needs one of them."""
+    from crm_metrics.config.model import DEFAULT_METRICS
+    from crm_metrics.metrics.spec import SPECS
+
+    sets = {columns for metric in SPECS for columns in metric.column_sets}
+    # The fields any metric reading a column set splits by: read when present by all of them.
+    splits: dict[frozenset[Column], set[str]] = {}
+    for metric in SPECS:
+        for columns in metric.column_sets:
+            splits.setdefault(columns, set()).update(metric.breakdowns)
+
+    def met(alternative: frozenset[Column], metric: MetricDef) -> bool:
+        table = next(iter(alternative)).table
+        if table not in given:
+            return False
+        split = set(metric.breakdowns)
+        for columns in [alternative, *(c for c in sets if c < alternative)]:
+            own = {c.name for c in columns} - {c.name for smaller in sets if smaller < columns for c in smaller}
+            optional = own <= splits[columns] and (not split or (own <= split and own != split))
+            if own and not optional and not own & given[table]:
+                return False
+        return True
+
+    allowed = [m.id for m in SPECS if all(any(met(alt, m) for alt in need.any_of) for need in m.needs)]
     return [m for m in DEFAULT_METRICS if m in allowed] + [m for m in allowed if m not in DEFAULT_METRICS]

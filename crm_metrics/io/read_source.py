@@ -52,7 +52,7 @@ def read_mapped(path: Path, sheet: str | int | None, table: str, config: Config,
                 return raw, column_map, vocabulary
     raw = read_table(path, sheet, limits=config.limits)
     column_map = map_columns(schema, list(raw.columns), source.columns, config.origin, where, preset=source.preset,
-                             strict=strict, guessed=source.guessed_columns)
+                             strict=strict, guessed=source.guessed_columns, raw=raw)
     column_map, vocabulary = keep_fields(column_map, with_values(vocabulary_for(column_map.preset, table),
                                                                 source.values), keep)
     categorise(raw, repeating_headers(column_map, table))

@@ -3,9 +3,12 @@
 A source's `columns:` map wins, with its `guessed_columns:` (what `init` guessed, read the same way
 but flagged "guessed" until the user confirms it); then its `preset:` (the vendor's headers, first present wins); any
 field still unnamed is matched by header, ignoring case, spaces and punctuation ("Deal ID", "deal_id",
-"DealId"), against the field's own name and, without a preset, every preset's synonyms. Two headers
-that both match one field are refused with both named, since picking one would be a guess. A required
-field that cannot be found is an error that lists the file's headers and the closest one.
+"DealId"), against the field's own name and every preset's synonyms (with a preset: the generic
+synonyms, so a plain "First reply at" is read beside the vendor's own headers). A header a preset
+lists under guessed_columns (a loose name: "declared_monthly_revenue" for an amount) is read as a
+guess, flagged like a guessed_columns entry. Two headers that both match one field are refused with
+both named, since picking one would be a guess. A required field that cannot be found is an error
+that lists the file's headers and, for a field whose values have no kind, the closest one by name.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from crm_metrics.errors import ConfigError, InputError
 from crm_metrics.mapping.presets import word_key
-from crm_metrics.schema import TABLES, TableSchema
+from crm_metrics.schema import TABLES, FieldKind, TableSchema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,13 +57,15 @@ class ColumnMap:
 def map_columns(
     schema: TableSchema, headers: list[str], explicit: dict[str, str], origin: str, file: str,
     preset: str | None = None, strict: bool = True, guessed: dict[str, str] | None = None,
+    raw: pd.DataFrame | None = None,
 ) -> ColumnMap:
     """Canonical field -> header. With strict=False a field that cannot be found is left out instead of
     raising, so `validate` can list every gap at once.
 
     `explicit` is the source's `columns:`, `guessed` its `guessed_columns:` (how "guessed"); both
     are checked and read alike. Raises ConfigError for a key that is not a field of the table,
-    InputError (strict) for a mapped header the file lacks or a required field not found."""
+    InputError (strict) for a mapped header the file lacks or a required field not found; `raw`,
+    the file's cells when read, lets that message suggest a date column for a date field."""
     guessed = {name: header for name, header in (guessed or {}).items() if name not in explicit}
     problems = []
     for key, entries in (("columns", explicit), ("guessed_columns", guessed)):
@@ -86,7 +91,7 @@ def map_columns(
         elif header_key(header) in by_key:
             fields[name] = by_key[header_key(header)]
         elif strict:
-            raise InputError(_missing_message(file, schema.name, name, header, headers, mapped=True))
+            raise InputError(_missing_message(file, schema.name, name, header, headers, True, raw))
     how = {name: GUESSED if name in guessed else "map" for name in fields}
     used = set(fields.values())
     if preset is not None:
@@ -105,10 +110,16 @@ def map_columns(
     if preset is None:
         # Before exact names, so "amount" next to "Deal - Value" is caught as two amounts.
         detected, words = detect_columns(schema.name, [h for h in headers if h not in used], file, fields)
-        for name, header in detected.items():
-            if name not in fields:
-                fields[name], how[name] = header, "detected"
-                used.add(header)
+    else:
+        # A vendor preset lists its vendor's headers only; a column the export also has under a
+        # plain name ("First reply at" beside Zendesk's own) must not be lost because a preset was
+        # chosen, or its metrics read n/a on a file that has what they need.
+        detected = generic_columns(schema.name, [h for h in headers if h not in used], fields)
+    for name, header in detected.items():
+        if name not in fields:
+            fields[name] = header
+            how[name] = GUESSED if is_loose(schema.name, name, header) else "detected"
+            used.add(header)
     for name in schema.fields:
         key = header_key(name)
         if name not in fields and key in by_key and by_key[key] not in used:
@@ -116,7 +127,7 @@ def map_columns(
             used.add(by_key[key])
     for name in schema.required:
         if name not in fields and strict:
-            raise InputError(_missing_message(file, schema.name, name, name, headers, mapped=False))
+            raise InputError(_missing_message(file, schema.name, name, name, headers, False, raw))
     return ColumnMap(schema.name, fields, how, words)
 
 
@@ -125,10 +136,13 @@ class _Synonym:
     field: str
     preset: str
     rank: int  # position in the preset's list: 0 is the vendor's main header
+    loose: bool = False  # from the preset's guessed_columns: a name that may be the field, a guess
 
 
 def synonyms(table: str) -> dict[str, list[_Synonym]]:
-    """header_key -> every (field, preset, rank) that names it, across all presets."""
+    """header_key -> every (field, preset, rank, loose) that names it, across all presets. A loose
+    name ranks after every plain name of its preset, so a header that plainly names a field is
+    never taken for another one only loosely named like it."""
     from crm_metrics.mapping.presets import all_presets
 
     index: dict[str, list[_Synonym]] = {}
@@ -139,7 +153,33 @@ def synonyms(table: str) -> dict[str, list[_Synonym]]:
         for name, headers in spec.columns.items():
             for rank, header in enumerate(headers):
                 index.setdefault(header_key(header), []).append(_Synonym(name, preset.name, rank))
+        last = max((len(headers) for headers in spec.columns.values()), default=0)
+        for name, headers in spec.loose.items():
+            for rank, header in enumerate(headers, start=last):
+                index.setdefault(header_key(header), []).append(_Synonym(name, preset.name, rank, loose=True))
     return index
+
+
+def is_loose(table: str, name: str, header: str) -> bool:
+    """Whether `header` names field `name` of `table` only loosely: every preset that lists it for
+    that field lists it under guessed_columns (presets/generic.yaml), so reading it is a guess."""
+    hits = [hit for hit in synonyms(table).get(header_key(header), []) if hit.field == name]
+    return bool(hits) and all(hit.loose for hit in hits)
+
+
+def generic_columns(table: str, headers: list[str], taken: dict[str, str]) -> dict[str, str]:
+    """Fields not in `taken` that the generic synonyms (presets/generic.yaml) find among `headers`,
+    for a file read with a vendor preset. A header goes to the field it names most directly; two
+    headers for one field: the one generic lists first (one list, so no ambiguity to refuse)."""
+    best: dict[str, tuple[int, str]] = {}
+    for header in headers:
+        hits = [hit for hit in synonyms(table).get(header_key(header), []) if hit.preset == "generic"]
+        if not hits:
+            continue
+        hit = min(hits, key=lambda h: (h.rank, TABLES[table].fields.index(h.field)))
+        if hit.field not in taken and (hit.field not in best or hit.rank < best[hit.field][0]):
+            best[hit.field] = (hit.rank, header)
+    return {name: header for name, (_, header) in best.items()}
 
 
 def detect_columns(
@@ -219,10 +259,36 @@ def _listed_together(found: list[tuple[str, list[_Synonym]]]) -> str | None:
     return min(found, key=lambda item: min(h.rank for h in item[1] if h.preset == preset))[0]
 
 
-def _missing_message(file: str, table: str, field: str, wanted: str, headers: list[str], mapped: bool) -> str:
+def closest_headers(table: str, name: str, wanted: str, headers: list[str], raw: pd.DataFrame | None = None,
+                    n: int = 1, cutoff: float = 0.5) -> list[str]:
+    """Up to `n` headers named most like `wanted`, to suggest for field `name` of `table`. A name
+    says nothing of a date's, amount's or number's values ('lead_type' is no created_at), so for
+    such a field only headers whose values in `raw` could be it are suggested (values_fit), and
+    none without `raw`: no suggestion rather than a nonsense one."""
+    kind = TABLES[table].kind(name)
     keys = {header_key(h): h for h in headers}
-    close = difflib.get_close_matches(header_key(wanted), list(keys), n=1, cutoff=0.5)
-    hint = f"closest: '{keys[close[0]]}'; " if close else ""
+    close = [keys[k] for k in difflib.get_close_matches(header_key(wanted), list(keys), n=len(keys), cutoff=cutoff)]
+    if kind in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
+        close = [] if raw is None else [h for h in close if h in raw.columns and values_fit(raw[h], kind)]
+    return close[:n]
+
+
+def values_fit(values: pd.Series, kind: FieldKind) -> bool:
+    """Whether a column holds what a field of `kind` needs: at most half of its first 200 filled
+    cells fail to parse as dates (DATE) or numbers (AMOUNT, NUMBER); any column fits another kind."""
+    from crm_metrics.clean.parsers import parse_amounts, parse_dates
+
+    sample = values.dropna().head(200)
+    if sample.empty or kind not in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
+        return True
+    parsed = parse_dates(sample, "UTC") if kind is FieldKind.DATE else parse_amounts(sample)
+    return parsed.bad <= len(sample) / 2
+
+
+def _missing_message(file: str, table: str, field: str, wanted: str, headers: list[str], mapped: bool,
+                     raw: pd.DataFrame | None) -> str:
+    close = closest_headers(table, field, wanted, headers, raw)
+    hint = f"closest: '{close[0]}'; " if close else ""
     shown = ", ".join(f"'{h}'" for h in headers[:30]) + (" ..." if len(headers) > 30 else "")
     what = f"has no column '{wanted}' (mapped to {field})" if mapped else f"has no column for required field '{field}'"
     return (f"{file}: {what}; {hint}map it under sources.{table}.columns.{field}. "

@@ -5,10 +5,11 @@ Each file is sniffed (encoding, delimiter, header row, rows around the table), m
 table it resembles and to the preset that fits it best. A vendor preset that finds every required
 field is used as `preset:`; otherwise the detected header map is kept, so the written config shows
 the user every choice. A required field no header names is guessed from the values (a date column
-for a date, a number column for an amount): the guess goes under `guessed_columns:`, apart from the
-fields read by their headers, so every report marks it until the user confirms it. One header is never
-read for two fields: a required field whose only candidate another field already reads is left
-unmapped (TablePlan.missing) for the user to map.
+for a date, a number column for an amount), and a header only loosely named like a field (a preset's
+guessed_columns: Olist's declared_monthly_revenue) is a guess too: both go under `guessed_columns:`,
+apart from the fields read by their headers, so every report marks them until the user confirms them.
+One header is never read for two fields: a required field whose only candidate another field already
+reads is left unmapped (TablePlan.missing) for the user to map.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from crm_metrics.clean.parsers import currency_in_text, parse_amounts, parse_dat
 from crm_metrics.errors import InputError
 from crm_metrics.io.files import read_table, sheet_names
 from crm_metrics.io.sniff import fit_presets, guess_tables
-from crm_metrics.mapping.columns import detect_columns, header_key, map_columns
+from crm_metrics.mapping.columns import detect_columns, header_key, is_loose, map_columns, values_fit
 from crm_metrics.schema import TABLES, FieldKind
 
 # The seed catalogue's tables are taken only when a file names every required field: their few
@@ -43,15 +44,23 @@ class TablePlan:
     preset: str | None
     columns: dict[str, str]  # canonical field -> export header; empty when the preset reads them
     notes: list[str] = field(default_factory=list)  # written as comments above the source
-    dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each file
+    dates: list[Any] = field(default_factory=list)  # first and last date (datetime.date) of each column
+    # Each file's date and amount columns under their field names, until _date_range has dated them.
+    frames: list[pd.DataFrame] = field(default_factory=list, repr=False)
     currencies: dict[str, int] = field(default_factory=dict)  # code -> rows
     headers: list[str] = field(default_factory=list)
-    # Field -> header (or "=value" for every row) guessed from the values, not from a header's name:
-    # written under guessed_columns: for the user to confirm.
+    # Field -> header (or "=value" for every row) guessed from the values or a loose name, not read
+    # from a header that says what it is: written under guessed_columns: for the user to confirm.
     guessed: dict[str, str] = field(default_factory=dict)
     # Required fields with no column of their own: field -> why, written as comments to fill in.
     missing: dict[str, str] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)  # spend category -> rows, most rows first
+    # Optional fields most of the table's metrics cannot do without (_IMPORTANT) that no column
+    # gives: field -> what that costs, said on screen and as a comment so the gap is not silent.
+    unread: dict[str, str] = field(default_factory=dict)
+    # Every field the file gives (mapped, guessed, or from the preset's durations), and those the
+    # joins add: what decides the metrics list (config.init_writer._init_metrics).
+    given: set[str] = field(default_factory=set)
     joins: list[JoinPlan] = field(default_factory=list)  # files joined on this table's id (sources.X.join)
 
 
@@ -124,12 +133,13 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
                 joined = propose_join(known, plan)
                 if joined is not None:
                     known.joins.append(joined)
+                    known.given |= set(joined.columns)
                     continue
                 skipped.append(f"{path}: looks like a second {plan.table} export with different columns from "
                                f"{known.paths[0]}; run init on it alone with another --output")
                 continue
             known.paths.append(path)
-            known.dates += plan.dates
+            known.frames += plan.frames
             continue
         plans[plan.table] = plan
     for table, plan in list(plans.items()):
@@ -142,8 +152,11 @@ def plan_config(exports: list[Path]) -> tuple[list[TablePlan], list[str]]:
             if joined is not None:
                 joined.note += f"; not a {table} table of its own ({', '.join(plan.missing)} not found)"
                 target.joins.append(joined)
+                target.given |= set(joined.columns)
                 del plans[table]
                 break
+    for plan in plans.values():
+        _date_range(plan)
     return list(plans.values()), skipped
 
 
@@ -233,7 +246,13 @@ def _plan_file(path: Path) -> TablePlan:
         try:
             column_map = map_columns(TABLES[table], headers, {}, "init", str(path), preset=top.preset)
             preset, read = top.preset, dict(column_map.fields)
-            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()))
+            # A loose name the generic synonyms read beside the preset is a guess: written under
+            # guessed_columns: and said as one, like any other (metrics.md: no guess shown as fact).
+            for name, header in column_map.guessed.items():
+                found_by_values.fields[name] = header
+                notes.append(f"GUESS: {name} <- '{header}' (a loose name for it; check it)")
+            notes.append("headers read: " + ", ".join(f"{k} <- {v}" for k, v in read.items()
+                                                        if k not in column_map.guessed))
         except InputError:
             preset = None
     if preset is None:
@@ -241,16 +260,46 @@ def _plan_file(path: Path) -> TablePlan:
         read = {**columns, **found_by_values.fields}
     plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers),
                      guessed=found_by_values.fields, missing=found_by_values.missing)
-    for name, header in read.items():
-        if TABLES[table].kind(name) is FieldKind.DATE and not header.startswith("="):
-            dates, ahead = _dates(raw[header])
-            plan.dates += dates
-            if ahead:
-                notes.append(f"{ahead:,} {name} dates after today (expected, not happened) left out of the range")
+    # The date and amount columns under their fields: the range is dated once the table's files are
+    # known, with the layout the report decides from all of them (_date_range).
+    plan.frames = [pd.DataFrame({name: raw[header] for name, header in read.items()
+                                 if not header.startswith("=") and header in raw.columns
+                                 and TABLES[table].kind(name) in (FieldKind.DATE, FieldKind.AMOUNT)},
+                                index=raw.index)]
+    plan.given = _given(table, read, preset, headers)
+    plan.unread = {name: f"no column found; {why}; map it under sources.{table}.columns.{name}"
+                   for name, why in _IMPORTANT.get(table, {}).items() if name not in plan.given}
+    notes += [f"NOT READ: {name}: {why}" for name, why in plan.unread.items()]
     plan.currencies = _currencies(raw, read)
     if table == "spend" and "category" in read and read["category"] in raw.columns:
         plan.categories = _categories(raw[read["category"]])
     return plan
+
+
+# Dates no metric counts an event by (metrics.md section 2): a first response counts in its ticket's
+# creation period, and a deadline is no event. Read into the range, the replies and deadlines after
+# the last ticket would add a period of n/a.
+_NOT_PERIOD_DATES = {("tickets", "first_response_at"), ("tickets", "sla_due_at")}
+
+
+# Optional fields without which a table's main metrics are n/a (metrics.md sections 1-3): a deal is
+# won or lost in the period of its closed_at (close rate, new revenue, new customers, sales cycle),
+# a ticket resolved in that of its resolved_at (every resolution metric and the backlog).
+_IMPORTANT = {"deals": {"closed_at": "a deal is won or lost in the period of its close date, so close rate, "
+                                    "new revenue, new customers and sales cycle read n/a"},
+              "tickets": {"resolved_at": "a ticket is resolved in the period of its resolved date, so "
+                                         "resolution times, tickets resolved and the backlog read n/a"}}
+
+
+def _given(table: str, read: dict[str, str], preset: str | None, headers: list[str]) -> set[str]:
+    """The fields of `table` the file gives: its mapped headers (guesses included) and the preset's
+    durations and coalesced columns present in it (Zendesk's "Full resolution time in minutes")."""
+    from crm_metrics.mapping.presets import vocabulary_for
+
+    words = vocabulary_for(preset, table)
+    keys = {header_key(h) for h in headers}
+    given = set(read) | {name for name, d in words.durations.items() if header_key(d.header) in keys}
+    return given | {name for name, names in words.coalesce.items() if any(header_key(h) in keys for h in names)}
 
 
 # Spend categories that are the cost of keeping customers rather than winning them (metrics.md
@@ -301,10 +350,14 @@ def _unplaced(path: Path, sheets: list[str | None]) -> str:
             headers = [str(h) for h in read_table(path, sheet).columns]
         except InputError:
             continue
-        shown = ", ".join(headers[:12]) + (", ..." if len(headers) > 12 else "")
-        seen.append(f"{f'sheet {sheet}: ' if sheet else ''}{shown}")
+        seen.append(f"{f'sheet {sheet}: ' if sheet else ''}{_shown(headers)}")
     return (f"{path}: no header names a required field of any table init knows ({', '.join(TABLES)}); its headers: "
             f"{'; '.join(seen)}; add it under sources: by hand (see configs/example.yaml)")
+
+
+def _shown(headers: list[str]) -> str:
+    """The first 12 headers of a file, for a skip line (the rest as "...")."""
+    return ", ".join(headers[:12]) + (", ..." if len(headers) > 12 else "")
 
 
 def _currencies(raw: pd.DataFrame, read: dict[str, str]) -> dict[str, int]:
@@ -337,17 +390,22 @@ def _detected(table: str, headers: list[str], raw: pd.DataFrame, path: Path,
     try:
         found, words = detect_columns(table, [h for h in headers if h not in by_name.values()], str(path), by_name)
     except InputError as exc:
-        raise InputError(f"{exc}; then map it in the config by hand") from None
+        raise InputError(f"{exc}; then map it in the config by hand; its headers: {_shown(headers)}") from None
     columns = {**found, **by_name}
     for name, found_header in list(columns.items()):
         if is_seconds_field(table, name):
             continue  # numbers, "h:mm:ss" and time cells are all durations (clean.durations)
-        if not _values_fit(raw[found_header], schema.kind(name)):
+        if not values_fit(raw[found_header], schema.kind(name)):
             del columns[name]
             notes.append(f"ignored '{found_header}' for {name}: most of its values are not "
                          f"{'dates' if schema.kind(name) is FieldKind.DATE else 'numbers'}")
+    for name, found_header in list(columns.items()):
+        if is_loose(table, name, found_header):
+            # A loose name (presets' guessed_columns): read, but as a guess for the user to confirm.
+            guesses.fields[name] = columns.pop(name)
+            notes.append(f"GUESS: {name} <- '{found_header}' (a loose name for it; check it)")
     for name in schema.required:
-        if name not in columns:
+        if name not in columns and name not in guesses.fields:
             _guess_required(name, table, headers, raw, path, columns, notes, guesses)
     return columns, words
 
@@ -369,22 +427,16 @@ def _guess_required(name: str, table: str, headers: list[str], raw: pd.DataFrame
         return
     taken = _guess_by_values(raw, schema.kind(name), set(), unique=name == schema.id_field)
     if taken is None:
-        raise InputError(f"{path}: no column can be {table}.{name}; map it under sources.{table}.columns")
+        # The skip line says what the file looked like to init (README), so the user sees at once
+        # whether the column is there under another name.
+        raise InputError(f"{path}: looks like a {table} table but no column can be {table}.{name}; its headers: "
+                         f"{_shown(headers)}; map it under sources.{table}.columns.{name}")
     # Olist's won_date is the only date: read as closed_at it cannot also be created_at, or every
     # sales cycle would read 0 days (a plausible wrong number). The user maps the field, or knows.
     owner = next(f for f, h in {**columns, **guesses.fields}.items() if h == taken)
     guesses.missing[name] = (f"the only column that could be {name}, '{taken}', is read as {owner}; "
                              f"map the export's own {name} column here")
     notes.append(f"NOT FOUND: {name}: {guesses.missing[name]}")
-
-
-def _values_fit(values: pd.Series, kind: Any) -> bool:
-    """Whether a column found by its header holds what the field needs (a "Resolved" Y/N is no date)."""
-    sample = values.dropna().head(200)
-    if sample.empty or kind not in (FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER):
-        return True
-    parsed = parse_dates(sample, "UTC") if kind is FieldKind.DATE else parse_amounts(sample)
-    return parsed.bad <= len(sample) / 2
 
 
 def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool) -> str | None:
@@ -408,12 +460,37 @@ def _guess_by_values(raw: pd.DataFrame, kind: Any, used: set[str], unique: bool)
     return None
 
 
-def _dates(values: pd.Series) -> tuple[list[Any], int]:
+def _date_range(plan: TablePlan) -> None:
+    """plan.dates from its files' date columns (not _NOT_PERIOD_DATES), read with the layout the
+    report decides for the source from all of them: clean.normalise.source_layout (a "17-7-2018"
+    close date in one file makes every "3-5-2018" of the source 3 May, not 5 March). Notes the dates
+    after today it leaves out; frees plan.frames."""
+    from crm_metrics.clean.normalise import source_layout
+    from crm_metrics.config.model import parse_config
+
+    # The config init is about to write for this table, as far as the layout reads it: no keys set.
+    path = plan.paths[0]
+    config = parse_config({"sources": {plan.table: {"path": str(path)}}}, origin="init", base_dir=path.parent)
+    dayfirst = source_layout(plan.table, plan.frames, config).dayfirst
+    ahead: dict[str, int] = {}
+    for frame in plan.frames:
+        for name in frame.columns:
+            if TABLES[plan.table].kind(name) is FieldKind.DATE and (plan.table, name) not in _NOT_PERIOD_DATES:
+                dates, later = _dates(frame[name], dayfirst)
+                plan.dates += dates
+                ahead[name] = ahead.get(name, 0) + later
+    plan.notes += [f"{later:,} {name} dates after today (expected, not happened) left out of the range"
+                   for name, later in ahead.items() if later]
+    plan.frames = []
+
+
+def _dates(values: pd.Series, dayfirst: bool | None = None) -> tuple[list[Any], int]:
     """The first and last date (datetime.date) the column covers up to today, and how many of its
-    dates are later: an open deal's expected close years ahead is no period the data has."""
+    dates are later: an open deal's expected close years ahead is no period the data has.
+    `dayfirst`: the source's layout (_date_range)."""
     from datetime import date
 
-    parsed = parse_dates(values, "UTC").values.dropna()
+    parsed = parse_dates(values, "UTC", dayfirst=dayfirst).values.dropna()
     if parsed.empty:
         return [], 0
     days = parsed.dt.date

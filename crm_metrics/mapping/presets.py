@@ -49,6 +49,10 @@ class Vocabulary:
 class PresetTable:
     columns: dict[str, tuple[str, ...]]  # canonical field -> headers, most specific first
     vocabulary: Vocabulary
+    # Field -> headers that may hold it but whose name does not say so (Olist's
+    # declared_monthly_revenue is a seller's declared revenue, not a deal amount): read only as a
+    # guess (columns.GUESSED), which init writes under guessed_columns: and every report flags.
+    loose: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,11 @@ def _parse(name: str, data: Any) -> Preset:
             raise ConfigError(f"{where}: tables.{table}: not a canonical table ({', '.join(TABLES)})")
         schema = TABLES[table]
         columns = {f: tuple(_strings(h)) for f, h in (spec.get("columns") or {}).items()}
-        for fld in columns:
-            if fld not in schema.fields:
-                raise ConfigError(f"{where}: tables.{table}.columns.{fld}: not a field of {table}")
+        loose = {f: tuple(_strings(h)) for f, h in (spec.get("guessed_columns") or {}).items()}
+        for key, fields in (("columns", columns), ("guessed_columns", loose)):
+            for fld in fields:
+                if fld not in schema.fields:
+                    raise ConfigError(f"{where}: tables.{table}.{key}.{fld}: not a field of {table}")
         durations = {
             f: Duration(str(d["header"]), str(d["unit"])) for f, d in (spec.get("durations") or {}).items()
         }
@@ -132,7 +138,7 @@ def _parse(name: str, data: Any) -> Preset:
             coalesce={f: tuple(_strings(h)) for f, h in (spec.get("coalesce") or {}).items()},
             durations=durations,
         )
-        tables[table] = PresetTable(columns, vocabulary)
+        tables[table] = PresetTable(columns, vocabulary, loose)
     return Preset(name, str(data.get("label", name)), tables)
 
 

@@ -37,8 +37,11 @@ def _headers_read(source: dict) -> list[str]:
 def test_init_on_olist_never_reads_won_date_twice(tmp_path: Path) -> None:
     _, config, screen = _init(tmp_path, "olist_closed_deals.csv")
     deals = config["sources"]["deals"]
-    assert deals["columns"] == {"closed_at": "won_date", "amount": "declared_monthly_revenue"}
-    assert deals["guessed_columns"] == {"deal_id": "mql_id", "stage": "=Won"}
+    assert deals["columns"] == {"closed_at": "won_date"}
+    # declared_monthly_revenue is the seller's declared revenue, not the deal's worth: a loose name,
+    # so a guess, said as one on screen.
+    assert deals["guessed_columns"] == {"amount": "declared_monthly_revenue", "deal_id": "mql_id", "stage": "=Won"}
+    assert "GUESS: amount <- 'declared_monthly_revenue' (a loose name for it)" in screen
     headers = _headers_read(deals)
     assert len(headers) == len(set(headers))
     assert "created_at" not in deals["columns"] and "created_at" not in deals["guessed_columns"]

@@ -80,13 +80,18 @@ def test_deals_spend_and_tickets_give_all_six_headline_metrics(tmp_path: Path) -
     assert values["cac_payback_months"]["2025"] == pytest.approx(8)
 
 
+DEAL_FIELDS = {"deal_id", "stage", "amount", "created_at", "closed_at", "source", "campaign"}
+SPEND_FIELDS = {"date", "amount", "category", "campaign"}
+TICKET_FIELDS = {"ticket_id", "created_at", "resolved_at", "priority"}
+
+
 def test_the_metric_list_is_every_metric_the_tables_allow_headline_first() -> None:
-    deals = _init_metrics({"deals"})
+    deals = _init_metrics({"deals": DEAL_FIELDS})
     # CAC and CLV need spend; of the headline six, deals alone give close_rate and renewal_rate.
     assert deals[:2] == ["close_rate", "renewal_rate"]
     assert "cac" not in deals and "new_revenue" in deals and "open_pipeline_count" in deals
-    assert _init_metrics({"spend"}) == ["campaign_spend"]
-    both = _init_metrics({"deals", "spend", "tickets"})
+    assert _init_metrics({"spend": SPEND_FIELDS}) == ["campaign_spend"]
+    both = _init_metrics({"deals": DEAL_FIELDS, "spend": SPEND_FIELDS, "tickets": TICKET_FIELDS})
     assert both[:6] == ["cac", "clv", "cac_payback_months", "close_rate", "renewal_rate", "resolution_time_hours"]
     assert "retention_cost_per_customer" in both and "campaign_return_on_spend" in both
 
