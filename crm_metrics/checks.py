@@ -19,7 +19,7 @@ import pandas as pd
 
 from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.clean.normalise import OPEN_STAGES, word_keys
-from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck
+from crm_metrics.clean.problems import MAX_EXAMPLES, FileRows, Problem, SourceCheck, file_rows
 from crm_metrics.config.model import Config
 from crm_metrics.io.sniff import is_total_label
 from crm_metrics.mapping.columns import ColumnMap, closest_headers
@@ -115,15 +115,8 @@ def leave_out_subtotals(check: SourceCheck, schema: TableSchema, mapped: pd.Data
     label = next(str(name) for name, cell in first.items() if is_total_label(cell))
     check.add("subtotal_row", found, "rows that look like a subtotal or total row (a total label, no id or date); "
               "left out", FileRows([file], [mapped]), label)
-    rows = _file_rows(mapped)
+    rows = file_rows(mapped)
     return mapped[~found].assign(_row=rows[~found])
-
-
-def _file_rows(mapped: pd.DataFrame) -> np.ndarray:
-    """Each row's number in its file (the header is row 1), as clean_file numbers rows."""
-    if "_row" in mapped.columns:
-        return mapped["_row"].to_numpy(dtype=np.int32)
-    return np.arange(2, len(mapped) + 2, dtype=np.int32)
 
 
 def check_rows(check: SourceCheck, schema: TableSchema, frame: pd.DataFrame, rows: FileRows, today: date,

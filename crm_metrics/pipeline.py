@@ -160,8 +160,10 @@ def compute(prepared: Prepared) -> Report:
 def empty_file_notices(loaded: LoadedTables) -> list[str]:
     """One notice per export with a header row and no data rows: its table counts 0 and its other
     metrics are n/a, which the reader should know comes from an empty file (metrics.md, top section)."""
-    return [f"{file}: a header row and no data rows, read as no {name} (counts 0, the rest n/a)"
-            for name, check in loaded.checks.items() for file in check.empty_files]
+    return ([f"{file}: a header row and no data rows, read as no {name} (counts 0, the rest n/a)"
+             for name, check in loaded.checks.items() for file in check.empty_files]
+            + [f"{file}: a header row and no data rows, so nothing was joined onto {name}"
+               for name, check in loaded.checks.items() for file in check.empty_joined])
 
 
 def out_of_range_notices(frames: dict[str, pd.DataFrame], periods: list[Period]) -> list[str]:
@@ -371,7 +373,7 @@ def _load_table(loaded: LoadedTables, name: str, paths: list[str], files: list[_
             quality.leave_out(reason, count)
         if part.raw.empty:
             check.empty_files.append(part.file)
-        check.empty_files += part.raw.attrs.get("empty_joined", [])
+        check.empty_joined += part.raw.attrs.get("empty_joined", [])
         if lenient:
             missing_columns(check, schema, part.column_map, [str(c) for c in part.raw.columns], explicit, part.raw)
         mapped = select_columns(part.raw, part.column_map, part.vocabulary)

@@ -155,10 +155,10 @@ def rate_dates(table: str, frame: pd.DataFrame) -> pd.Series:
 @dataclass(frozen=True)
 class Unconverted:
     """Rows of a table whose amount a dated rate cannot convert (bool masks over the frame):
-    `before_first` by currency (dated before its first rate), `undated` (no date to pick one)."""
+    `before_first` by currency (dated before its first rate). A row with no date to pick a rate
+    by is not here: it is counted under its missing date already."""
 
     before_first: dict[str, np.ndarray]
-    undated: np.ndarray
 
 
 def unconverted(table: str, frame: pd.DataFrame, currency: pd.Series, rates: DatedRates) -> Unconverted:
@@ -172,5 +172,4 @@ def unconverted(table: str, frame: pd.DataFrame, currency: pd.Series, rates: Dat
         early = rows & (when < rates.first(code)).fillna(False).to_numpy(dtype=bool)
         if early.any():
             before[code] = early
-    dated = currency.isin(list(rates.currencies)).fillna(False).to_numpy(dtype=bool)
-    return Unconverted(before, dated & has_amount & when.isna().to_numpy(dtype=bool))
+    return Unconverted(before)

@@ -38,7 +38,7 @@ from crm_metrics.clean.parsers import (
     parse_bools,
     parse_dates,
 )
-from crm_metrics.clean.problems import FileRows, SourceCheck
+from crm_metrics.clean.problems import FileRows, SourceCheck, file_rows
 from crm_metrics.config.model import Config
 from crm_metrics.errors import ConfigError
 from crm_metrics.mapping.presets import Vocabulary, word_key
@@ -269,15 +269,8 @@ def clean_file(
     # One category, not a copy of the path per row.
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
                                                categories=pd.Index([file]))
-    frame["_row"] = _file_rows(raw)
+    frame["_row"] = file_rows(raw)
     return frame
-
-
-def _file_rows(raw: pd.DataFrame) -> np.ndarray:
-    # A raw frame with subtotal rows left out (checks.leave_out_subtotals) carries its file rows.
-    if "_row" in raw.columns:
-        return raw["_row"].to_numpy(dtype=np.int32)
-    return np.arange(2, len(raw) + 2, dtype=np.int32)
 
 
 _UNKNOWN_STAGE = "_unknown_stage"

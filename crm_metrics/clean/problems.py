@@ -27,6 +27,14 @@ class Problem:
     examples: list[tuple[str, int, str]] = field(default_factory=list)  # (file, row, value)
 
 
+def file_rows(raw: pd.DataFrame) -> np.ndarray:
+    """Each row's number in its file (int32; the header is row 1, so the first data row is 2): the
+    `_row` column of a frame with rows left out (checks.leave_out_subtotals), else counted."""
+    if "_row" in raw.columns:
+        return raw["_row"].to_numpy(dtype=np.int32)
+    return np.arange(2, len(raw) + 2, dtype=np.int32)
+
+
 @dataclass
 class FileRows:
     """Where the rows of a table's frame come from: the files one under the other (file i holds
@@ -81,6 +89,8 @@ class SourceCheck:
     # Files with a header row and no data rows (no tickets this month): an empty part of the table,
     # not an error (metrics.md, top section); the report and validate name them.
     empty_files: list[str] = field(default_factory=list)
+    # Files joined onto the table (sources.<table>.join) that have a header row and no data rows.
+    empty_joined: list[str] = field(default_factory=list)
 
     def add(self, check: str, mask: object, message: str, rows: FileRows, column: str | None) -> None:
         """Record a problem for the rows where `mask` is true, showing `column`'s raw value; the

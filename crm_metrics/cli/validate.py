@@ -62,6 +62,8 @@ def validation_lines(result: Validation) -> list[str]:
         mapped = ", ".join(f"{f} <- {h!r}" for f, h in source.columns.items())
         lines.append(f"  columns: {mapped or 'none found'}")
         lines += [f"  empty: {file} has a header row and no data rows" for file in source.empty_files]
+        lines += [f"  empty: {file} (joined) has a header row and no data rows; nothing joined"
+                  for file in source.empty_joined]
         blanks = ", ".join(f"{f} {n:,}" for f, n in source.blanks.items() if n)
         if blanks:
             lines.append(f"  blanks: {blanks}")

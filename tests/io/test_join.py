@@ -193,7 +193,10 @@ def test_an_empty_joined_file_is_no_churn_data_not_zero_churn(tmp_path: Path) ->
     cells = result.metrics[0].cells
     assert all(cell.value is None for cell in cells.values())
     assert cells["2024-Q2"].note is not None and cells["2024-Q2"].note.startswith("no churn date")
-    assert any("churn_events.csv: a header row and no data rows" in notice for notice in result.notices)
+    # The accounts were read: the notice is about the joined file, not "read as no customers".
+    empty = [n for n in result.notices if "churn_events.csv: a header row and no data rows" in n]
+    assert len(empty) == 1 and empty[0].endswith("so nothing was joined onto customers")
+    assert not [n for n in result.notices if "read as no customers" in n]
 
 
 def test_a_source_of_two_files_is_joined_as_one(tmp_path: Path) -> None:
