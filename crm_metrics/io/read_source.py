@@ -113,7 +113,8 @@ def join_files(parts: list[tuple[pd.DataFrame, ColumnMap]], table: str, config: 
             # never blanks that would read as "nobody churned".
             first.attrs["empty_joined"] = [*first.attrs.get("empty_joined", []), str(path)]
             continue
-        chosen, counts = _one_per_key(other, key_header, headers, joined, known, table, config)
+        chosen, counts = _one_per_key(other, key_header, headers, joined, known, table, config,
+                                      _dayfirst(parts, other, headers, table, config))
         for reason, count in counts.items():
             if count:
                 reason = f"rows of {path.name} {reason}"
@@ -144,8 +145,28 @@ def _header_in(frame: pd.DataFrame, header: str, path: Path, key: str, what: str
                      "fix the header name in the config")
 
 
+def _dayfirst(parts: list[tuple[pd.DataFrame, ColumnMap]], other: pd.DataFrame, headers: dict[str, str],
+              table: str, config: Config) -> bool | None:
+    """How to read the joined file's dates to order a key's rows: the source's `dayfirst`, else
+    what the date columns of the source's files and the joined file prove together (the rule
+    clean.normalise.source_layout applies to the joined table later; metrics.md section 1), else
+    None (each column decides)."""
+    from crm_metrics.clean.parsers import date_layout_evidence
+
+    source = getattr(config.sources, table)
+    if source is not None and source.dayfirst is not None:
+        return bool(source.dayfirst)
+    schema = TABLES[table]
+    columns = [raw[header] for raw, mapped in parts for name, header in mapped.fields.items()
+               if schema.kind(name) is FieldKind.DATE and header in raw.columns]
+    columns += [other[header] for name, header in headers.items() if schema.kind(name) is FieldKind.DATE]
+    proofs = {p for column in columns for p in date_layout_evidence(column).proofs}
+    return proofs == {"dayfirst"} if len(proofs) == 1 else None
+
+
 def _one_per_key(other: pd.DataFrame, key_header: str, headers: dict[str, str], joined: JoinConfig,
-                 known: set[str], table: str, config: Config) -> tuple[pd.DataFrame, dict[str, int]]:
+                 known: set[str], table: str, config: Config,
+                 dayfirst: bool | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The joined file's mapped columns indexed by trimmed key, one row per key of `known` by the
     `several` rule, and how many rows were left out why."""
     from crm_metrics.clean.parsers import parse_dates
@@ -158,8 +179,7 @@ def _one_per_key(other: pd.DataFrame, key_header: str, headers: dict[str, str], 
     dated = [h for name, h in headers.items() if TABLES[table].kind(name) is FieldKind.DATE]
     if joined.several != "last" and dated:
         # Parsed only to order a key's rows; the kept cells are still cleaned with the source.
-        when = parse_dates(rows[dated[0]].reset_index(drop=True), config.timezone,
-                           getattr(config.sources, table).dayfirst).values
+        when = parse_dates(rows[dated[0]].reset_index(drop=True), config.timezone, dayfirst).values
         # Undated rows sort first, so a dated one wins under either rule.
         order = when.rank(method="first", ascending=joined.several == "latest", na_option="top")
         rows = rows.iloc[order.to_numpy().argsort(kind="stable")]

@@ -213,3 +213,19 @@ def test_a_source_of_two_files_is_joined_as_one(tmp_path: Path) -> None:
     assert values == pytest.approx({"2024-Q1": 1 / 5, "2024-Q2": 0.0, "2024-Q3": 1 / 5, "2024-Q4": 1 / 4})
     assert result.quality["customers"].left_out["rows of churn_events.csv whose account_id matches no customers "
                                                 "row"] == 1
+
+
+def test_several_events_are_ordered_with_the_sources_day_first_layout(tmp_path: Path) -> None:
+    # The events 05/03/2025 and 04/06/2025 are ambiguous alone; the accounts' 20/01/2025 proves the
+    # source day-first (metrics.md section 1). Day-first the latest is 4 June (month-first it would
+    # be 3 May, then cleaned as 5 March): A1 churns in June, 1 of the 2 active accounts = 50 %.
+    (tmp_path / "accounts.csv").write_text("account_id,created\nA1,20/01/2025\nA2,21/01/2025\n")
+    (tmp_path / "churn.csv").write_text("account_id,churn_date\nA1,05/03/2025\nA1,04/06/2025\n")
+    config = tmp_path / "crm-metrics.yaml"
+    config.write_text("currency: USD\nperiod: month\nsources:\n  customers:\n    path: accounts.csv\n"
+                      "    columns: {customer_id: account_id, acquired_at: created}\n"
+                      "    join: [{path: churn.csv, key: account_id, columns: {churned_at: churn_date}}]\n")
+    options = RunOptions(period=PeriodKind.MONTH, date_from=date(2025, 2, 1), date_to=date(2025, 6, 30),
+                         metrics=("churn_rate",), today=date(2026, 1, 15))
+    values = {label: cell.value for label, cell in report(load_config(config), options).metrics[0].cells.items()}
+    assert values == {"2025-02": 0.0, "2025-03": 0.0, "2025-04": 0.0, "2025-05": 0.0, "2025-06": 0.5}
