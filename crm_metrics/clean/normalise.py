@@ -351,7 +351,8 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
     (deals), ticket times from exported durations (tickets), category keys (spend). Raises
     ConfigError when an amount's currency has no fx rate (`rates`: the config's dated rates, which
     win for the currencies they list; fx_rates.py). The `_unparseable_` and `_unknown_stage`
-    helper columns are dropped; `_file` and `_row` stay as each row's provenance."""
+    helper columns are dropped, but a score's mask is kept as `_off_scale_<field>` (OFF_SCALE);
+    `_file` and `_row` stay as each row's provenance."""
     schema = TABLES[table]
     quality.rows = len(frame)
     if schema.id_field:
@@ -372,10 +373,16 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
             frame = _activities(frame, config, quality)
         case "leads":
             quality.leave_out("leads without a create date", int(_blank(frame, "created_at").sum()))
+    # A score off its scale is an answer the metric leaves out and must say so per period (metrics.md
+    # section 1); a blank score is no answer at all. Only this mask tells the two apart.
+    kept = {_BAD + name: OFF_SCALE + name for name in _SCALES if _BAD + name in frame.columns}
+    frame = frame.rename(columns=kept)
     return frame.drop(columns=[c for c in frame.columns if c.startswith(_BAD)])
 
 
 _BAD = "_unparseable_"
+# The mask (bool) of a survey score column's cells that were off its scale or not a number.
+OFF_SCALE = "_off_scale_"
 
 
 def _blank(frame: pd.DataFrame, name: str) -> pd.Series:

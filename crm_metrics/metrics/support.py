@@ -127,26 +127,15 @@ def sla_compliance_pct(ctx: MetricContext) -> PeriodCells:
                      "no resolved tickets with an SLA deadline")
 
 
-def _ratings(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    """CSAT answers (1-5) and their period ordinals, from tickets and surveys together."""
-    scores, ordinals = [], []
-    if ctx.has("tickets") and {"csat", "resolved_at"} <= set(ctx.table("tickets").columns):
-        mask = ctx.in_periods("tickets", "resolved_at")
-        scores.append(ctx.table("tickets")["csat"][mask])
-        ordinals.append(ctx.ordinal("tickets", "resolved_at")[mask])
-    if ctx.has("surveys") and "csat" in ctx.table("surveys").columns:
-        mask = ctx.in_periods("surveys", "answered_at")
-        scores.append(ctx.table("surveys")["csat"][mask])
-        ordinals.append(ctx.ordinal("surveys", "answered_at")[mask])
-    if not scores:
-        return pd.Series(dtype="float64"), pd.Series(dtype="Int64")
-    score, ordinal = pd.concat(scores, ignore_index=True), pd.concat(ordinals, ignore_index=True)
-    valid = score.between(1, 5).fillna(False).to_numpy(dtype=bool)
-    return score[valid], ordinal[valid]
-
-
 def csat_pct(ctx: MetricContext) -> PeriodCells:
-    score, ordinals = _ratings(ctx)
-    satisfied = (score >= 4).astype(int)
-    return ctx.ratio(satisfied.groupby(ordinals).sum(), satisfied.groupby(ordinals).count(),
-                     "no satisfaction ratings")
+    """Ratings of 4 or 5 / all ratings 1-5 given in P (tickets by resolved_at, surveys by
+    answered_at; metrics.md section 3). Ratio; ratings off the scale are left out and said."""
+    from crm_metrics.metrics.survey import scores
+
+    found = scores(ctx, "csat", (1, 5))
+    if found is None:
+        return ctx.na("needs surveys.csat or tickets.csat")
+    satisfied = (found.values >= 4).astype(int)
+    cells = ctx.ratio(satisfied.groupby(found.ordinals).sum(), satisfied.groupby(found.ordinals).count(),
+                      "no satisfaction ratings")
+    return found.said(ctx, cells, "ratings", "csat")
