@@ -46,15 +46,21 @@ def _notes(*inputs: Cell) -> str | None:
 
 
 def arpa_annual(ctx: MetricContext) -> PeriodCells:
+    """Won amount (all deal types) closed in the 12 months to P's end / distinct customers with a
+    won deal of readable amount in them (metrics.md section 3). Report currency. A deal whose amount
+    is unreadable or implausible is left out of both sides, so its customer does not dilute the
+    average unless another of its deals is counted; the note says how many were left out."""
+    if (reason := ctx.undated_closed(("new", "renewal", "expansion"))) is not None:
+        return ctx.na(reason)
     deals = ctx.table("deals")
     won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
     cells: PeriodCells = {}
     for period in ctx.periods:
         first, after = _trailing_year(period.end)
         window = won[(won["closed_at"] >= first) & (won["closed_at"] < after)]
-        customers = window["account_key"].nunique()
+        customers = window["account_key"][window["amount"].notna()].nunique()
         lost = int(window["amount"].isna().sum())
-        if not customers:
+        if not len(window):
             cells[period.ordinal] = Cell.na("no won deals in the 12 months to the period's end")
         elif lost == len(window):
             cells[period.ordinal] = Cell.na(f"all {lost} won deals of the 12 months unreadable (amount)")
@@ -139,9 +145,14 @@ def cac_payback_months(ctx: MetricContext) -> PeriodCells:
         return {o: Cell.na("revenue.recurring is false: one-off sales have no payback")
                 for o in ctx.ordinals_shown}
     ledger = ctx.customers
-    acquired = ledger[ledger["acquired_at"].notna() & ledger["first_amount"].notna()]
-    monthly = acquired["first_amount"].astype("float64") / revenue.months_per_deal
-    average_monthly = monthly.groupby(ctx.calendar.ordinals(acquired["acquired_at"])).mean()
+    acquired = ledger[ledger["acquired_at"].notna()]
+    ordinals = ctx.calendar.ordinals(acquired["acquired_at"])
+    # A new customer whose first amount is unreadable is left out of the average, and said; one
+    # known only from the customers table (no won deal) has no amount to read, and is not said.
+    readable = acquired["first_amount"].notna().to_numpy(dtype=bool)
+    unreadable = ~acquired["first_amount"].notna() & acquired["first_new_deal"].notna()
+    monthly = acquired["first_amount"][readable].astype("float64") / revenue.months_per_deal
+    average_monthly = monthly.groupby(ordinals[readable]).mean()
     margin = ctx.config.gross_margin_value
     cells: PeriodCells = {}
     for ordinal, c in cac(ctx).items():
@@ -152,4 +163,4 @@ def cac_payback_months(ctx: MetricContext) -> PeriodCells:
             cells[ordinal] = Cell.na("no revenue from customers acquired in the period")
         else:
             cells[ordinal] = Cell(c.value / per_month, c.note)
-    return cells
+    return ctx.left_out(cells, ordinals, unreadable, "new customers' first deals", "amount")

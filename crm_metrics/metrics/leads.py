@@ -28,7 +28,9 @@ def _created(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def leads_created(ctx: MetricContext) -> PeriodCells:
-    """Leads whose created_at falls in P. Count."""
+    """Leads whose created_at falls in P. Count; n/a when no lead has a readable created_at."""
+    if (undated := ctx.undated_table("leads", "created_at", "lead")) is not None:
+        return undated
     return ctx.per_period(ctx.ordinal("leads", "created_at").value_counts())
 
 

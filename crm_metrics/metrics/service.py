@@ -146,7 +146,9 @@ def days_counted(ctx: MetricContext, period: Period) -> int:
 
 def calls_per_day(ctx: MetricContext) -> PeriodCells:
     """Calls started in P / calendar days in P (through today for the current period). Calls per
-    day; n/a for a period that has not started."""
+    day; n/a for a period that has not started, or when no call has a readable started_at."""
+    if (undated := ctx.undated_table("calls", "started_at", "call")) is not None:
+        return undated
     started = ctx.ordinal("calls", "started_at").value_counts()
     cells: PeriodCells = {}
     for period in ctx.periods:
@@ -181,9 +183,16 @@ def _interaction_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 def revenue_per_service_interaction(ctx: MetricContext) -> PeriodCells:
     """Won revenue (all deal types) closed in P / (tickets created in P + calls started in P), in
-    the report currency; n/a when P has no ticket and no call."""
+    the report currency; n/a when P has no ticket and no call, or no won deal has a close date.
+    Won deals with an unreadable amount are left out of the revenue and said."""
+    from crm_metrics.metrics.sales import undated_won, won_deals
+
+    if (undated := undated_won(ctx, _ALL_TYPES)) is not None:
+        return undated
     revenue, interactions = _interaction_inputs(ctx)
-    return ctx.ratio(revenue, interactions, "no tickets or calls")
+    won, ordinals = won_deals(ctx, _ALL_TYPES)
+    return ctx.left_out(ctx.ratio(revenue, interactions, "no tickets or calls"), ordinals,
+                        won["amount"].isna(), "won deals", "amount")
 
 
 def audit_revenue_per_service_interaction(ctx: MetricContext, period: Period, cell: Cell) -> str:

@@ -16,6 +16,9 @@ _HOUR = 3600.0
 
 
 def tickets_created(ctx: MetricContext) -> PeriodCells:
+    """Tickets whose created_at falls in P. Count; n/a when no ticket has a readable created_at."""
+    if (undated := ctx.undated_table("tickets", "created_at", "ticket")) is not None:
+        return undated
     return ctx.per_period(ctx.ordinal("tickets", "created_at").value_counts())
 
 

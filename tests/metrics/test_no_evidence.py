@@ -1,0 +1,205 @@
+"""Facts the data does not carry, and inputs left out, are never a 0 (../shared/metrics.md, top
+section "No plausible wrong number"; issue 14 kinds 1 and 2): a metric that buckets deals by close
+date is n/a when no deal has one; referral, expansion and retained-customer counts are n/a when the
+source, deal type or churn is not in the data at all; a ratio leaves an unreadable input out of both
+sides and says so; spend and first-deal amounts left out are said; event counts whose dates are all
+unreadable are n/a.
+
+Each test pairs the n/a with the same fixture plus the missing fact, computed by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.build import deal, values
+
+Q1 = "2025-Q1"
+JAN, MAR = date(2025, 1, 1), date(2025, 3, 31)
+
+
+def _no_close_dates() -> list[dict[str, Any]]:
+    # The issue's reproduction: no closed_at column, 2 won and 1 lost, keyed by account name.
+    return [{"deal_id": "1", "stage": "Closed Won", "amount": 1000, "created_at": "2025-01-01", "account_name": "A"},
+            {"deal_id": "2", "stage": "Closed Won", "amount": 2000, "created_at": "2025-01-02", "account_name": "B"},
+            {"deal_id": "3", "stage": "Closed Lost", "amount": 500, "created_at": "2025-01-03", "account_name": "C"}]
+
+
+CLOSE_DATED = ["deals_won", "retained_customers", "close_rate", "close_rate_value", "sales_cycle_days",
+               "sales_cycle_days_mean", "arpa_annual", "new_customers", "referral_customers"]
+
+
+def test_no_close_date_column_is_na_with_the_true_reason(tmp_path: Path) -> None:
+    got = values(tmp_path, {"deals": _no_close_dates()}, CLOSE_DATED, JAN, MAR)
+    for metric in CLOSE_DATED:
+        cell = got[metric][Q1]
+        assert cell.value is None, metric
+        assert "deals.closed_at" in (cell.note or ""), (metric, cell.note)
+    # Not "no deals closed": the deals closed, their dates are what is missing.
+    assert got["close_rate"][Q1].note == "no closed deal has a deals.closed_at date (column not found or unreadable)"
+    assert got["deals_won"][Q1].note == "no won deal has a deals.closed_at date (column not found or unreadable)"
+
+
+def test_the_same_deals_dated_are_counted(tmp_path: Path) -> None:
+    # With close dates in Q1: 2 won of 3 closed -> deals won 2, close rate 2 / 3; by value
+    # 3,000 won / 3,500 closed = 0.857; cycles 31 and 40 days -> median 35.5.
+    deals = _no_close_dates()
+    for row, closed in zip(deals, ("2025-02-01", "2025-02-11", "2025-02-12"), strict=True):
+        row["closed_at"] = closed
+    got = values(tmp_path, {"deals": deals}, ["deals_won", "close_rate", "close_rate_value", "sales_cycle_days"],
+                 JAN, MAR)
+    assert got["deals_won"][Q1].value == 2
+    assert got["close_rate"][Q1].value == pytest.approx(2 / 3)
+    assert got["close_rate_value"][Q1].value == pytest.approx(3000 / 3500)
+    assert got["sales_cycle_days"][Q1].value == pytest.approx(35.5)
+
+
+def test_no_source_anywhere_is_no_referral_count(tmp_path: Path) -> None:
+    # Two customers won in Q1, no source column: "0 referral customers" would be read from a
+    # missing column, so it is n/a; so are the marketing shares.
+    deals = [deal("D1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A"),
+             deal("D2", "Closed Won", 2000, "2025-01-01", "2025-02-03", "B")]
+    metrics = ["referral_customers", "marketing_sourced_pct"]
+    got = values(tmp_path, {"deals": deals}, metrics, JAN, MAR, marketing_sources=["Web"])
+    for metric in metrics:
+        assert got[metric][Q1].value is None
+        assert got[metric][Q1].note == "no customer source: map deals.source or customers.source"
+    # D1 from "Partner referral", D2 from "Web": 1 referral customer, marketing 1 / 2 = 0.5.
+    deals[0]["source"], deals[1]["source"] = "Partner referral", "Web"
+    got = values(tmp_path, {"deals": deals}, metrics, JAN, MAR, marketing_sources=["Web"])
+    assert got["referral_customers"][Q1].value == 1
+    assert got["marketing_sourced_pct"][Q1].value == pytest.approx(0.5)
+
+
+def _customers_and_upsell(deal_type: str | None) -> list[dict[str, Any]]:
+    # A and B acquired in 2024; in Q1 2025 A wins a 300 deal (an upsell when typed). The churn
+    # source is the customers table's churned_at, given with the deals.
+    return [deal("D1", "Closed Won", 1000, "2024-01-01", "2024-02-01", "A", deal_type="New" if deal_type else None),
+            deal("D2", "Closed Won", 2000, "2024-01-01", "2024-03-01", "B", deal_type="New" if deal_type else None),
+            deal("D3", "Closed Won", 300, "2025-01-01", "2025-02-01", "A", deal_type=deal_type)]
+
+
+def test_no_deal_types_is_no_expansion(tmp_path: Path) -> None:
+    # No deal type column: D3 reads as new, so no expansion can be seen; $0 and 0 % would be guesses.
+    customers = [{"customer_id": "A", "churned_at": None}, {"customer_id": "B", "churned_at": None}]
+    metrics = ["expansion_revenue", "expansion_customer_pct", "renewal_rate"]
+    got = values(tmp_path, {"deals": _customers_and_upsell(None), "customers": customers}, metrics, JAN, MAR)
+    for metric in metrics:
+        assert got[metric][Q1].value is None, metric
+        assert (got[metric][Q1].note or "").startswith("no deal types: every deal reads as new"), metric
+    # Typed: D3 is an Upsell (expansion) of 300; A and B active on 2025-01-01, A expanded: 1 / 2.
+    got = values(tmp_path, {"deals": _customers_and_upsell("Upsell"), "customers": customers}, metrics, JAN, MAR)
+    assert got["expansion_revenue"][Q1].value == pytest.approx(300)
+    assert got["expansion_customer_pct"][Q1].value == pytest.approx(0.5)
+    # Deal types told, but no renewal closed in Q1: the usual zero-denominator reason.
+    assert got["renewal_rate"][Q1].note == "no renewals closed"
+
+
+def test_no_churn_data_is_no_retained_count(tmp_path: Path) -> None:
+    # Customers A, B acquired in 2024 and nothing that could show a churn: "2 retained" assumes
+    # nobody left, so retained customers and the costs per active customer are n/a.
+    deals = _customers_and_upsell(None)[:2]
+    spend = [{"date": "2025-01-15", "category": "Success", "amount": "400"}]
+    metrics = ["retained_customers", "retention_cost_per_customer", "support_cost_per_customer"]
+    settings = {"retention": {"categories": ["Success"]}, "support_cost": {"categories": ["Success"]}}
+    got = values(tmp_path, {"deals": deals, "spend": spend}, metrics, JAN, MAR, **settings)
+    for metric in metrics:
+        assert got[metric][Q1].value is None, metric
+        assert (got[metric][Q1].note or "").startswith("no churn data"), metric
+    # With churned_at mapped: B churned 2025-02-15. Active on 2025-01-01: A, B (2); at the end of
+    # Q1: A (1). Retained 1; retention cost 400 / ((2 + 1) / 2) = 266.67.
+    customers = [{"customer_id": "A", "churned_at": None}, {"customer_id": "B", "churned_at": "2025-02-15"}]
+    got = values(tmp_path, {"deals": deals, "spend": spend, "customers": customers}, metrics, JAN, MAR, **settings)
+    assert got["retained_customers"][Q1].value == 1
+    assert got["retention_cost_per_customer"][Q1].value == pytest.approx(400 / 1.5)
+    assert got["support_cost_per_customer"][Q1].value == pytest.approx(400 / 1.5)
+
+
+def test_arpa_leaves_the_customer_of_a_left_out_amount_out_of_the_denominator(tmp_path: Path) -> None:
+    # Won in Q1: A 1,000, B 99999999999999999999999 (over 10^12, left out), C -200. Not 800 / 3
+    # customers = 266.67: B has no readable revenue, so 800 / 2 = 400, and the note says it.
+    deals = [deal("D1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A"),
+             deal("D2", "Closed Won", "99999999999999999999999", "2025-01-01", "2025-02-02", "B"),
+             deal("D3", "Closed Won", -200, "2025-01-01", "2025-02-03", "C")]
+    got = values(tmp_path, {"deals": deals}, ["arpa_annual"], JAN, MAR)
+    assert got["arpa_annual"][Q1].value == pytest.approx(400)
+    assert got["arpa_annual"][Q1].note == "1 of 3 won deals unreadable (amount), left out"
+
+
+def test_campaign_revenue_says_the_amounts_left_out(tmp_path: Path) -> None:
+    # Won in Q1 with campaign "Spring": 1,000 and "TBD" -> 1,000 from 1 of 2, with a note.
+    deals = [deal("D1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A"),
+             deal("D2", "Closed Won", "TBD", "2025-01-01", "2025-02-02", "B")]
+    for row in deals:
+        row["campaign"] = "Spring"
+    got = values(tmp_path, {"deals": deals}, ["campaign_won_revenue"], JAN, MAR)
+    assert got["campaign_won_revenue"][Q1].value == pytest.approx(1000)
+    assert got["campaign_won_revenue"][Q1].note == "1 of 2 won campaign deals unreadable (amount), left out"
+
+
+def test_spend_per_customer_says_the_rows_left_out(tmp_path: Path) -> None:
+    # Customers A and B won in Q1 (new in Q1); customers.churned_at mapped, nobody churned.
+    # Onboarding spend 300 and "??": 300 / 2 new customers = 150, "1 of 2 ... left out".
+    # Support spend 400 and "n/a": active on 2025-01-01 nobody, at the end of Q1 A and B:
+    # 400 / ((0 + 2) / 2) = 400. Campaign spend 500 and "TBD" on "Spring": 500, noted.
+    deals = [deal("D1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A"),
+             deal("D2", "Closed Won", 2000, "2025-01-01", "2025-02-03", "B")]
+    customers = [{"customer_id": "A", "churned_at": None}, {"customer_id": "B", "churned_at": None}]
+    spend = [{"date": "2025-01-15", "category": "Onboarding", "amount": "300", "campaign": None},
+             {"date": "2025-01-16", "category": "Onboarding", "amount": "??", "campaign": None},
+             {"date": "2025-02-15", "category": "Support", "amount": "400", "campaign": None},
+             {"date": "2025-02-16", "category": "Support", "amount": "n/a", "campaign": None},
+             {"date": "2025-03-15", "category": "Ads", "amount": "500", "campaign": "Spring"},
+             {"date": "2025-03-16", "category": "Ads", "amount": "TBD", "campaign": "Spring"}]
+    got = values(tmp_path, {"deals": deals, "customers": customers, "spend": spend},
+                 ["onboarding_cost_per_customer", "support_cost_per_customer", "campaign_spend"], JAN, MAR,
+                 onboarding={"categories": ["Onboarding"]}, support_cost={"categories": ["Support"]})
+    assert got["onboarding_cost_per_customer"][Q1].value == pytest.approx(150)
+    assert got["onboarding_cost_per_customer"][Q1].note == "1 of 2 onboarding spend rows unreadable (amount), left out"
+    assert got["support_cost_per_customer"][Q1].value == pytest.approx(400)
+    assert got["support_cost_per_customer"][Q1].note == "1 of 2 support spend rows unreadable (amount), left out"
+    assert got["campaign_spend"][Q1].value == pytest.approx(500)
+    assert got["campaign_spend"][Q1].note == "1 of 2 campaign spend rows unreadable (amount), left out"
+
+
+def test_first_deal_amounts_left_out_are_said(tmp_path: Path) -> None:
+    # New in Q1: A 1,200 (Web), B "TBD" (Web), C 600 (Events); acquisition spend 600.
+    # CAC 600 / 3 = 200; payback 200 / mean(1,200, 600) / 12 months = 200 / 75 = 2.667 months.
+    # Marketing (Web) revenue share: 1,200 / (1,200 + 600) = 0.667. B is in neither average.
+    deals = [deal("D1", "Closed Won", 1200, "2025-01-01", "2025-02-01", "A", source="Web"),
+             deal("D2", "Closed Won", "TBD", "2025-01-01", "2025-02-03", "B", source="Web"),
+             deal("D3", "Closed Won", 600, "2025-01-01", "2025-02-05", "C", source="Events")]
+    spend = [{"date": "2025-01-15", "category": "Ads", "amount": "600"}]
+    got = values(tmp_path, {"deals": deals, "spend": spend}, ["cac_payback_months", "marketing_sourced_revenue_pct"],
+                 JAN, MAR, marketing_sources=["Web"])
+    said = "1 of 3 new customers' first deals unreadable (amount), left out"
+    assert got["cac_payback_months"][Q1].value == pytest.approx(200 / 75)
+    assert got["cac_payback_months"][Q1].note == said
+    assert got["marketing_sourced_revenue_pct"][Q1].value == pytest.approx(1200 / 1800)
+    assert got["marketing_sourced_revenue_pct"][Q1].note == said
+
+
+@pytest.mark.parametrize(("table", "column", "metric", "what"), [
+    ("tickets", "created_at", "tickets_created", "ticket"),
+    ("leads", "created_at", "leads_created", "lead"),
+    ("activities", "at", "activities_logged", "activity"),
+    ("calls", "started_at", "calls_per_day", "call"),
+    ("deals", "created_at", "open_pipeline_count", "deal"),
+])
+def test_event_counts_with_every_date_unreadable(tmp_path: Path, table: str, column: str, metric: str,
+                                                 what: str) -> None:
+    # Two rows, both dated "soon": no row can be placed in any period, so the count is n/a, not 0.
+    ids = {"tickets": "ticket_id", "leads": "lead_id", "activities": "activity_id", "calls": None,
+           "deals": "deal_id"}
+    extra = {"activities": {"type": "Call"}, "deals": {"stage": "Open", "amount": 100}}.get(table, {})
+    rows = [{**({ids[table]: f"X{i}"} if ids[table] else {}), column: "soon", **extra} for i in range(2)]
+    got = values(tmp_path, {table: rows}, [metric], JAN, MAR)
+    assert got[metric][Q1].value is None
+    assert got[metric][Q1].note == f"no {what} has a {table}.{column} date (column not found or unreadable)"
+    # One row dated 2025-02-01: 1 in Q1 (calls: 1 call / 90 days of Q1; open pipeline: 1 open deal).
+    rows[0][column] = "2025-02-01"
+    got = values(tmp_path, {table: rows}, [metric], JAN, MAR)
+    assert got[metric][Q1].value == pytest.approx(1 / 90 if metric == "calls_per_day" else 1)
