@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from crm_metrics.checks import LOST_WITHOUT_VALUE, lost_without_value
 from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
@@ -82,9 +83,13 @@ def close_rate(ctx: MetricContext) -> PeriodCells:
 
 def close_rate_value(ctx: MetricContext) -> PeriodCells:
     """Won amount / closed amount of new and expansion deals closed in P (metrics.md section 3).
-    n/a when the close dates are missing."""
+    n/a when the close dates are missing, or when the export gives lost deals no value at all
+    (checks.lost_without_value: the ratio would be 100 % by construction)."""
     if (undated := undated_closes(ctx, SALES_TYPES)) is not None:
         return undated
+    deals = ctx.whole.table("deals")
+    if lost_without_value(deals["outcome"], deals["amount"]):
+        return ctx.na(LOST_WITHOUT_VALUE)
     closed, ordinals = closed_deals(ctx, SALES_TYPES)
     return value_ratio(ctx, closed, ordinals, "closed deals", "no closed deal amount")
 

@@ -3,7 +3,7 @@ section "No plausible wrong number"; issue 14 kinds 1 and 2): a metric that buck
 date is n/a when no deal has one; referral, expansion and retained-customer counts are n/a when the
 source, deal type or churn is not in the data at all; a ratio leaves an unreadable input out of both
 sides and says so; spend and first-deal amounts left out are said; event counts whose dates are all
-unreadable are n/a.
+unreadable are n/a; lost deals all at 0 make close rate by value n/a and are a validate problem.
 
 Each test pairs the n/a with the same fixture plus the missing fact, computed by hand."""
 
@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.build import deal, values
+from crm_metrics.checks import validate
+from tests.fixtures.build import deal, make_config, values
 
 Q1 = "2025-Q1"
 JAN, MAR = date(2025, 1, 1), date(2025, 3, 31)
+TODAY = date(2026, 1, 15)
 
 
 def _no_close_dates() -> list[dict[str, Any]]:
@@ -127,6 +129,32 @@ def test_arpa_leaves_the_customer_of_a_left_out_amount_out_of_the_denominator(tm
     got = values(tmp_path, {"deals": deals}, ["arpa_annual"], JAN, MAR)
     assert got["arpa_annual"][Q1].value == pytest.approx(400)
     assert got["arpa_annual"][Q1].note == "1 of 3 won deals unreadable (amount), left out"
+
+
+def _lost_at_zero(lost: int) -> list[dict[str, Any]]:
+    won = [deal("W1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A"),
+           deal("W2", "Closed Won", 3000, "2025-01-01", "2025-02-02", "B")]
+    return won + [deal(f"L{i}", "Closed Lost", 0, "2025-01-01", "2025-02-03", f"L{i}") for i in range(lost)]
+
+
+def test_lost_deals_all_at_zero_make_close_rate_value_na(tmp_path: Path) -> None:
+    # 5 lost deals, every one at 0 (Maven's close_value): by value 4,000 / 4,000 = 100 % by
+    # construction, so n/a; by count 2 / 7 stays.
+    got = values(tmp_path, {"deals": _lost_at_zero(5)}, ["close_rate_value", "close_rate"], JAN, MAR)
+    assert got["close_rate_value"][Q1].value is None
+    assert (got["close_rate_value"][Q1].note or "").startswith("every lost deal has amount 0 or blank")
+    assert got["close_rate"][Q1].value == pytest.approx(2 / 7)
+    checked = validate(make_config(tmp_path, {"deals": _lost_at_zero(5)}), today=TODAY)
+    assert [(p.check, p.count) for p in checked.problems if p.check == "lost_without_value"] == [
+        ("lost_without_value", 5)]
+
+
+def test_a_few_lost_deals_at_zero_are_chance(tmp_path: Path) -> None:
+    # 4 lost at 0 (fewer than 5) may be real: 4,000 won / 4,000 closed = 1.0, no validate problem.
+    got = values(tmp_path, {"deals": _lost_at_zero(4)}, ["close_rate_value"], JAN, MAR)
+    assert got["close_rate_value"][Q1].value == pytest.approx(1.0)
+    checked = validate(make_config(tmp_path, {"deals": _lost_at_zero(4)}), today=TODAY)
+    assert not [p for p in checked.problems if p.check == "lost_without_value"]
 
 
 def test_campaign_revenue_says_the_amounts_left_out(tmp_path: Path) -> None:
