@@ -121,7 +121,9 @@ def _completeness_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series] | st
 
 def deal_data_completeness_pct(ctx: MetricContext) -> PeriodCells:
     """Deals created in P with every field of adoption.fields filled / deals created in P. Ratio;
-    n/a when a listed field has no column mapped."""
+    n/a when a listed field has no column mapped, or no deal has a readable created_at."""
+    if (undated := ctx.undated_table("deals", "created_at", "deal")) is not None:
+        return undated
     inputs = _completeness_inputs(ctx)
     if isinstance(inputs, str):
         return ctx.na(inputs)
@@ -167,6 +169,9 @@ def referral_customers(ctx: MetricContext) -> PeriodCells:
 
 
 def audit_referral_customers(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    if cell.value is None:
+        # "0 of 84 came by referral (sources: none)" beside an n/a would read as a count.
+        return f"Referral customers {period.label} = n/a ({cell.note})"
     new = _new_customers(ctx)
     new = new[(ctx.calendar.ordinals(new["acquired_at"]) == period.ordinal).fillna(False).to_numpy(dtype=bool)]
     referred = new[_referral(new["source"], ctx).to_numpy(dtype=bool)]

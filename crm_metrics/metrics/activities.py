@@ -67,8 +67,12 @@ def meetings_per_opportunity(ctx: MetricContext) -> PeriodCells:
     """Meetings linked (by deal_id) to deals of any type closed, won or lost, in P, whatever the
     meeting's date / deals closed in P: the seeds' "sales visits per opportunity". n/a without
     activities.deal_id, or when no closed deal has a close date."""
-    if "deal_id" not in ctx.table("activities"):
+    activities = ctx.whole.table("activities")
+    if "deal_id" not in activities:
         return ctx.na("needs activities.deal_id")
+    if len(activities) and not activities["deal_id"].notna().any():
+        # No activity names a deal: no meeting could be linked, which is not 0 meetings a deal.
+        return ctx.na("no activity names a deal (activities.deal_id blank on every row)")
     if (reason := ctx.undated_closed(("new", "renewal", "expansion"), ("won", "lost"))) is not None:
         return ctx.na(reason)
     return ctx.ratio(*_meeting_inputs(ctx), "no deals closed")

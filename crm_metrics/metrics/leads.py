@@ -124,8 +124,12 @@ def marketing_sourced_leads_pct(ctx: MetricContext) -> PeriodCells:
     P. n/a without marketing_sources or without leads.source."""
     if not ctx.config.marketing_sources:
         return ctx.na("set marketing_sources in the config")
-    if "source" not in ctx.table("leads"):
+    leads = ctx.whole.table("leads")
+    if "source" not in leads:
         return ctx.na("needs leads.source")
+    if len(leads) and not leads["source"].notna().any():
+        # A source column blank on every lead says nothing about marketing: not 0 %.
+        return ctx.na("no lead has a source (leads.source blank on every row)")
     return ctx.ratio(*_marketing_inputs(ctx), "no leads created")
 
 

@@ -120,6 +120,11 @@ def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series, pd.Series]:
 def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
     if (undated := undated_won(ctx, SALES_TYPES)) is not None:
         return undated
+    whole = ctx.whole.table("deals")
+    won = ((whole["outcome"] == "won") & whole["deal_type"].isin(SALES_TYPES)).to_numpy(dtype=bool)
+    if (reason := ctx.whole.dated("deals", "created_at", won, "won deal")) is not None:
+        # Not "no deals won": they were, but when they started is unreadable on every one.
+        return ctx.na(reason)
     days, ordinals, backwards = _cycle_days(ctx)
     cells = ctx.per_period(days.groupby(ordinals).agg(stat), None, "no deals won")
     for ordinal, count in backwards.items():

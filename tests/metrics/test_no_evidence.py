@@ -231,3 +231,39 @@ def test_event_counts_with_every_date_unreadable(tmp_path: Path, table: str, col
     rows[0][column] = "2025-02-01"
     got = values(tmp_path, {table: rows}, [metric], JAN, MAR)
     assert got[metric][Q1].value == pytest.approx(1 / 90 if metric == "calls_per_day" else 1)
+
+
+def test_sales_cycle_with_every_create_date_unreadable(tmp_path: Path) -> None:
+    # Two deals won in Q1, both created "soon": the cycle is unknown, not "no deals won".
+    deals = [deal("D1", "Closed Won", 1000, "soon", "2025-02-01", "A"),
+             deal("D2", "Closed Won", 2000, "soon", "2025-02-03", "B")]
+    got = values(tmp_path, {"deals": deals}, ["sales_cycle_days", "deal_data_completeness_pct"], JAN, MAR)
+    unknown = "has a deals.created_at date (column not found or unreadable)"
+    assert got["sales_cycle_days"][Q1].note == f"no won deal {unknown}"
+    assert got["deal_data_completeness_pct"][Q1].value is None
+    assert got["deal_data_completeness_pct"][Q1].note == f"no deal {unknown}"
+    # D1 created 2025-01-01: one cycle of 31 days.
+    deals[0]["created_at"] = "2025-01-01"
+    got = values(tmp_path, {"deals": deals}, ["sales_cycle_days"], JAN, MAR)
+    assert got["sales_cycle_days"][Q1].value == pytest.approx(31)
+
+
+def test_lead_sources_and_activity_deals_blank_everywhere(tmp_path: Path) -> None:
+    # A source column blank on both leads, a deal_id column blank on both meetings: 0 % marketing and
+    # 0 meetings a deal would be read from empty columns.
+    leads = [{"lead_id": "L1", "created_at": "2025-01-10", "source": None},
+             {"lead_id": "L2", "created_at": "2025-01-11", "source": None}]
+    activities = [{"activity_id": "M1", "at": "2025-01-10", "type": "Meeting", "deal_id": None},
+                  {"activity_id": "M2", "at": "2025-01-11", "type": "Meeting", "deal_id": None}]
+    deals = [deal("D1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A")]
+    got = values(tmp_path, {"leads": leads, "activities": activities, "deals": deals},
+                 ["marketing_sourced_leads_pct", "meetings_per_opportunity"], JAN, MAR, marketing_sources=["Web"])
+    assert got["marketing_sourced_leads_pct"][Q1].note == "no lead has a source (leads.source blank on every row)"
+    assert got["meetings_per_opportunity"][Q1].note == (
+        "no activity names a deal (activities.deal_id blank on every row)")
+    # L1 from Web, M1 on D1: marketing 1 / 2 leads = 0.5; 1 meeting / 1 deal closed in Q1 = 1.0.
+    leads[0]["source"], activities[0]["deal_id"] = "Web", "D1"
+    got = values(tmp_path, {"leads": leads, "activities": activities, "deals": deals},
+                 ["marketing_sourced_leads_pct", "meetings_per_opportunity"], JAN, MAR, marketing_sources=["Web"])
+    assert got["marketing_sourced_leads_pct"][Q1].value == pytest.approx(0.5)
+    assert got["meetings_per_opportunity"][Q1].value == pytest.approx(1.0)
