@@ -99,7 +99,7 @@ def audit_close_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
     closed = closed[_in_period(ordinals, period)]
     won = int((closed["outcome"] == "won").sum())
     lost = len(closed) - won
-    value = "n/a (no deals closed)" if cell.value is None else f"{cell.value * 100:.1f} %"
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
     return (f"Close rate {period.label} = {won} won / {won + lost} closed ({won} won + {lost} lost, "
             f"new and expansion deals) = {value}")
 
@@ -111,7 +111,7 @@ def audit_renewal_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
     closed = closed[_in_period(ordinals, period)]
     won = int((closed["outcome"] == "won").sum())
     lost = len(closed) - won
-    value = "n/a (no renewals closed)" if cell.value is None else f"{cell.value * 100:.1f} %"
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
     return f"Renewal rate {period.label} = {won} won / {won + lost} renewals closed ({won} won + {lost} lost) = {value}"
 
 

@@ -31,10 +31,16 @@ def answered_flags(calls: pd.DataFrame) -> pd.Series | None:
 
 
 def abandoned_call_pct(ctx: MetricContext) -> PeriodCells:
+    """Unanswered calls / calls with a known answered flag or outcome, started in P (metrics.md
+    section 3). Ratio; n/a when no call's flag or outcome can be read."""
     calls = ctx.table("calls")
     flags = answered_flags(calls)
     if flags is None:
         return ctx.na("needs calls.answered or calls.outcome")
+    if len(calls) and not flags.notna().any():
+        # Every call's outcome unreadable: "no calls" would be a false reason, 0 % a false value.
+        column = "answered" if "answered" in calls.columns else "outcome"
+        return ctx.na(f"no call's calls.{column} says whether it was answered")
     mask = ctx.in_periods("calls", "started_at") & flags.notna().to_numpy(dtype=bool)
     abandoned = (~flags[mask].astype(bool)).astype(int)
     ordinals = ctx.ordinal("calls", "started_at")[mask]

@@ -267,3 +267,30 @@ def test_lead_sources_and_activity_deals_blank_everywhere(tmp_path: Path) -> Non
                  ["marketing_sourced_leads_pct", "meetings_per_opportunity"], JAN, MAR, marketing_sources=["Web"])
     assert got["marketing_sourced_leads_pct"][Q1].value == pytest.approx(0.5)
     assert got["meetings_per_opportunity"][Q1].value == pytest.approx(1.0)
+
+
+def test_explain_gives_the_true_reason_too(tmp_path: Path) -> None:
+    # explain's close-rate line printed "n/a (no deals closed)" whatever the cell said; with no
+    # close-date column it must give the report's reason. With dates, 2 won / 3 closed = 66.7 %.
+    from crm_metrics.api import explain
+
+    config = make_config(tmp_path, {"deals": _no_close_dates()})
+    lines = explain(config, "close_rate", JAN, MAR, today=TODAY).inputs or []
+    assert lines == ["Close rate 2025-Q1 = 0 won / 0 closed (0 won + 0 lost, new and expansion deals) = n/a "
+                     "(no closed deal has a deals.closed_at date (column not found or unreadable))"]
+    deals = _no_close_dates()
+    for row in deals:
+        row["closed_at"] = "2025-02-01"
+    lines = explain(make_config(tmp_path, {"deals": deals}), "close_rate", JAN, MAR, today=TODAY).inputs or []
+    assert lines == ["Close rate 2025-Q1 = 2 won / 3 closed (2 won + 1 lost, new and expansion deals) = 66.7 %"]
+
+
+def test_abandoned_calls_with_no_readable_outcome(tmp_path: Path) -> None:
+    # Outcomes "transferred" and "queued" say neither answered nor abandoned: n/a, not "no calls".
+    calls = [{"started_at": "2025-01-10", "outcome": "transferred"}, {"started_at": "2025-01-11", "outcome": "queued"}]
+    got = values(tmp_path, {"calls": calls}, ["abandoned_call_pct"], JAN, MAR)
+    assert got["abandoned_call_pct"][Q1].note == "no call's calls.outcome says whether it was answered"
+    # One "missed", one "transferred": 1 abandoned / 1 known = 1.0.
+    calls[0]["outcome"] = "missed"
+    got = values(tmp_path, {"calls": calls}, ["abandoned_call_pct"], JAN, MAR)
+    assert got["abandoned_call_pct"][Q1].value == pytest.approx(1.0)
