@@ -57,5 +57,11 @@ def avg_handle_minutes(ctx: MetricContext) -> PeriodCells:
     if flags is not None:
         mask &= flags.fillna(False).to_numpy(dtype=bool)
     minutes = seconds[mask] / 60.0
-    return ctx.per_period(minutes.groupby(ctx.ordinal("calls", "started_at")[mask]).mean(), None,
-                          "no answered calls with a handle time")
+    cells = ctx.per_period(minutes.groupby(ctx.ordinal("calls", "started_at")[mask]).mean(), None,
+                           "no answered calls with a handle time")
+    # Answered calls whose handle time is blank or unreadable are left out of the mean, and said.
+    answered = ctx.in_periods("calls", "started_at")
+    if flags is not None:
+        answered &= flags.fillna(False).to_numpy(dtype=bool)
+    return ctx.left_out(cells, ctx.ordinal("calls", "started_at")[answered], seconds[answered].isna(),
+                        "answered calls" if flags is not None else "calls", "handle_seconds")

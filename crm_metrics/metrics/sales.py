@@ -117,6 +117,13 @@ def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series, pd.Series]:
     return days[valid], ordinals[valid], ordinals[backwards].value_counts()
 
 
+def _undated_starts(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """The ordinals of the won new and expansion deals closed in the periods shown, and the mask of
+    those without a readable created_at (left out of the cycle, and said)."""
+    won, ordinals = won_deals(ctx, SALES_TYPES)
+    return ordinals, won["created_at"].isna()
+
+
 def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
     if (undated := undated_won(ctx, SALES_TYPES)) is not None:
         return undated
@@ -132,7 +139,7 @@ def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
             deals = "won deal" if count == 1 else "won deals"
             note = f"{count} {deals} closed before {'it was' if count == 1 else 'they were'} created left out"
             cells[ordinal] = Cell(cells[ordinal].value, note)  # type: ignore[index]
-    return cells
+    return ctx.left_out(cells, *_undated_starts(ctx), "won deals", "created_at")
 
 
 def sales_cycle_days(ctx: MetricContext) -> PeriodCells:

@@ -60,7 +60,12 @@ def _resolution_stat(ctx: MetricContext, stat: str) -> PeriodCells:
     resolved, ordinals = _resolved(ctx)
     grouped = resolved["hours"].groupby(ordinals)
     values = grouped.quantile(0.9) if stat == "p90" else grouped.agg(stat)
-    return ctx.per_period(values, None, "no tickets resolved")
+    cells = ctx.per_period(values, None, "no tickets resolved")
+    # A ticket resolved in P whose created_at is unreadable has no resolution time: said, not hidden.
+    tickets = ctx.table("tickets")
+    in_periods = ctx.in_periods("tickets", "resolved_at")
+    return ctx.left_out(cells, ctx.ordinal("tickets", "resolved_at")[in_periods],
+                        tickets["created_at"][in_periods].isna(), "resolved tickets", "created_at")
 
 
 def resolution_time_hours(ctx: MetricContext) -> PeriodCells:

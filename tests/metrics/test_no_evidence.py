@@ -294,3 +294,24 @@ def test_abandoned_calls_with_no_readable_outcome(tmp_path: Path) -> None:
     calls[0]["outcome"] = "missed"
     got = values(tmp_path, {"calls": calls}, ["abandoned_call_pct"], JAN, MAR)
     assert got["abandoned_call_pct"][Q1].value == pytest.approx(1.0)
+
+
+def test_durations_say_the_rows_left_out(tmp_path: Path) -> None:
+    # Sales cycle: D1 2025-01-01 -> 2025-02-01 = 31 days; D2 created "soon" is left out and said.
+    deals = [deal("D1", "Closed Won", 1000, "2025-01-01", "2025-02-01", "A"),
+             deal("D2", "Closed Won", 2000, "soon", "2025-02-03", "B")]
+    # Resolution: T1 00:00 -> 10:00 = 10 h; T2 created "soon" has no time and is said.
+    tickets = [{"ticket_id": "T1", "created_at": "2025-01-01 00:00", "resolved_at": "2025-01-01 10:00"},
+               {"ticket_id": "T2", "created_at": "soon", "resolved_at": "2025-01-02 10:00"}]
+    # Handle time: answered 120 s -> 2 min; answered "??" left out; the unanswered call is in no count.
+    calls = [{"started_at": "2025-01-10", "answered": "yes", "handle_seconds": "120"},
+             {"started_at": "2025-01-11", "answered": "yes", "handle_seconds": "??"},
+             {"started_at": "2025-01-12", "answered": "no", "handle_seconds": None}]
+    got = values(tmp_path, {"deals": deals, "tickets": tickets, "calls": calls},
+                 ["sales_cycle_days", "resolution_time_hours", "avg_handle_minutes"], JAN, MAR)
+    assert got["sales_cycle_days"][Q1].value == pytest.approx(31)
+    assert got["sales_cycle_days"][Q1].note == "1 of 2 won deals unreadable (created_at), left out"
+    assert got["resolution_time_hours"][Q1].value == pytest.approx(10)
+    assert got["resolution_time_hours"][Q1].note == "1 of 2 resolved tickets unreadable (created_at), left out"
+    assert got["avg_handle_minutes"][Q1].value == pytest.approx(2)
+    assert got["avg_handle_minutes"][Q1].note == "1 of 2 answered calls unreadable (handle_seconds), left out"
