@@ -58,6 +58,8 @@ def tickets_backlog(ctx: MetricContext) -> PeriodCells:
     export of open tickets cannot be told from one of resolved tickets."""
     if "resolved_at" not in ctx.table("tickets"):
         return ctx.na("needs tickets.resolved_at")
+    if (undated := ctx.undated_table("tickets", "created_at", "ticket")) is not None:
+        return undated
     return {p.ordinal: Cell(float(_backlog(ctx, p))) for p in ctx.periods}
 
 

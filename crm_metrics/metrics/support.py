@@ -60,8 +60,13 @@ def _resolution_stat(ctx: MetricContext, stat: str) -> PeriodCells:
     resolved, ordinals = _resolved(ctx)
     grouped = resolved["hours"].groupby(ordinals)
     values = grouped.quantile(0.9) if stat == "p90" else grouped.agg(stat)
-    cells = ctx.per_period(values, None, "no tickets resolved")
-    # A ticket resolved in P whose created_at is unreadable has no resolution time: said, not hidden.
+    return _said_uncreated(ctx, ctx.per_period(values, None, "no tickets resolved"))
+
+
+def _said_uncreated(ctx: MetricContext, cells: PeriodCells) -> PeriodCells:
+    """`cells` of a measure over the tickets resolved in P (_resolved) with those left out for an
+    unreadable created_at said: such a ticket has no resolution time, same day or SLA deadline,
+    and dropping it without a word would hide it (metrics.md top section)."""
     tickets = ctx.table("tickets")
     in_periods = ctx.in_periods("tickets", "resolved_at")
     return ctx.left_out(cells, ctx.ordinal("tickets", "resolved_at")[in_periods],
@@ -101,8 +106,8 @@ def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
         # Same business day: a ticket opened after hours is due on the day the desk next opens.
         flags = business.same_business_day(resolved["created_at"], resolved["resolved_at"])
         same_day = pd.Series(flags.astype(int), index=resolved.index)
-    return ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
-                     "no tickets resolved")
+    return _said_uncreated(ctx, ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
+                                          "no tickets resolved"))
 
 
 def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
@@ -131,8 +136,8 @@ def sla_compliance_pct(ctx: MetricContext) -> PeriodCells:
     deadline = _deadlines(ctx, resolved)
     has = deadline.notna().to_numpy(dtype=bool)
     met = (resolved["resolved_at"][has] <= deadline[has]).astype(int)
-    return ctx.ratio(met.groupby(ordinals[has]).sum(), met.groupby(ordinals[has]).count(),
-                     "no resolved tickets with an SLA deadline")
+    return _said_uncreated(ctx, ctx.ratio(met.groupby(ordinals[has]).sum(), met.groupby(ordinals[has]).count(),
+                                          "no resolved tickets with an SLA deadline"))
 
 
 def csat_pct(ctx: MetricContext) -> PeriodCells:

@@ -216,18 +216,21 @@ def test_first_deal_amounts_left_out_are_said(tmp_path: Path) -> None:
     ("activities", "at", "activities_logged", "activity"),
     ("calls", "started_at", "calls_per_day", "call"),
     ("deals", "created_at", "open_pipeline_count", "deal"),
+    ("tickets", "created_at", "tickets_backlog", "ticket"),
 ])
 def test_event_counts_with_every_date_unreadable(tmp_path: Path, table: str, column: str, metric: str,
                                                  what: str) -> None:
     # Two rows, both dated "soon": no row can be placed in any period, so the count is n/a, not 0.
     ids = {"tickets": "ticket_id", "leads": "lead_id", "activities": "activity_id", "calls": None,
            "deals": "deal_id"}
-    extra = {"activities": {"type": "Call"}, "deals": {"stage": "Open", "amount": 100}}.get(table, {})
+    extra = {"activities": {"type": "Call"}, "deals": {"stage": "Open", "amount": 100},
+             "tickets": {"resolved_at": None}}.get(table, {})
     rows = [{**({ids[table]: f"X{i}"} if ids[table] else {}), column: "soon", **extra} for i in range(2)]
     got = values(tmp_path, {table: rows}, [metric], JAN, MAR)
     assert got[metric][Q1].value is None
     assert got[metric][Q1].note == f"no {what} has a {table}.{column} date (column not found or unreadable)"
-    # One row dated 2025-02-01: 1 in Q1 (calls: 1 call / 90 days of Q1; open pipeline: 1 open deal).
+    # One row dated 2025-02-01: 1 in Q1 (calls: 1 call / 90 days of Q1; open pipeline: 1 open deal;
+    # backlog: 1 ticket created, none resolved).
     rows[0][column] = "2025-02-01"
     got = values(tmp_path, {table: rows}, [metric], JAN, MAR)
     assert got[metric][Q1].value == pytest.approx(1 / 90 if metric == "calls_per_day" else 1)
@@ -308,10 +311,14 @@ def test_durations_say_the_rows_left_out(tmp_path: Path) -> None:
              {"started_at": "2025-01-11", "answered": "yes", "handle_seconds": "??"},
              {"started_at": "2025-01-12", "answered": "no", "handle_seconds": None}]
     got = values(tmp_path, {"deals": deals, "tickets": tickets, "calls": calls},
-                 ["sales_cycle_days", "resolution_time_hours", "avg_handle_minutes"], JAN, MAR)
+                 ["sales_cycle_days", "resolution_time_hours", "avg_handle_minutes", "same_day_resolution_pct"],
+                 JAN, MAR)
     assert got["sales_cycle_days"][Q1].value == pytest.approx(31)
     assert got["sales_cycle_days"][Q1].note == "1 of 2 won deals unreadable (created_at), left out"
     assert got["resolution_time_hours"][Q1].value == pytest.approx(10)
     assert got["resolution_time_hours"][Q1].note == "1 of 2 resolved tickets unreadable (created_at), left out"
+    # Same day: T1 resolved on its creation day, 1 / 1; T2 said the same way.
+    assert got["same_day_resolution_pct"][Q1].value == pytest.approx(1.0)
+    assert got["same_day_resolution_pct"][Q1].note == got["resolution_time_hours"][Q1].note
     assert got["avg_handle_minutes"][Q1].value == pytest.approx(2)
     assert got["avg_handle_minutes"][Q1].note == "1 of 2 answered calls unreadable (handle_seconds), left out"
