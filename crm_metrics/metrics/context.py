@@ -215,11 +215,16 @@ class MetricContext:
         whole = self.whole
         if not whole.has("deals"):
             return None
-        deals = whole.table("deals")
-        rows = deals["outcome"].isin(outcomes) & deals["deal_type"].isin(types)
-        kind = "" if len(types) > 1 else f"{types[0]} "
-        what = f"{'closed' if len(outcomes) > 1 else outcomes[0]} {kind}deal"
-        return whole.dated("deals", "closed_at", rows.to_numpy(dtype=bool), what)
+
+        def decide() -> str | None:
+            deals = whole.table("deals")
+            rows = deals["outcome"].isin(outcomes) & deals["deal_type"].isin(types)
+            kind = "" if len(types) > 1 else f"{types[0]} "
+            what = f"{'closed' if len(outcomes) > 1 else outcomes[0]} {kind}deal"
+            return whole.dated("deals", "closed_at", rows.to_numpy(dtype=bool), what)
+
+        # A dozen metrics ask the same question of millions of deals: answered once per run.
+        return whole.selection(("undated closed", types, outcomes), decide)
 
     def undated_table(self, table: str, column: str, what: str) -> PeriodCells | None:
         """n/a cells when no row of `table` in the whole data has a `column` date (every date
