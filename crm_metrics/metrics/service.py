@@ -14,6 +14,7 @@ import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.support import unreadable_ends
 from crm_metrics.periods import Period
 
 _ALL_TYPES = ("new", "renewal", "expansion")
@@ -58,8 +59,9 @@ def tickets_backlog(ctx: MetricContext) -> PeriodCells:
     export of open tickets cannot be told from one of resolved tickets."""
     if "resolved_at" not in ctx.table("tickets"):
         return ctx.na("needs tickets.resolved_at")
-    if (undated := ctx.undated_table("tickets", "created_at", "ticket")) is not None:
-        return undated
+    unknown = ctx.undated_table("tickets", "created_at", "ticket") or unreadable_ends(ctx, "resolved_at")
+    if unknown is not None:
+        return unknown
     return {p.ordinal: Cell(float(_backlog(ctx, p))) for p in ctx.periods}
 
 
@@ -100,6 +102,8 @@ def reopen_rate(ctx: MetricContext) -> PeriodCells:
         return ctx.na("needs tickets.resolved_at")
     if "first_resolved_at" not in tickets and "reopens" not in tickets:
         return ctx.na("needs tickets.first_resolved_at or tickets.reopens")
+    if (unknown := unreadable_ends(ctx, "resolved_at")) is not None:
+        return unknown
     reopened, resolved = _reopen_inputs(ctx)
     return ctx.ratio(reopened, resolved, "no tickets resolved")
 
@@ -126,6 +130,8 @@ def one_touch_resolution_pct(ctx: MetricContext) -> PeriodCells:
     tickets = ctx.table("tickets")
     if "resolved_at" not in tickets or "agent_replies" not in tickets:
         return ctx.na("needs tickets.resolved_at and tickets.agent_replies")
+    if (unknown := unreadable_ends(ctx, "resolved_at")) is not None:
+        return unknown
     one, counted = _one_touch_inputs(ctx)
     return ctx.ratio(one, counted, "no resolved tickets with a reply count")
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.clean.durations import add_elapsed, elapsed_seconds
-from crm_metrics.clean.normalise import PRIORITY_ALIASES
+from crm_metrics.clean.normalise import PRIORITY_ALIASES, UNREADABLE
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import PeriodCells
 
@@ -23,13 +23,34 @@ def tickets_created(ctx: MetricContext) -> PeriodCells:
 
 
 def tickets_resolved(ctx: MetricContext) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    """Tickets whose resolved_at falls in P. Count; n/a without a readable resolved_at."""
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     return ctx.per_period(ctx.ordinal("tickets", "resolved_at").value_counts())
 
 
 def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
     return ctx.na(f"needs tickets.{column}")
+
+
+def unreadable_ends(ctx: MetricContext, column: str) -> PeriodCells | None:
+    """n/a cells when tickets.`column` (resolved_at, first_response_at) is mapped, no ticket of the
+    whole data has a readable one and some of its cells could not be read: "none resolved" would
+    be a 0 read from a column the tool could not read (metrics.md top section). A column blank on
+    every ticket is an export of open tickets, and counts 0. None otherwise."""
+    tickets = ctx.whole.table("tickets")
+    mask = UNREADABLE + column
+    if column not in tickets or mask not in tickets or tickets[column].notna().any():
+        return None
+    count = int(tickets[mask].sum())
+    return ctx.na(f"no ticket has a readable tickets.{column} ({count:,} unreadable)") if count else None
+
+
+def _resolved_unknown(ctx: MetricContext) -> PeriodCells | None:
+    """n/a cells without tickets.resolved_at, or with none of it readable (unreadable_ends)."""
+    if "resolved_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "resolved_at")
+    return unreadable_ends(ctx, "resolved_at")
 
 
 def _hours(ctx: MetricContext, tickets: pd.DataFrame, end: str) -> pd.Series:
@@ -55,8 +76,8 @@ def _resolved(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _resolution_stat(ctx: MetricContext, stat: str) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     resolved, ordinals = _resolved(ctx)
     grouped = resolved["hours"].groupby(ordinals)
     values = grouped.quantile(0.9) if stat == "p90" else grouped.agg(stat)
@@ -89,6 +110,8 @@ def first_response_hours(ctx: MetricContext) -> PeriodCells:
     tickets = ctx.table("tickets")
     if "first_response_at" not in tickets:
         return _no_column(ctx, "first_response_at")
+    if (unknown := unreadable_ends(ctx, "first_response_at")) is not None:
+        return unknown
     hours = _hours(ctx, tickets, "first_response_at")
     mask = ctx.in_periods("tickets", "created_at") & (hours >= 0).fillna(False).to_numpy(dtype=bool)
     values = hours[mask].groupby(ctx.ordinal("tickets", "created_at")[mask]).median()
@@ -96,8 +119,8 @@ def first_response_hours(ctx: MetricContext) -> PeriodCells:
 
 
 def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     resolved, ordinals = _resolved(ctx)
     business = ctx.business_hours
     if business is None:
@@ -130,8 +153,8 @@ def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
 
 
 def sla_compliance_pct(ctx: MetricContext) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     resolved, ordinals = _resolved(ctx)
     deadline = _deadlines(ctx, resolved)
     has = deadline.notna().to_numpy(dtype=bool)

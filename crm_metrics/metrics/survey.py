@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crm_metrics.clean.normalise import OFF_SCALE
+from crm_metrics.clean.normalise import UNREADABLE
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import PeriodCells
 
@@ -31,8 +31,8 @@ def scores(ctx: MetricContext, column: str, scale: tuple[int, int]) -> Answers |
         mask = ctx.in_periods(table, date_column)
         values.append(frame[column][mask].astype("float64"))
         ordinals.append(ctx.ordinal(table, date_column)[mask])
-        known = OFF_SCALE + column in frame.columns
-        flags = frame[OFF_SCALE + column] if known else pd.Series(False, index=frame.index)
+        known = UNREADABLE + column in frame.columns
+        flags = frame[UNREADABLE + column] if known else pd.Series(False, index=frame.index)
         off.append(flags[mask].astype(bool))
     if not found:
         return None

@@ -322,3 +322,20 @@ def test_durations_say_the_rows_left_out(tmp_path: Path) -> None:
     assert got["same_day_resolution_pct"][Q1].note == got["resolution_time_hours"][Q1].note
     assert got["avg_handle_minutes"][Q1].value == pytest.approx(2)
     assert got["avg_handle_minutes"][Q1].note == "1 of 2 answered calls unreadable (handle_seconds), left out"
+
+
+def test_ticket_end_dates_unreadable_everywhere_are_not_none_resolved(tmp_path: Path) -> None:
+    # Both tickets' resolved_at read "done-ish": nothing says when (or whether) they were resolved.
+    tickets = [{"ticket_id": "T1", "created_at": "2025-01-10", "resolved_at": "done-ish"},
+               {"ticket_id": "T2", "created_at": "2025-01-11", "resolved_at": "done-ish"}]
+    metrics = ["tickets_resolved", "resolution_time_hours", "tickets_backlog", "same_day_resolution_pct"]
+    got = values(tmp_path, {"tickets": tickets}, metrics, JAN, MAR)
+    for metric in metrics:
+        assert got[metric][Q1].value is None, metric
+        assert got[metric][Q1].note == "no ticket has a readable tickets.resolved_at (2 unreadable)", metric
+    # Blank on both (an export of open tickets): 0 resolved and a backlog of 2 are facts.
+    for row in tickets:
+        row["resolved_at"] = None
+    got = values(tmp_path, {"tickets": tickets}, metrics, JAN, MAR)
+    assert got["tickets_resolved"][Q1].value == 0
+    assert got["tickets_backlog"][Q1].value == 2
