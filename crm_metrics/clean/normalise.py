@@ -386,7 +386,7 @@ _BAD = "_unparseable_"
 # The mask (bool) of the cells of a KEEP_UNREADABLE field that could not be read (a score off its
 # scale is one).
 UNREADABLE = "_unreadable_"
-KEEP_UNREADABLE = (*_SCALES, "resolved_at", "first_response_at")
+KEEP_UNREADABLE = (*_SCALES, "resolved_at", "first_response_at", "converted_at", "churned_at", "proposal_at")
 
 
 def _blank(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -78,6 +78,8 @@ def proposals_sent(ctx: MetricContext) -> PeriodCells:
     has_column = ctx.has("deals") and "proposal_at" in ctx.table("deals")
     if not has_column and not ctx.has("stage_changes"):
         return ctx.na("needs deals.proposal_at or stage_changes")
+    if not ctx.has("stage_changes") and (reason := ctx.unreadable_everywhere("deals", "proposal_at", "deal")):
+        return ctx.na(reason)
     return ctx.per_period(ctx.calendar.ordinals(proposal_dates(ctx)).value_counts())
 
 

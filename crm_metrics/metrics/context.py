@@ -196,7 +196,8 @@ class MetricContext:
         whole = self.whole
         customers = whole.tables.get("customers")
         if customers is not None and "churned_at" in customers.columns:
-            return None
+            unreadable = self.unreadable_everywhere("customers", "churned_at", "customer")
+            return None if unreadable is None else f"no churn data: {unreadable}"
         deals = whole.tables.get("deals")
         if deals is not None and bool((deals["deal_type"] == "renewal").any()):
             return None
@@ -236,6 +237,21 @@ class MetricContext:
             return None
         reason = whole.dated(table, column, np.ones(len(frame), dtype=bool), what)
         return None if reason is None else self.na(reason)
+
+    def unreadable_everywhere(self, table: str, column: str, what: str) -> str | None:
+        """The reason, when `table`.`column` is mapped, no row of the whole data has a readable value
+        and some of its cells could not be read (normalise keeps that mask for KEEP_UNREADABLE
+        fields): "none resolved / converted / churned" would be a 0 read from a column the tool
+        could not read. None otherwise: a column blank on every row is a fact (no ticket resolved
+        yet), and counts 0."""
+        from crm_metrics.clean.normalise import UNREADABLE
+
+        frame = self.whole.tables.get(table)
+        mask = UNREADABLE + column
+        if frame is None or column not in frame or mask not in frame or frame[column].notna().any():
+            return None
+        count = int(frame[mask].sum())
+        return f"no {what} has a readable {table}.{column} ({count:,} unreadable)" if count else None
 
     def no_acquisition_date(self) -> str | None:
         """The reason no customer can be placed in time, or None. The acquisition date is

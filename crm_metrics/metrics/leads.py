@@ -61,8 +61,12 @@ def _conversion_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 def _no_conversion_field(ctx: MetricContext) -> PeriodCells | None:
     leads = ctx.table("leads")
-    if "converted_at" in leads or "status" in leads:
+    if "status" in leads:
         return None
+    if "converted_at" in leads:
+        # Without a status, a converted_at unreadable on every lead leaves no conversion to see.
+        reason = ctx.unreadable_everywhere("leads", "converted_at", "lead")
+        return None if reason is None else ctx.na(reason)
     return ctx.na("needs leads.converted_at or leads.status")
 
 
@@ -95,6 +99,8 @@ def lead_to_customer_days(ctx: MetricContext) -> PeriodCells:
     converted_at falls in P."""
     if "converted_at" not in ctx.table("leads"):
         return ctx.na("needs leads.converted_at")
+    if (reason := ctx.unreadable_everywhere("leads", "converted_at", "lead")) is not None:
+        return ctx.na(reason)
     days, ordinals = _conversion_days(ctx)
     return ctx.per_period(days.groupby(ordinals).median(), None, "no leads converted")
 

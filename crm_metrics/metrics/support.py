@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crm_metrics.clean.durations import add_elapsed, elapsed_seconds
-from crm_metrics.clean.normalise import PRIORITY_ALIASES, UNREADABLE
+from crm_metrics.clean.normalise import PRIORITY_ALIASES
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import PeriodCells
 
@@ -38,12 +38,8 @@ def unreadable_ends(ctx: MetricContext, column: str) -> PeriodCells | None:
     whole data has a readable one and some of its cells could not be read: "none resolved" would
     be a 0 read from a column the tool could not read (metrics.md top section). A column blank on
     every ticket is an export of open tickets, and counts 0. None otherwise."""
-    tickets = ctx.whole.table("tickets")
-    mask = UNREADABLE + column
-    if column not in tickets or mask not in tickets or tickets[column].notna().any():
-        return None
-    count = int(tickets[mask].sum())
-    return ctx.na(f"no ticket has a readable tickets.{column} ({count:,} unreadable)") if count else None
+    reason = ctx.unreadable_everywhere("tickets", column, "ticket")
+    return None if reason is None else ctx.na(reason)
 
 
 def _resolved_unknown(ctx: MetricContext) -> PeriodCells | None:

@@ -339,3 +339,33 @@ def test_ticket_end_dates_unreadable_everywhere_are_not_none_resolved(tmp_path: 
     got = values(tmp_path, {"tickets": tickets}, metrics, JAN, MAR)
     assert got["tickets_resolved"][Q1].value == 0
     assert got["tickets_backlog"][Q1].value == 2
+
+
+def test_conversion_churn_and_proposal_dates_unreadable_everywhere(tmp_path: Path) -> None:
+    # converted_at "yes" on both leads (a flag mapped as a date), churned_at "True" / "False" (RavenStack's
+    # churn_flag mapped as a date), proposal_at "sent" on the open deal: every one unreadable, so
+    # conversion, churn and proposals are unknown, not 0.
+    leads = [{"lead_id": "L1", "created_at": "2025-01-10", "converted_at": "yes"},
+             {"lead_id": "L2", "created_at": "2025-01-11", "converted_at": "yes"}]
+    customers = [{"customer_id": "A", "acquired_at": "2024-01-01", "churned_at": "True"},
+                 {"customer_id": "B", "acquired_at": "2024-01-01", "churned_at": "False"}]
+    deals = [{"deal_id": "D1", "stage": "Proposal", "amount": 100, "created_at": "2025-01-01",
+              "proposal_at": "sent"}]
+    metrics = ["lead_conversion_rate", "lead_to_customer_days", "churn_rate", "retained_customers", "proposals_sent"]
+    got = values(tmp_path, {"leads": leads, "customers": customers, "deals": deals}, metrics, JAN, MAR)
+    assert got["lead_conversion_rate"][Q1].note == "no lead has a readable leads.converted_at (2 unreadable)"
+    assert got["lead_to_customer_days"][Q1].note == got["lead_conversion_rate"][Q1].note
+    assert got["churn_rate"][Q1].note == "no churn data: no customer has a readable customers.churned_at (2 unreadable)"
+    assert got["retained_customers"][Q1].note == got["churn_rate"][Q1].note
+    assert got["proposals_sent"][Q1].note == "no deal has a readable deals.proposal_at (1 unreadable)"
+    # Readable: L1 converted 2025-01-20 -> 1 / 2 = 0.5, 10 days; B churned 2025-02-01 -> 1 of 2
+    # active on 2025-01-01 = 0.5, retained 1; D1's proposal on 2025-01-15 -> 1.
+    leads[0]["converted_at"], leads[1]["converted_at"] = "2025-01-20", None
+    customers[0]["churned_at"], customers[1]["churned_at"] = None, "2025-02-01"
+    deals[0]["proposal_at"] = "2025-01-15"
+    got = values(tmp_path, {"leads": leads, "customers": customers, "deals": deals}, metrics, JAN, MAR)
+    assert got["lead_conversion_rate"][Q1].value == pytest.approx(0.5)
+    assert got["lead_to_customer_days"][Q1].value == pytest.approx(10)
+    assert got["churn_rate"][Q1].value == pytest.approx(0.5)
+    assert got["retained_customers"][Q1].value == 1
+    assert got["proposals_sent"][Q1].value == 1
