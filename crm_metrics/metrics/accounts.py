@@ -242,7 +242,10 @@ def _spend_in(ctx: MetricContext, categories: list[str] | None) -> pd.Series:
 
 def _spend_cells(ctx: MetricContext, categories: list[str] | None, kind: str) -> PeriodCells:
     """Spend in `categories` per period as cells: unreadable amounts left out and said, a period
-    whose rows are all unreadable n/a (context.summed), a period with no rows $0."""
+    whose rows are all unreadable n/a (context.summed), a period with no rows $0; n/a everywhere
+    when no spend row has a readable date."""
+    if (undated := ctx.undated_table("spend", "date", "spend row")) is not None:
+        return undated
     amounts, ordinals = _spend_rows(ctx, categories)
     return ctx.summed(amounts, ordinals, f"{kind} spend rows")
 

@@ -65,6 +65,8 @@ def campaign_spend(ctx: MetricContext) -> PeriodCells:
     spend = ctx.table("spend")
     if "campaign" not in spend.columns:
         return ctx.na("needs spend.campaign")
+    if (undated := ctx.undated_table("spend", "date", "spend row")) is not None:
+        return undated
     mask = ctx.in_periods("spend", "date") & spend["campaign"].notna().to_numpy(dtype=bool)
     return ctx.summed(spend["amount"][mask], ctx.ordinal("spend", "date")[mask], "campaign spend rows")
 

@@ -369,3 +369,24 @@ def test_conversion_churn_and_proposal_dates_unreadable_everywhere(tmp_path: Pat
     assert got["churn_rate"][Q1].value == pytest.approx(0.5)
     assert got["retained_customers"][Q1].value == 1
     assert got["proposals_sent"][Q1].value == 1
+
+
+def test_spend_with_every_date_unreadable(tmp_path: Path) -> None:
+    # Both spend rows dated "Q1": no row falls in a period, so retention, support and campaign spend
+    # are unknown, not $0. Customers A, B active all Q1 (customers.churned_at mapped, blank).
+    deals = _customers_and_upsell(None)[:2]
+    customers = [{"customer_id": "A", "churned_at": None}, {"customer_id": "B", "churned_at": None}]
+    spend = [{"date": "Q1", "category": "Success", "amount": "400", "campaign": "Spring"},
+             {"date": "Q1", "category": "Success", "amount": "200", "campaign": "Spring"}]
+    metrics = ["retention_cost_per_customer", "support_cost_per_customer", "campaign_spend"]
+    settings = {"retention": {"categories": ["Success"]}, "support_cost": {"categories": ["Success"]}}
+    got = values(tmp_path, {"deals": deals, "customers": customers, "spend": spend}, metrics, JAN, MAR, **settings)
+    for metric in metrics:
+        assert got[metric][Q1].note == "no spend row has a spend.date date (column not found or unreadable)", metric
+    # Dated 2025-02-01: 600 / ((2 + 2) / 2) = 300 per customer; campaign spend 600.
+    for row in spend:
+        row["date"] = "2025-02-01"
+    got = values(tmp_path, {"deals": deals, "customers": customers, "spend": spend}, metrics, JAN, MAR, **settings)
+    assert got["retention_cost_per_customer"][Q1].value == pytest.approx(300)
+    assert got["support_cost_per_customer"][Q1].value == pytest.approx(300)
+    assert got["campaign_spend"][Q1].value == pytest.approx(600)
