@@ -167,6 +167,8 @@ def csat_pct(ctx: MetricContext) -> PeriodCells:
     found = scores(ctx, "csat", (1, 5))
     if found is None:
         return ctx.na("needs surveys.csat or tickets.csat")
+    if isinstance(found, dict):
+        return found
     satisfied = (found.values >= 4).astype(int)
     cells = ctx.ratio(satisfied.groupby(found.ordinals).sum(), satisfied.groupby(found.ordinals).count(),
                       "no satisfaction ratings")

@@ -19,9 +19,10 @@ from crm_metrics.metrics.registry import PeriodCells
 NPS_SCALE = (0, 10)
 
 
-def scores(ctx: MetricContext, column: str, scale: tuple[int, int]) -> Answers | None:
+def scores(ctx: MetricContext, column: str, scale: tuple[int, int]) -> Answers | PeriodCells | None:
     """Answers in `column` dated in the periods shown (surveys by answered_at, tickets by
-    resolved_at); None when no table has the column and its date."""
+    resolved_at); None when no table has the column and its date; n/a cells when the answers come
+    from surveys only and none has a readable answered_at."""
     found, values, ordinals, off = False, [], [], []
     for table, date_column in (("surveys", "answered_at"), ("tickets", "resolved_at")):
         if not ctx.has(table) or not {column, date_column} <= set(ctx.table(table).columns):
@@ -36,6 +37,10 @@ def scores(ctx: MetricContext, column: str, scale: tuple[int, int]) -> Answers |
         off.append(flags[mask].astype(bool))
     if not found:
         return None
+    if not (ctx.has("tickets") and column in ctx.table("tickets")) and (
+            undated := ctx.undated_table("surveys", "answered_at", "survey answer")) is not None:
+        # Only survey answers, none of them dated: "no answers" in every period would be false.
+        return undated
     value, ordinal = pd.concat(values, ignore_index=True), pd.concat(ordinals, ignore_index=True)
     off_scale = pd.concat(off, ignore_index=True)
     valid = value.between(*scale).fillna(False).to_numpy(dtype=bool)
@@ -69,6 +74,8 @@ def nps(ctx: MetricContext) -> PeriodCells:
     found = scores(ctx, "nps", NPS_SCALE)
     if found is None:
         return _no_column(ctx, "nps")
+    if isinstance(found, dict):
+        return found
     value, ordinals = found.values, found.ordinals
     # Promoters count +1, detractors -1, passives 0: the mean x 100 is %promoters - %detractors.
     weight = (value >= 9).astype(int) - (value <= 6).astype(int)
@@ -80,6 +87,8 @@ def ces(ctx: MetricContext) -> PeriodCells:
     found = scores(ctx, "ces", ctx.config.support.ces_scale)
     if found is None:
         return _no_column(ctx, "ces")
+    if isinstance(found, dict):
+        return found
     value, ordinals = found.values, found.ordinals
     return found.said(ctx, ctx.per_period(value.groupby(ordinals).mean(), None, "no CES answers"), "CES answers",
                       "ces")

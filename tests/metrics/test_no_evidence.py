@@ -390,3 +390,20 @@ def test_spend_with_every_date_unreadable(tmp_path: Path) -> None:
     assert got["retention_cost_per_customer"][Q1].value == pytest.approx(300)
     assert got["support_cost_per_customer"][Q1].value == pytest.approx(300)
     assert got["campaign_spend"][Q1].value == pytest.approx(600)
+
+
+def test_surveys_and_stage_changes_with_every_date_unreadable(tmp_path: Path) -> None:
+    # Answers 10 and 3 and two stage changes, all dated "soon": unknown, not "no NPS answers".
+    surveys = [{"answered_at": "soon", "nps": 10}, {"answered_at": "soon", "nps": 3}]
+    changes = [{"deal_id": "D1", "stage": "Qualify", "entered_at": "soon"},
+               {"deal_id": "D1", "stage": "Proposal", "entered_at": "soon"}]
+    got = values(tmp_path, {"surveys": surveys, "stage_changes": changes}, ["nps", "stage_duration_days"], JAN, MAR)
+    unknown = "date (column not found or unreadable)"
+    assert got["nps"][Q1].note == f"no survey answer has a surveys.answered_at {unknown}"
+    assert got["stage_duration_days"][Q1].note == f"no stage change has a stage_changes.entered_at {unknown}"
+    # Dated: NPS (1 promoter - 1 detractor) / 2 = 0; D1 in Qualify 2025-01-01 -> 2025-01-11 = 10 days.
+    surveys[0]["answered_at"], surveys[1]["answered_at"] = "2025-01-05", "2025-01-06"
+    changes[0]["entered_at"], changes[1]["entered_at"] = "2025-01-01", "2025-01-11"
+    got = values(tmp_path, {"surveys": surveys, "stage_changes": changes}, ["nps", "stage_duration_days"], JAN, MAR)
+    assert got["nps"][Q1].value == pytest.approx(0)
+    assert got["stage_duration_days"][Q1].value == pytest.approx(10)
