@@ -258,11 +258,13 @@ class MetricContext:
         customers.acquired_at, else the close date of the first won new deal (metrics.md section 3,
         new_customers): without either, "nobody acquired in P" and "nobody active" are no facts."""
         customers = self.whole.tables.get("customers")
-        if customers is not None and "acquired_at" in customers.columns and customers["acquired_at"].notna().any():
-            return None
-        if not self.whole.has("deals"):
-            if customers is not None and "acquired_at" in customers.columns and len(customers):
+        if customers is not None and "acquired_at" in customers.columns:
+            # An empty export counts 0 (metrics.md top section).
+            if not len(customers) or customers["acquired_at"].notna().any():
+                return None
+            if not self.whole.has("deals"):
                 return "no customer has a customers.acquired_at date (every one unreadable)"
+        if not self.whole.has("deals"):
             return "no acquisition date: map customers.acquired_at or add a deals export"
         return self.undated_closed(("new",))
 
@@ -281,14 +283,20 @@ class MetricContext:
         """The reason a customer's source is unknown for every customer, or None: no source on the
         customers table nor on any first won deal (metrics.md section 3, marketing_sourced_pct), so
         "not from marketing / not a referral" would be read from a missing column."""
-        if self.whole.customers["source"].notna().any():
+        ledger = self.whole.customers
+        # Nobody acquired at all (an empty export): 0 referral customers is a fact.
+        if ledger["source"].notna().any() or not ledger["acquired_at"].notna().any():
             return None
         return "no customer source: map deals.source or customers.source"
 
     def no_active_customers(self) -> str | None:
         """The reason customers active on a day cannot be counted, or None: it needs an acquisition
         date and a churn source (without one, "active" would assume that nobody ever left)."""
-        return self.no_acquisition_date() or self.no_churn_source()
+        if (reason := self.no_acquisition_date()) is not None:
+            return reason
+        if not self.whole.customers["acquired_at"].notna().any():
+            return None  # nobody was ever acquired, so nobody is active, churn or not
+        return self.no_churn_source()
 
     def active_on(self, day: pd.Timestamp) -> pd.Series:
         """Customers active on `day`: acquired before it and not churned before it."""

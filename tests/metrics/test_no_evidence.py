@@ -15,7 +15,10 @@ from typing import Any
 
 import pytest
 
+from crm_metrics.api import report
 from crm_metrics.checks import validate
+from crm_metrics.periods import PeriodKind
+from crm_metrics.pipeline import RunOptions
 from tests.fixtures.build import deal, make_config, values
 
 Q1 = "2025-Q1"
@@ -407,3 +410,14 @@ def test_surveys_and_stage_changes_with_every_date_unreadable(tmp_path: Path) ->
     got = values(tmp_path, {"surveys": surveys, "stage_changes": changes}, ["nps", "stage_duration_days"], JAN, MAR)
     assert got["nps"][Q1].value == pytest.approx(0)
     assert got["stage_duration_days"][Q1].value == pytest.approx(10)
+
+
+def test_an_empty_deals_export_counts_zero(tmp_path: Path) -> None:
+    # A header and no rows: nobody acquired, so 0 referral and 0 retained customers are facts, even
+    # with no source or churn column (metrics.md top section: an empty export counts 0).
+    (tmp_path / "deals.csv").write_text("deal_id,stage,amount,created_at,closed_at,account_id\n", encoding="utf-8")
+    config = make_config(tmp_path, {}, sources={"deals": {"path": str(tmp_path / "deals.csv")}})
+    options = RunOptions(period=PeriodKind("quarter"), date_from=JAN, date_to=MAR,
+                         metrics=("referral_customers", "retained_customers", "deals_won"), today=TODAY)
+    got = {r.metric.id: r.cells for r in report(config, options).metrics}
+    assert [got[m][Q1].value for m in ("referral_customers", "retained_customers", "deals_won")] == [0, 0, 0]
