@@ -311,7 +311,8 @@ YEAR = pd.Timedelta(days=365)
 
 def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows, guessed: set[str]) -> None:
     """Add to `check` the problems no single cell shows: two date fields equal on every row, support
-    times over a year, one stage across a whole deals export (or a stage only guessed for all).
+    times over a year, one stage across a whole deals export (or a stage only guessed for all),
+    every lost deal of a deals export at amount 0 (lost_without_value).
 
     `cleaned` has the table's canonical fields as the report reads them (dates as datetime64,
     stage as its text, "Won" for a `=Won` constant) plus `_file` and `_row` for the examples;
@@ -323,6 +324,33 @@ def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, rows: F
         _dates_without_times(check, cleaned, rows)
     if check.table == "deals" and "stage" in cleaned.columns:
         _constant_stage(check, cleaned, rows, "stage" in guessed)
+    if check.table == "deals" and {"outcome", "amount"} <= set(cleaned.columns):
+        _lost_without_value(check, cleaned, rows)
+
+
+# Fewer lost deals than this all at 0 may be chance (a few lost trials); this many is the export's
+# convention (Maven's close_value is what was realised, 0 for every lost deal).
+LOST_WITHOUT_VALUE_MIN = 5
+LOST_WITHOUT_VALUE = ("every lost deal has amount 0 or blank (the export gives lost deals no value), so close "
+                      "rate by value would count won value only and read 100 %")
+
+
+def lost_without_value(outcome: pd.Series, amount: pd.Series) -> bool:
+    """Whether a deals table (its `outcome` and `amount`, aligned) has at least
+    LOST_WITHOUT_VALUE_MIN lost deals and every one of them has amount 0 or blank. The one rule for
+    validate's notice and close_rate_value's n/a (metrics.md section 3, close_rate_value: "the same
+    by amount" needs the lost amounts)."""
+    lost = (outcome == "lost").fillna(False).to_numpy(dtype=bool)
+    if lost.sum() < LOST_WITHOUT_VALUE_MIN:
+        return False
+    return bool((amount[lost].fillna(0) == 0).all())
+
+
+def _lost_without_value(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRows) -> None:
+    if lost_without_value(cleaned["outcome"], cleaned["amount"]):
+        check.add("lost_without_value", (cleaned["outcome"] == "lost").fillna(False).to_numpy(dtype=bool),
+                  "lost deals, every one with amount 0 or blank (the export gives lost deals no value): close "
+                  "rate (value) would count won value only, so it is n/a", rows, "amount")
 
 
 # Date pairs that are equal on every row of honest data: with no reopened ticket the first solve

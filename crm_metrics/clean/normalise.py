@@ -347,7 +347,8 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
     (deals), ticket times from exported durations (tickets), category keys (spend). Raises
     ConfigError when an amount's currency has no fx rate (`rates`: the config's dated rates, which
     win for the currencies they list; fx_rates.py). The `_unparseable_` and `_unknown_stage`
-    helper columns are dropped; `_file` and `_row` stay as each row's provenance."""
+    helper columns are dropped, but that of a KEEP_UNREADABLE field is kept as `_unreadable_<field>`;
+    `_file` and `_row` stay as each row's provenance."""
     schema = TABLES[table]
     quality.rows = len(frame)
     if schema.id_field:
@@ -368,10 +369,20 @@ def finish(table: str, frame: pd.DataFrame, config: Config, quality: TableQualit
             frame = _activities(frame, config, quality)
         case "leads":
             quality.leave_out("leads without a create date", int(_blank(frame, "created_at").sum()))
+    # A score off its scale is an answer the metric leaves out and must say so per period (metrics.md
+    # section 1); a blank score is no answer at all. A ticket end date that no cell gives readably
+    # is "resolution unknown" when cells were unreadable, "none resolved" when all are blank. Only
+    # this mask tells the two apart.
+    kept = {_BAD + name: UNREADABLE + name for name in KEEP_UNREADABLE if _BAD + name in frame.columns}
+    frame = frame.rename(columns=kept)
     return frame.drop(columns=[c for c in frame.columns if c.startswith(_BAD)])
 
 
 _BAD = "_unparseable_"
+# The mask (bool) of the cells of a KEEP_UNREADABLE field that could not be read (a score off its
+# scale is one).
+UNREADABLE = "_unreadable_"
+KEEP_UNREADABLE = (*_SCALES, "resolved_at", "first_response_at", "converted_at", "churned_at", "proposal_at")
 
 
 def _blank(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -33,8 +33,10 @@ def _count_line(label: str, period: Period, cell: Cell, what: str) -> str:
 def deals_won(ctx: MetricContext) -> PeriodCells:
     """Won deals of any type (new, renewal, expansion) closed in P: the seeds' "number of
     purchases". Count."""
-    from crm_metrics.metrics.sales import won_deals
+    from crm_metrics.metrics.sales import undated_won, won_deals
 
+    if (undated := undated_won(ctx, _ALL_TYPES)) is not None:
+        return undated
     _, ordinals = won_deals(ctx, _ALL_TYPES)
     return ctx.per_period(ordinals.value_counts())
 
@@ -76,6 +78,8 @@ def proposals_sent(ctx: MetricContext) -> PeriodCells:
     has_column = ctx.has("deals") and "proposal_at" in ctx.table("deals")
     if not has_column and not ctx.has("stage_changes"):
         return ctx.na("needs deals.proposal_at or stage_changes")
+    if not ctx.has("stage_changes") and (reason := ctx.unreadable_everywhere("deals", "proposal_at", "deal")):
+        return ctx.na(reason)
     return ctx.per_period(ctx.calendar.ordinals(proposal_dates(ctx)).value_counts())
 
 
@@ -119,7 +123,9 @@ def _completeness_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series] | st
 
 def deal_data_completeness_pct(ctx: MetricContext) -> PeriodCells:
     """Deals created in P with every field of adoption.fields filled / deals created in P. Ratio;
-    n/a when a listed field has no column mapped."""
+    n/a when a listed field has no column mapped, or no deal has a readable created_at."""
+    if (undated := ctx.undated_table("deals", "created_at", "deal")) is not None:
+        return undated
     inputs = _completeness_inputs(ctx)
     if isinstance(inputs, str):
         return ctx.na(inputs)
@@ -156,16 +162,18 @@ def _new_customers(ctx: MetricContext) -> pd.DataFrame:
 def referral_customers(ctx: MetricContext) -> PeriodCells:
     """New customers in P whose source (as in marketing_sourced_pct) is a referral: one of
     referral_sources ignoring case, else containing "referral", "partner" or "word of mouth".
-    Count."""
-    if ctx.customer_date_missing("acquired_at"):
-        return {o: Cell.na("no acquisition date: map customers.acquired_at or add a deals export")
-                for o in ctx.ordinals_shown}
+    Count; n/a when no customer has an acquisition date or a source (context)."""
+    if (reason := ctx.no_acquisition_date() or ctx.no_customer_source()) is not None:
+        return ctx.na(reason)
     new = _new_customers(ctx)
     referred = new[_referral(new["source"], ctx).to_numpy(dtype=bool)]
     return ctx.per_period(ctx.calendar.ordinals(referred["acquired_at"]).value_counts())
 
 
 def audit_referral_customers(ctx: MetricContext, period: Period, cell: Cell) -> str:
+    if cell.value is None:
+        # "0 of 84 came by referral (sources: none)" beside an n/a would read as a count.
+        return f"Referral customers {period.label} = n/a ({cell.note})"
     new = _new_customers(ctx)
     new = new[(ctx.calendar.ordinals(new["acquired_at"]) == period.ordinal).fillna(False).to_numpy(dtype=bool)]
     referred = new[_referral(new["source"], ctx).to_numpy(dtype=bool)]
@@ -176,10 +184,10 @@ def audit_referral_customers(ctx: MetricContext, period: Period, cell: Cell) -> 
 
 def retained_customers(ctx: MetricContext) -> PeriodCells:
     """Customers active at the end of P (acquired on or before its last day, not churned on or
-    before it). Count."""
-    if ctx.customer_date_missing("acquired_at"):
-        return {o: Cell.na("no acquisition date: map customers.acquired_at or add a deals export")
-                for o in ctx.ordinals_shown}
+    before it). Count; n/a when active customers cannot be counted (context.no_active_customers:
+    without churn data every customer ever acquired would read as retained)."""
+    if (reason := ctx.no_active_customers()) is not None:
+        return ctx.na(reason)
     return {p.ordinal: Cell(float(ctx.active_at_end(pd.Timestamp(p.end)).sum())) for p in ctx.periods}
 
 
@@ -195,7 +203,12 @@ def _expansion_inputs(ctx: MetricContext, period: Period) -> tuple[int, int]:
 
 def expansion_customer_pct(ctx: MetricContext) -> PeriodCells:
     """Customers active on P's first day who won an expansion deal closed in P / customers active
-    on P's first day: the seeds' cross-sell / upsell ratio."""
+    on P's first day: the seeds' cross-sell / upsell ratio. Ratio; n/a when no deal type is told
+    (no expansion could be seen), no expansion deal has a close date, or active customers cannot
+    be counted."""
+    reason = ctx.no_deal_types() or ctx.undated_closed(("expansion",)) or ctx.no_active_customers()
+    if reason is not None:
+        return ctx.na(reason)
     cells: PeriodCells = {}
     for period in ctx.periods:
         expanded, active = _expansion_inputs(ctx, period)
@@ -212,11 +225,37 @@ def audit_expansion_customer_pct(ctx: MetricContext, period: Period, cell: Cell)
 
 # --- support and onboarding cost ----------------------------------------------------------------
 
-def _spend_in(ctx: MetricContext, categories: list[str] | None) -> pd.Series:
+def _spend_rows(ctx: MetricContext, categories: list[str] | None) -> tuple[pd.Series, pd.Series]:
+    """The amounts (NaN where unreadable) of the spend rows in `categories` dated in the periods
+    shown, and their period ordinals."""
     spend = ctx.table("spend")
     keys = {word_key(c) for c in categories or []}
     rows = spend["category_key"].isin(keys).to_numpy(dtype=bool) & ctx.in_periods("spend", "date")
-    return spend["amount"][rows].groupby(ctx.ordinal("spend", "date")[rows]).sum()
+    return spend["amount"][rows], ctx.ordinal("spend", "date")[rows]
+
+
+def _spend_in(ctx: MetricContext, categories: list[str] | None) -> pd.Series:
+    """Readable spend in `categories` per period ordinal (explain's inputs)."""
+    amounts, ordinals = _spend_rows(ctx, categories)
+    return amounts.groupby(ordinals).sum()
+
+
+def _spend_cells(ctx: MetricContext, categories: list[str] | None, kind: str) -> PeriodCells:
+    """Spend in `categories` per period as cells: unreadable amounts left out and said, a period
+    whose rows are all unreadable n/a (context.summed), a period with no rows $0; n/a everywhere
+    when no spend row has a readable date."""
+    if (undated := ctx.undated_table("spend", "date", "spend row")) is not None:
+        return undated
+    amounts, ordinals = _spend_rows(ctx, categories)
+    return ctx.summed(amounts, ordinals, f"{kind} spend rows")
+
+
+def _per_customer(spend: Cell, customers: float, none: str) -> Cell:
+    """A spend cell divided by a customer count: n/a with the spend's reason, or `none` when there
+    are no customers; the spend's note (rows left out) carried."""
+    if spend.value is None:
+        return spend
+    return Cell(spend.value / customers, spend.note) if customers else Cell.na(none)
 
 
 def _average_active(ctx: MetricContext, period: Period) -> tuple[int, int]:
@@ -226,14 +265,12 @@ def _average_active(ctx: MetricContext, period: Period) -> tuple[int, int]:
 
 def support_cost_per_customer(ctx: MetricContext) -> PeriodCells:
     """Spend in P in support_cost.categories / average of customers active on P's first day and at
-    its end. Report currency."""
-    spend = _spend_in(ctx, ctx.config.support_cost.categories)
-    cells: PeriodCells = {}
-    for period in ctx.periods:
-        average = sum(_average_active(ctx, period)) / 2
-        cells[period.ordinal] = (Cell(float(spend.get(period.ordinal, 0.0)) / average) if average
-                                 else Cell.na("no active customers"))
-    return cells
+    its end. Report currency; n/a when active customers cannot be counted."""
+    if (reason := ctx.no_active_customers()) is not None:
+        return ctx.na(reason)
+    spend = _spend_cells(ctx, ctx.config.support_cost.categories, "support")
+    return {period.ordinal: _per_customer(spend[period.ordinal], sum(_average_active(ctx, period)) / 2,
+                                          "no active customers") for period in ctx.periods}
 
 
 def audit_support_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:
@@ -251,11 +288,13 @@ def _onboarding_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 
 def onboarding_cost_per_customer(ctx: MetricContext) -> PeriodCells:
-    """Spend in P in onboarding.categories / new customers in P. Report currency."""
-    if ctx.customer_date_missing("acquired_at"):
-        return {o: Cell.na("no acquisition date: map customers.acquired_at or add a deals export")
-                for o in ctx.ordinals_shown}
-    return ctx.ratio(*_onboarding_inputs(ctx), "no new customers")
+    """Spend in P in onboarding.categories / new customers in P. Report currency; n/a when no
+    customer has an acquisition date."""
+    if (reason := ctx.no_acquisition_date()) is not None:
+        return ctx.na(reason)
+    spend = _spend_cells(ctx, ctx.config.onboarding.categories, "onboarding")
+    _, new = _onboarding_inputs(ctx)
+    return {o: _per_customer(spend[o], float(new.get(o, 0)), "no new customers") for o in ctx.ordinals_shown}
 
 
 def audit_onboarding_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:

@@ -14,27 +14,30 @@ from crm_metrics.metrics.service import ratio_line
 from crm_metrics.periods import Period
 
 
-def _of_type(ctx: MetricContext, kind: str | None) -> pd.Series:
-    """Activities (of `kind`, or all) per period ordinal of their date."""
+def _of_type(ctx: MetricContext, kind: str | None) -> PeriodCells:
+    """Activities (of `kind`, or all) per period of their date, as count cells; n/a when no
+    activity has a readable date."""
+    if (undated := ctx.undated_table("activities", "at", "activity")) is not None:
+        return undated
     ordinals = ctx.ordinal("activities", "at")
     if kind is not None:
         ordinals = ordinals[(ctx.table("activities")["type"] == kind).fillna(False).to_numpy(dtype=bool)]
-    return ordinals.value_counts()
+    return ctx.per_period(ordinals.value_counts())
 
 
 def sales_calls(ctx: MetricContext) -> PeriodCells:
     """Activities of type call dated in P. Count."""
-    return ctx.per_period(_of_type(ctx, "call"))
+    return _of_type(ctx, "call")
 
 
 def meetings_held(ctx: MetricContext) -> PeriodCells:
     """Activities of type meeting dated in P, whatever their outcome. Count."""
-    return ctx.per_period(_of_type(ctx, "meeting"))
+    return _of_type(ctx, "meeting")
 
 
 def activities_logged(ctx: MetricContext) -> PeriodCells:
     """All activities dated in P, of every type. Count; per rep with --by owner."""
-    return ctx.per_period(_of_type(ctx, None))
+    return _of_type(ctx, None)
 
 
 def audit_activities_logged(ctx: MetricContext, period: Period, cell: Cell) -> str:
@@ -63,9 +66,15 @@ def _meeting_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 def meetings_per_opportunity(ctx: MetricContext) -> PeriodCells:
     """Meetings linked (by deal_id) to deals of any type closed, won or lost, in P, whatever the
     meeting's date / deals closed in P: the seeds' "sales visits per opportunity". n/a without
-    activities.deal_id."""
-    if "deal_id" not in ctx.table("activities"):
+    activities.deal_id, or when no closed deal has a close date."""
+    activities = ctx.whole.table("activities")
+    if "deal_id" not in activities:
         return ctx.na("needs activities.deal_id")
+    if len(activities) and not activities["deal_id"].notna().any():
+        # No activity names a deal: no meeting could be linked, which is not 0 meetings a deal.
+        return ctx.na("no activity names a deal (activities.deal_id blank on every row)")
+    if (reason := ctx.undated_closed(("new", "renewal", "expansion"), ("won", "lost"))) is not None:
+        return ctx.na(reason)
     return ctx.ratio(*_meeting_inputs(ctx), "no deals closed")
 
 

@@ -107,7 +107,7 @@ def audit_close_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
     closed = closed[_in_period(ordinals, period)]
     won = int((closed["outcome"] == "won").sum())
     lost = len(closed) - won
-    value = "n/a (no deals closed)" if cell.value is None else f"{cell.value * 100:.1f} %"
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
     return (f"Close rate {period.label} = {won} won / {won + lost} closed ({won} won + {lost} lost, "
             f"new and expansion deals) = {value}")
 
@@ -119,7 +119,7 @@ def audit_renewal_rate(ctx: MetricContext, period: Period, cell: Cell) -> str:
     closed = closed[_in_period(ordinals, period)]
     won = int((closed["outcome"] == "won").sum())
     lost = len(closed) - won
-    value = "n/a (no renewals closed)" if cell.value is None else f"{cell.value * 100:.1f} %"
+    value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value * 100:.1f} %"
     return f"Renewal rate {period.label} = {won} won / {won + lost} renewals closed ({won} won + {lost} lost) = {value}"
 
 
@@ -385,12 +385,13 @@ def _resolution_hours(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 
 def _ces_answers(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    from crm_metrics.metrics.survey import scores
+    from crm_metrics.metrics.survey import Answers, scores
 
     found = scores(ctx, "ces", ctx.config.support.ces_scale)
-    # The metric is n/a "needs ..." without the column; audit_lines prints that instead.
-    assert found is not None
-    return found
+    # Without readable answers the metric is n/a and audit_lines prints its reason instead.
+    if not isinstance(found, Answers):
+        return pd.Series(dtype="float64"), pd.Series(dtype="Int64")
+    return found.values, found.ordinals
 
 
 audit_sales_cycle_days = stat_auditor("sales_cycle_days", _cycle_days, "median", "won deals", ids("deals"))
@@ -417,10 +418,13 @@ def _abandoned(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 
 def _satisfied(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    from crm_metrics.metrics.support import _ratings
+    from crm_metrics.metrics.survey import Answers, scores
 
-    score, ordinals = _ratings(ctx)
-    return (score >= 4).astype(int), ordinals
+    # The answers csat_pct counts (survey.scores), so explain and the report cannot disagree.
+    found = scores(ctx, "csat", (1, 5))
+    if not isinstance(found, Answers):
+        return pd.Series(dtype="int64"), pd.Series(dtype="Int64")
+    return (found.values >= 4).astype(int), found.ordinals
 
 
 def _marketing_customers(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
@@ -600,25 +604,24 @@ def audit_campaign_spend(ctx: MetricContext, period: Period, cell: Cell) -> str:
 
 
 def audit_campaign_return_on_spend(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.campaigns import _campaign_spend, campaign_won_revenue
+    from crm_metrics.metrics.campaigns import campaign_spend, campaign_won_revenue
 
-    revenue = campaign_won_revenue(ctx)[period.ordinal]
-    if revenue.value is None:
+    revenue, cost = campaign_won_revenue(ctx)[period.ordinal], campaign_spend(ctx)[period.ordinal]
+    if revenue.value is None or cost.value is None:
         return f"Campaign return on spend {period.label} = n/a ({cell.note})"
-    spend = float(_campaign_spend(ctx).get(period.ordinal, 0.0) or 0.0)
+    spend = float(cost.value)
     return (f"Campaign return on spend {period.label} = (campaign won revenue {_cell(ctx, revenue)} - "
             f"campaign spend {num(round(spend, 2))}) / {num(round(spend, 2))} = {_percent(cell)}")
 
 
 def audit_nps(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.survey import NPS_SCALE, scores
+    from crm_metrics.metrics.survey import NPS_SCALE, Answers, scores
 
     if cell.value is None:
         return f"NPS {period.label} = n/a ({cell.note})"
     found = scores(ctx, "nps", NPS_SCALE)
-    assert found is not None  # a value was computed from them
-    answers, ordinals = found
-    answers = answers[_in_period(ordinals, period)]
+    assert isinstance(found, Answers)  # a value was computed from them
+    answers = found.values[_in_period(found.ordinals, period)]
     promoters, detractors = int((answers >= 9).sum()), int((answers <= 6).sum())
     passives = len(answers) - promoters - detractors
     return (f"NPS {period.label} = 100 x ({promoters} promoters (9-10) - {detractors} detractors (0-6)) / "

@@ -31,10 +31,16 @@ def answered_flags(calls: pd.DataFrame) -> pd.Series | None:
 
 
 def abandoned_call_pct(ctx: MetricContext) -> PeriodCells:
+    """Unanswered calls / calls with a known answered flag or outcome, started in P (metrics.md
+    section 3). Ratio; n/a when no call's flag or outcome can be read."""
     calls = ctx.table("calls")
     flags = answered_flags(calls)
     if flags is None:
         return ctx.na("needs calls.answered or calls.outcome")
+    if len(calls) and not flags.notna().any():
+        # Every call's outcome unreadable: "no calls" would be a false reason, 0 % a false value.
+        column = "answered" if "answered" in calls.columns else "outcome"
+        return ctx.na(f"no call's calls.{column} says whether it was answered")
     abandoned, ordinals = abandoned_flags(ctx, flags)
     return ctx.ratio(abandoned.groupby(ordinals).sum(), abandoned.groupby(ordinals).count(), "no calls")
 
@@ -51,7 +57,15 @@ def avg_handle_minutes(ctx: MetricContext) -> PeriodCells:
     if "handle_seconds" not in calls.columns:
         return ctx.na("needs calls.handle_seconds")
     minutes, ordinals = handle_minutes(ctx)
-    return ctx.per_period(minutes.groupby(ordinals).mean(), None, "no answered calls with a handle time")
+    cells = ctx.per_period(minutes.groupby(ordinals).mean(), None, "no answered calls with a handle time")
+    # Answered calls whose handle time is blank or unreadable are left out of the mean, and said.
+    seconds = calls["handle_seconds"].astype("float64")
+    answered = ctx.in_periods("calls", "started_at")
+    flags = answered_flags(calls)
+    if flags is not None:
+        answered &= flags.fillna(False).to_numpy(dtype=bool)
+    return ctx.left_out(cells, ctx.ordinal("calls", "started_at")[answered], seconds[answered].isna(),
+                        "answered calls" if flags is not None else "calls", "handle_seconds")
 
 
 def handle_minutes(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:

@@ -24,6 +24,8 @@ def _no_deal_campaigns(ctx: MetricContext) -> PeriodCells | None:
     deals = ctx.whole.table("deals")
     if len(deals) and not deals["campaign"].notna().any():
         return ctx.na("no deal names a campaign: map deals.campaign")
+    if (reason := ctx.undated_closed(_ALL_TYPES)) is not None:
+        return ctx.na(reason)
     return None
 
 
@@ -44,7 +46,7 @@ def campaign_won_revenue(ctx: MetricContext) -> PeriodCells:
     if (missing := _no_deal_campaigns(ctx)) is not None:
         return missing
     won, ordinals = _campaign_won(ctx, _ALL_TYPES)
-    return ctx.per_period(won["amount"].groupby(ordinals).sum())
+    return ctx.summed(won["amount"], ordinals, "won campaign deals")
 
 
 def campaign_new_customers(ctx: MetricContext) -> PeriodCells:
@@ -70,29 +72,31 @@ def campaign_spend_rows(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
     return spend[mask], ctx.ordinal("spend", "date")[mask]
 
 
-def _campaign_spend(ctx: MetricContext) -> pd.Series:
-    if "campaign" not in ctx.table("spend").columns:
-        return pd.Series(dtype="float64")
-    rows, ordinals = campaign_spend_rows(ctx)
-    return rows["amount"].groupby(ordinals).sum()
-
-
 def campaign_spend(ctx: MetricContext) -> PeriodCells:
+    """Spend dated in P on rows that name a campaign. Report currency; unreadable amounts left out
+    and said, a period whose campaign rows are all unreadable n/a (context.summed)."""
     if "campaign" not in ctx.table("spend").columns:
         return ctx.na("needs spend.campaign")
-    return ctx.per_period(_campaign_spend(ctx))
+    if (undated := ctx.undated_table("spend", "date", "spend row")) is not None:
+        return undated
+    rows, ordinals = campaign_spend_rows(ctx)
+    return ctx.summed(rows["amount"], ordinals, "campaign spend rows")
 
 
 def campaign_return_on_spend(ctx: MetricContext) -> PeriodCells:
     if "campaign" not in ctx.table("spend").columns:
         return ctx.na("needs spend.campaign")
-    revenue, spend = campaign_won_revenue(ctx), _campaign_spend(ctx)
+    revenue, spend = campaign_won_revenue(ctx), campaign_spend(ctx)
     cells: PeriodCells = {}
     for ordinal in ctx.ordinals_shown:
-        cost = float(spend.get(ordinal, 0.0) or 0.0)
-        won = revenue[ordinal]
+        won, cost = revenue[ordinal], spend[ordinal]
         if won.value is None:
             cells[ordinal] = won
+        elif cost.value is None:
+            cells[ordinal] = cost
+        elif not cost.value:
+            cells[ordinal] = Cell.na("no campaign spend")
         else:
-            cells[ordinal] = Cell((won.value - cost) / cost) if cost else Cell.na("no campaign spend")
+            notes = "; ".join(n for n in (won.note, cost.note) if n) or None
+            cells[ordinal] = Cell((won.value - cost.value) / cost.value, notes)
     return cells

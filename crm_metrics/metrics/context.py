@@ -196,12 +196,107 @@ class MetricContext:
         whole = self.whole
         customers = whole.tables.get("customers")
         if customers is not None and "churned_at" in customers.columns:
-            return None
+            unreadable = self.unreadable_everywhere("customers", "churned_at", "customer")
+            return None if unreadable is None else f"no churn data: {unreadable}"
         deals = whole.tables.get("deals")
         if deals is not None and bool((deals["deal_type"] == "renewal").any()):
             return None
         return ("no churn data: no customers.churned_at mapped and no renewal deal in the deals "
                 "(map churned_at, or the renewal deal type under deal_types)")
+
+    # --- facts the data may not carry at all (metrics.md, top section) -----------------------------
+    # Each returns the reason the metrics that need the fact are n/a in every period, or None when
+    # the whole data carries it. Decided on the whole data, so a --by group with none of its own
+    # rows says 0 where the total could be counted.
+
+    def undated_closed(self, types: tuple[str, ...], outcomes: tuple[str, ...] = ("won",)) -> str | None:
+        """None when some deal of `types` with an outcome in `outcomes` has a close date, or when
+        there is no such deal (then "none in P" is a true 0); else the reason: every such deal
+        would fall in no period, and each period read "none closed", a 0 with no evidence."""
+        whole = self.whole
+        if not whole.has("deals"):
+            return None
+
+        def decide() -> str | None:
+            deals = whole.table("deals")
+            rows = deals["outcome"].isin(outcomes) & deals["deal_type"].isin(types)
+            kind = "" if len(types) > 1 else f"{types[0]} "
+            what = f"{'closed' if len(outcomes) > 1 else outcomes[0]} {kind}deal"
+            return whole.dated("deals", "closed_at", rows.to_numpy(dtype=bool), what)
+
+        # A dozen metrics ask the same question of millions of deals: answered once per run.
+        return whole.selection(("undated closed", types, outcomes), decide)
+
+    def undated_table(self, table: str, column: str, what: str) -> PeriodCells | None:
+        """n/a cells when no row of `table` in the whole data has a `column` date (every date
+        unreadable): each period would count 0 events it cannot see. None when some row has one,
+        or the table has no rows (an empty export: counts 0, metrics.md top section)."""
+        whole = self.whole
+        frame = whole.tables.get(table)
+        if frame is None:
+            return None
+        reason = whole.dated(table, column, np.ones(len(frame), dtype=bool), what)
+        return None if reason is None else self.na(reason)
+
+    def unreadable_everywhere(self, table: str, column: str, what: str) -> str | None:
+        """The reason, when `table`.`column` is mapped, no row of the whole data has a readable value
+        and some of its cells could not be read (normalise keeps that mask for KEEP_UNREADABLE
+        fields): "none resolved / converted / churned" would be a 0 read from a column the tool
+        could not read. None otherwise: a column blank on every row is a fact (no ticket resolved
+        yet), and counts 0."""
+        from crm_metrics.clean.normalise import UNREADABLE
+
+        frame = self.whole.tables.get(table)
+        mask = UNREADABLE + column
+        if frame is None or column not in frame or mask not in frame or frame[column].notna().any():
+            return None
+        count = int(frame[mask].sum())
+        return f"no {what} has a readable {table}.{column} ({count:,} unreadable)" if count else None
+
+    def no_acquisition_date(self) -> str | None:
+        """The reason no customer can be placed in time, or None. The acquisition date is
+        customers.acquired_at, else the close date of the first won new deal (metrics.md section 3,
+        new_customers): without either, "nobody acquired in P" and "nobody active" are no facts."""
+        customers = self.whole.tables.get("customers")
+        if customers is not None and "acquired_at" in customers.columns:
+            # An empty export counts 0 (metrics.md top section).
+            if not len(customers) or customers["acquired_at"].notna().any():
+                return None
+            if not self.whole.has("deals"):
+                return "no customer has a customers.acquired_at date (every one unreadable)"
+        if not self.whole.has("deals"):
+            return "no acquisition date: map customers.acquired_at or add a deals export"
+        return self.undated_closed(("new",))
+
+    def no_deal_types(self) -> str | None:
+        """The reason renewals and expansions cannot be seen, or None: every deal of the whole data
+        reads as new (no deals.deal_type mapped, or none says renewal or expansion), so "no
+        expansion won" would be a 0 read from a missing column (metrics.md section 1: a missing
+        deal_type means new)."""
+        deals = self.whole.tables.get("deals")
+        if deals is None or not len(deals) or bool((deals["deal_type"] != "new").any()):
+            return None
+        return ("no deal types: every deal reads as new (map deals.deal_type, with the words for renewal "
+                "and expansion under deal_types)")
+
+    def no_customer_source(self) -> str | None:
+        """The reason a customer's source is unknown for every customer, or None: no source on the
+        customers table nor on any first won deal (metrics.md section 3, marketing_sourced_pct), so
+        "not from marketing / not a referral" would be read from a missing column."""
+        ledger = self.whole.customers
+        # Nobody acquired at all (an empty export): 0 referral customers is a fact.
+        if ledger["source"].notna().any() or not ledger["acquired_at"].notna().any():
+            return None
+        return "no customer source: map deals.source or customers.source"
+
+    def no_active_customers(self) -> str | None:
+        """The reason customers active on a day cannot be counted, or None: it needs an acquisition
+        date and a churn source (without one, "active" would assume that nobody ever left)."""
+        if (reason := self.no_acquisition_date()) is not None:
+            return reason
+        if not self.whole.customers["acquired_at"].notna().any():
+            return None  # nobody was ever acquired, so nobody is active, churn or not
+        return self.no_churn_source()
 
     def active_on(self, day: pd.Timestamp) -> pd.Series:
         """Customers active on `day`: acquired before it and not churned before it."""

@@ -49,19 +49,29 @@ def _notes(*inputs: Cell) -> str | None:
 def trailing_won(ctx: MetricContext, period: Period) -> pd.DataFrame:
     """The won deals (every type, rows of the deals table) closed in the 12 months ending on
     `period`'s last day: arpa_annual's window (metrics.md section 3), which explain lists."""
-    deals = ctx.table("deals")
+    def select() -> pd.DataFrame:
+        deals = ctx.table("deals")
+        return deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
+
+    # The won deals are picked from millions of rows once per run, then windowed per period.
+    won = ctx.selection(("won deals with a close date",), select)
     first, after = _trailing_year(period.end)
-    closed_at = deals["closed_at"]
-    return deals[(deals["outcome"] == "won") & (closed_at >= first) & (closed_at < after)]
+    return won[(won["closed_at"] >= first) & (won["closed_at"] < after)]
 
 
 def arpa_annual(ctx: MetricContext) -> PeriodCells:
+    """Won amount (all deal types) closed in the 12 months to P's end / distinct customers with a
+    won deal of readable amount in them (metrics.md section 3). Report currency. A deal whose amount
+    is unreadable or implausible is left out of both sides, so its customer does not dilute the
+    average unless another of its deals is counted; the note says how many were left out."""
+    if (reason := ctx.undated_closed(("new", "renewal", "expansion"))) is not None:
+        return ctx.na(reason)
     cells: PeriodCells = {}
     for period in ctx.periods:
         window = trailing_won(ctx, period)
-        customers = window["account_key"].nunique()
+        customers = window["account_key"][window["amount"].notna()].nunique()
         lost = int(window["amount"].isna().sum())
-        if not customers:
+        if not len(window):
             cells[period.ordinal] = Cell.na("no won deals in the 12 months to the period's end")
         elif lost == len(window):
             cells[period.ordinal] = Cell.na(f"all {lost} won deals of the 12 months unreadable (amount)")
@@ -156,6 +166,11 @@ def cac_payback_months(ctx: MetricContext) -> PeriodCells:
                 for o in ctx.ordinals_shown}
     first_amounts, ordinals = first_deal_amounts(ctx)
     average_monthly = (first_amounts / revenue.months_per_deal).groupby(ordinals).mean()
+    # A new customer whose first amount is unreadable is left out of the average, and said; one
+    # known only from the customers table (no won deal) has no amount to read, and is not said.
+    acquired = ctx.customers[ctx.customers["acquired_at"].notna()]
+    unreadable = ~acquired["first_amount"].notna() & acquired["first_new_deal"].notna()
+    acquired_in = ctx.calendar.ordinals(acquired["acquired_at"])
     margin = ctx.config.gross_margin_value
     cells: PeriodCells = {}
     for ordinal, c in cac(ctx).items():
@@ -166,4 +181,4 @@ def cac_payback_months(ctx: MetricContext) -> PeriodCells:
             cells[ordinal] = Cell.na("no revenue from customers acquired in the period")
         else:
             cells[ordinal] = Cell(c.value / per_month, c.note)
-    return cells
+    return ctx.left_out(cells, acquired_in, unreadable, "new customers' first deals", "amount")

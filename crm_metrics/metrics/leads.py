@@ -28,7 +28,9 @@ def _created(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def leads_created(ctx: MetricContext) -> PeriodCells:
-    """Leads whose created_at falls in P. Count."""
+    """Leads whose created_at falls in P. Count; n/a when no lead has a readable created_at."""
+    if (undated := ctx.undated_table("leads", "created_at", "lead")) is not None:
+        return undated
     return ctx.per_period(ctx.ordinal("leads", "created_at").value_counts())
 
 
@@ -59,8 +61,12 @@ def _conversion_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 def _no_conversion_field(ctx: MetricContext) -> PeriodCells | None:
     leads = ctx.table("leads")
-    if "converted_at" in leads or "status" in leads:
+    if "status" in leads:
         return None
+    if "converted_at" in leads:
+        # Without a status, a converted_at unreadable on every lead leaves no conversion to see.
+        reason = ctx.unreadable_everywhere("leads", "converted_at", "lead")
+        return None if reason is None else ctx.na(reason)
     return ctx.na("needs leads.converted_at or leads.status")
 
 
@@ -93,6 +99,8 @@ def lead_to_customer_days(ctx: MetricContext) -> PeriodCells:
     converted_at falls in P."""
     if "converted_at" not in ctx.table("leads"):
         return ctx.na("needs leads.converted_at")
+    if (reason := ctx.unreadable_everywhere("leads", "converted_at", "lead")) is not None:
+        return ctx.na(reason)
     days, ordinals = _conversion_days(ctx)
     return ctx.per_period(days.groupby(ordinals).median(), None, "no leads converted")
 
@@ -122,8 +130,12 @@ def marketing_sourced_leads_pct(ctx: MetricContext) -> PeriodCells:
     P. n/a without marketing_sources or without leads.source."""
     if not ctx.config.marketing_sources:
         return ctx.na("set marketing_sources in the config")
-    if "source" not in ctx.table("leads"):
+    leads = ctx.whole.table("leads")
+    if "source" not in leads:
         return ctx.na("needs leads.source")
+    if len(leads) and not leads["source"].notna().any():
+        # A source column blank on every lead says nothing about marketing: not 0 %.
+        return ctx.na("no lead has a source (leads.source blank on every row)")
     return ctx.ratio(*_marketing_inputs(ctx), "no leads created")
 
 

@@ -30,7 +30,7 @@ def churn_share(ctx: MetricContext, window: Callable[[Period], tuple[pd.Timestam
     if ctx.customer_date_missing("churned_at"):
         return ctx.per_period(pd.Series(dtype="float64"), empty=None,
                               note="no churn date: map customers.churned_at or add a deals export")
-    if (reason := ctx.no_churn_source()) is not None:
+    if (reason := ctx.no_active_customers()) is not None:
         return ctx.na(reason)
     churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
@@ -43,18 +43,35 @@ def churn_share(ctx: MetricContext, window: Callable[[Period], tuple[pd.Timestam
     return cells
 
 
+def _renewals_unseen(ctx: MetricContext) -> PeriodCells | None:
+    """n/a cells when no renewal can be seen (no deal types) or none has a close date."""
+    if (reason := ctx.no_deal_types() or ctx.undated_closed(("renewal",), ("won", "lost"))) is not None:
+        return ctx.na(reason)
+    return None
+
+
 def renewal_rate(ctx: MetricContext) -> PeriodCells:
+    """Renewal deals won / renewal deals won or lost, closed in P (metrics.md section 3). Ratio."""
+    if (unseen := _renewals_unseen(ctx)) is not None:
+        return unseen
     closed, ordinals = closed_deals(ctx, ("renewal",))
     won = (closed["outcome"] == "won").astype(int)
     return ctx.ratio(won.groupby(ordinals).sum(), won.groupby(ordinals).count(), "no renewals closed")
 
 
 def renewal_rate_value(ctx: MetricContext) -> PeriodCells:
+    """renewal_rate by amount; unreadable amounts left out of both sides and said. Ratio."""
+    if (unseen := _renewals_unseen(ctx)) is not None:
+        return unseen
     closed, ordinals = closed_deals(ctx, ("renewal",))
     return value_ratio(ctx, closed, ordinals, "closed renewals", "no renewal amount closed")
 
 
 def expansion_revenue(ctx: MetricContext) -> PeriodCells:
+    """Sum of the amounts of won expansion deals closed in P (metrics.md section 3). Report
+    currency; n/a when no deal type is told (every deal reads as new) or none has a close date."""
+    if (reason := ctx.no_deal_types()) is not None:
+        return ctx.na(reason)
     if (undated := undated_won(ctx, ("expansion",))) is not None:
         return undated
     won, ordinals = won_deals(ctx, ("expansion",))
@@ -62,6 +79,9 @@ def expansion_revenue(ctx: MetricContext) -> PeriodCells:
 
 
 def retention_cost_per_customer(ctx: MetricContext) -> PeriodCells:
+    """Retention spend in P / mean of customers active on P's first day and at its end (metrics.md
+    section 3). Report currency; n/a without retention spend anywhere, or when active customers
+    cannot be counted (context.no_active_customers: no acquisition date or no churn data)."""
     whole_spend = ctx.whole.table("spend")
     if not whole_spend["category_key"].isin(retention_categories(ctx)).any():
         # No row anywhere in a retention category: the export does not say what keeping customers
@@ -69,6 +89,8 @@ def retention_cost_per_customer(ctx: MetricContext) -> PeriodCells:
         listed = ", ".join(ctx.config.retention.categories or []) or "none"
         return {o: Cell.na(f"no spend in the retention categories ({listed}): set retention.categories")
                 for o in ctx.ordinals_shown}
+    if (reason := ctx.no_active_customers()) is not None:
+        return ctx.na(reason)
     spend = spend_cells(ctx, retention=True, empty=0.0)
     cells: PeriodCells = {}
     for period in ctx.periods:

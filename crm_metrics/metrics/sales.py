@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from crm_metrics.checks import LOST_WITHOUT_VALUE, lost_without_value
 from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
@@ -43,22 +44,23 @@ def won_deals(ctx: MetricContext, types: tuple[str, ...]) -> tuple[pd.DataFrame,
 def undated_won(ctx: MetricContext, types: tuple[str, ...]) -> PeriodCells | None:
     """n/a in every period when no won deal of `types` in the whole data has a close date (the
     column not found, or every date unreadable): "none won in P" would be a 0 with no evidence
-    behind it (metrics.md, top section). None when some have one."""
-    deals = ctx.whole.table("deals")
-    won = (deals["outcome"] == "won") & deals["deal_type"].isin(types)
-    what = "won deal" if len(types) > 1 else f"won {types[0]} deal"
-    reason = ctx.whole.dated("deals", "closed_at", won.to_numpy(dtype=bool), what)
+    behind it (metrics.md, top section). None when some have one (context.undated_closed)."""
+    reason = ctx.undated_closed(types)
+    return None if reason is None else ctx.na(reason)
+
+
+def undated_closes(ctx: MetricContext, types: tuple[str, ...]) -> PeriodCells | None:
+    """undated_won for the won and lost deals of `types` (close rates: "no deals closed" would be a
+    false reason when the close dates are what is missing)."""
+    reason = ctx.undated_closed(types, ("won", "lost"))
     return None if reason is None else ctx.na(reason)
 
 
 def new_customers(ctx: MetricContext) -> PeriodCells:
-    if ctx.customer_date_missing("acquired_at"):
-        return ctx.per_period(pd.Series(dtype="float64"), empty=None,
-                              note="no acquisition date: map customers.acquired_at or add a deals export")
-    customers = ctx.whole.tables.get("customers")
-    if (customers is None or "acquired_at" not in customers.columns) and ctx.has("deals"):
-        if (undated := undated_won(ctx, ("new",))) is not None:
-            return undated
+    """Customers whose acquisition date falls in P (metrics.md section 3). Count; n/a when no
+    customer has an acquisition date at all (context.no_acquisition_date)."""
+    if (reason := ctx.no_acquisition_date()) is not None:
+        return ctx.na(reason)
     acquired = ctx.customers["acquired_at"].dropna()
     ordinals = ctx.calendar.ordinals(acquired)
     return ctx.per_period(ordinals.value_counts())
@@ -72,12 +74,22 @@ def new_revenue(ctx: MetricContext) -> PeriodCells:
 
 
 def close_rate(ctx: MetricContext) -> PeriodCells:
+    if (undated := undated_closes(ctx, SALES_TYPES)) is not None:
+        return undated
     closed, ordinals = closed_deals(ctx, SALES_TYPES)
     won = (closed["outcome"] == "won").astype(int)
     return ctx.ratio(won.groupby(ordinals).sum(), won.groupby(ordinals).count(), "no deals closed")
 
 
 def close_rate_value(ctx: MetricContext) -> PeriodCells:
+    """Won amount / closed amount of new and expansion deals closed in P (metrics.md section 3).
+    n/a when the close dates are missing, or when the export gives lost deals no value at all
+    (checks.lost_without_value: the ratio would be 100 % by construction)."""
+    if (undated := undated_closes(ctx, SALES_TYPES)) is not None:
+        return undated
+    deals = ctx.whole.table("deals")
+    if lost_without_value(deals["outcome"], deals["amount"]):
+        return ctx.na(LOST_WITHOUT_VALUE)
     closed, ordinals = closed_deals(ctx, SALES_TYPES)
     return value_ratio(ctx, closed, ordinals, "closed deals", "no closed deal amount")
 
@@ -105,7 +117,21 @@ def _cycle_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series, pd.Series]:
     return days[valid], ordinals[valid], ordinals[backwards].value_counts()
 
 
+def _undated_starts(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """The ordinals of the won new and expansion deals closed in the periods shown, and the mask of
+    those without a readable created_at (left out of the cycle, and said)."""
+    won, ordinals = won_deals(ctx, SALES_TYPES)
+    return ordinals, won["created_at"].isna()
+
+
 def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
+    if (undated := undated_won(ctx, SALES_TYPES)) is not None:
+        return undated
+    whole = ctx.whole.table("deals")
+    won = ((whole["outcome"] == "won") & whole["deal_type"].isin(SALES_TYPES)).to_numpy(dtype=bool)
+    if (reason := ctx.whole.dated("deals", "created_at", won, "won deal")) is not None:
+        # Not "no deals won": they were, but when they started is unreadable on every one.
+        return ctx.na(reason)
     days, ordinals, backwards = _cycle_days(ctx)
     cells = ctx.per_period(days.groupby(ordinals).agg(stat), None, "no deals won")
     for ordinal, count in backwards.items():
@@ -113,7 +139,7 @@ def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
             deals = "won deal" if count == 1 else "won deals"
             note = f"{count} {deals} closed before {'it was' if count == 1 else 'they were'} created left out"
             cells[ordinal] = Cell(cells[ordinal].value, note)  # type: ignore[index]
-    return cells
+    return ctx.left_out(cells, *_undated_starts(ctx), "won deals", "created_at")
 
 
 def sales_cycle_days(ctx: MetricContext) -> PeriodCells:
@@ -137,10 +163,18 @@ def _open_at_end(ctx: MetricContext) -> list[tuple[int, npt.NDArray[np.bool_]]]:
 
 
 def open_pipeline_count(ctx: MetricContext) -> PeriodCells:
+    """Deals open at the end of P (created on or before its last day, not closed on or before it).
+    Count; n/a when no deal has a readable created_at (none could be placed as open)."""
+    if (undated := ctx.undated_table("deals", "created_at", "deal")) is not None:
+        return undated
     return {ordinal: Cell(float(mask.sum())) for ordinal, mask in _open_at_end(ctx)}
 
 
 def open_pipeline_value(ctx: MetricContext) -> PeriodCells:
+    """Amount of the deals open at the end of P. Report currency; open deals without a readable
+    amount are left out and said; n/a as open_pipeline_count."""
+    if (undated := ctx.undated_table("deals", "created_at", "deal")) is not None:
+        return undated
     amount = ctx.table("deals")["amount"]
     unreadable = amount.isna().to_numpy(dtype=bool)
     cells: PeriodCells = {}
@@ -159,6 +193,8 @@ def _new_customers_with_source(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Ser
     sources = {s.casefold().strip() for s in ctx.config.marketing_sources}
     if not sources:
         return ctx.na("set marketing_sources in the config")
+    if (reason := ctx.no_acquisition_date() or ctx.no_customer_source()) is not None:
+        return ctx.na(reason)
     ledger = ctx.customers[ctx.customers["acquired_at"].notna()]
     marketing = ledger["source"].astype("string").str.casefold().str.strip().isin(sources)
     return ledger.assign(marketing=marketing.fillna(False).to_numpy(dtype=bool)), ctx.calendar.ordinals(
@@ -180,7 +216,13 @@ def marketing_sourced_revenue_pct(ctx: MetricContext) -> PeriodCells:
     if isinstance(found, dict):
         return found
     ledger, ordinals = found
-    amount = ledger["first_amount"].astype("float64").fillna(0.0)
-    marketing_amount = amount.where(ledger["marketing"], 0.0)
-    return ctx.ratio(marketing_amount.groupby(ordinals).sum(), amount.groupby(ordinals).sum(),
-                     "no new-customer revenue")
+    # A first deal whose amount is unreadable is left out of both sides, and said.
+    first = ledger["first_amount"].astype("float64")
+    readable = first.notna().to_numpy(dtype=bool)
+    amount = first[readable]
+    marketing_amount = amount.where(ledger["marketing"][readable], 0.0)
+    cells = ctx.ratio(marketing_amount.groupby(ordinals[readable]).sum(), amount.groupby(ordinals[readable]).sum(),
+                      "no new-customer revenue")
+    # A customer known only from the customers table has no first deal: no amount, and not said.
+    unreadable = first.isna() & ledger["first_new_deal"].notna()
+    return ctx.left_out(cells, ordinals, unreadable, "new customers' first deals", "amount")

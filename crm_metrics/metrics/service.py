@@ -14,6 +14,7 @@ import pandas as pd
 
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
+from crm_metrics.metrics.support import unreadable_ends
 from crm_metrics.periods import Period
 
 _ALL_TYPES = ("new", "renewal", "expansion")
@@ -58,6 +59,9 @@ def tickets_backlog(ctx: MetricContext) -> PeriodCells:
     export of open tickets cannot be told from one of resolved tickets."""
     if "resolved_at" not in ctx.table("tickets"):
         return ctx.na("needs tickets.resolved_at")
+    unknown = ctx.undated_table("tickets", "created_at", "ticket") or unreadable_ends(ctx, "resolved_at")
+    if unknown is not None:
+        return unknown
     return {p.ordinal: Cell(float(_backlog(ctx, p))) for p in ctx.periods}
 
 
@@ -98,6 +102,8 @@ def reopen_rate(ctx: MetricContext) -> PeriodCells:
         return ctx.na("needs tickets.resolved_at")
     if "first_resolved_at" not in tickets and "reopens" not in tickets:
         return ctx.na("needs tickets.first_resolved_at or tickets.reopens")
+    if (unknown := unreadable_ends(ctx, "resolved_at")) is not None:
+        return unknown
     reopened, resolved = _reopen_inputs(ctx)
     return ctx.ratio(reopened, resolved, "no tickets resolved")
 
@@ -124,6 +130,8 @@ def one_touch_resolution_pct(ctx: MetricContext) -> PeriodCells:
     tickets = ctx.table("tickets")
     if "resolved_at" not in tickets or "agent_replies" not in tickets:
         return ctx.na("needs tickets.resolved_at and tickets.agent_replies")
+    if (unknown := unreadable_ends(ctx, "resolved_at")) is not None:
+        return unknown
     one, counted = _one_touch_inputs(ctx)
     return ctx.ratio(one, counted, "no resolved tickets with a reply count")
 
@@ -146,7 +154,9 @@ def days_counted(ctx: MetricContext, period: Period) -> int:
 
 def calls_per_day(ctx: MetricContext) -> PeriodCells:
     """Calls started in P / calendar days in P (through today for the current period). Calls per
-    day; n/a for a period that has not started."""
+    day; n/a for a period that has not started, or when no call has a readable started_at."""
+    if (undated := ctx.undated_table("calls", "started_at", "call")) is not None:
+        return undated
     started = ctx.ordinal("calls", "started_at").value_counts()
     cells: PeriodCells = {}
     for period in ctx.periods:
@@ -181,9 +191,16 @@ def _interaction_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 
 def revenue_per_service_interaction(ctx: MetricContext) -> PeriodCells:
     """Won revenue (all deal types) closed in P / (tickets created in P + calls started in P), in
-    the report currency; n/a when P has no ticket and no call."""
+    the report currency; n/a when P has no ticket and no call, or no won deal has a close date.
+    Won deals with an unreadable amount are left out of the revenue and said."""
+    from crm_metrics.metrics.sales import undated_won, won_deals
+
+    if (undated := undated_won(ctx, _ALL_TYPES)) is not None:
+        return undated
     revenue, interactions = _interaction_inputs(ctx)
-    return ctx.ratio(revenue, interactions, "no tickets or calls")
+    won, ordinals = won_deals(ctx, _ALL_TYPES)
+    return ctx.left_out(ctx.ratio(revenue, interactions, "no tickets or calls"), ordinals,
+                        won["amount"].isna(), "won deals", "amount")
 
 
 def audit_revenue_per_service_interaction(ctx: MetricContext, period: Period, cell: Cell) -> str:

@@ -43,6 +43,9 @@ def spend_cells(ctx: MetricContext, retention: bool, empty: float | None, note: 
     """Spend per period, acquisition or retention, as cells: a period whose spend rows all have an
     unreadable amount is n/a, one with some says how many were left out (context.summed); a period
     with no such rows gets `empty` or n/a with `note` (metrics.md, top section)."""
+    if (undated := ctx.undated_table("spend", "date", "spend row")) is not None:
+        # No row can be placed in a period: "nothing spent" would be a $0 with no evidence.
+        return undated
     amounts, ordinals = _spend_rows(ctx, retention)
     kind = "retention" if retention else "acquisition"
     return ctx.summed(amounts, ordinals, f"{kind} spend rows", empty=empty, note=note)

@@ -51,7 +51,10 @@ def stage_order(ctx: MetricContext) -> list[str]:
 
 
 def stage_duration_days(ctx: MetricContext) -> PeriodCells:
-    """Median elapsed days of the stints that ended in P, over every stage. Days."""
+    """Median elapsed days of the stints that ended in P, over every stage. Days; n/a when no
+    stage change has a readable entered_at."""
+    if (undated := ctx.undated_table("stage_changes", "entered_at", "stage change")) is not None:
+        return undated
     found = stints(ctx)
     return ctx.per_period(found["days"].groupby(found["ordinal"]).median(), None, "no deal left a stage")
 

@@ -17,17 +17,37 @@ _HOUR = 3600.0
 
 
 def tickets_created(ctx: MetricContext) -> PeriodCells:
+    """Tickets whose created_at falls in P. Count; n/a when no ticket has a readable created_at."""
+    if (undated := ctx.undated_table("tickets", "created_at", "ticket")) is not None:
+        return undated
     return ctx.per_period(ctx.ordinal("tickets", "created_at").value_counts())
 
 
 def tickets_resolved(ctx: MetricContext) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    """Tickets whose resolved_at falls in P. Count; n/a without a readable resolved_at."""
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     return ctx.per_period(ctx.ordinal("tickets", "resolved_at").value_counts())
 
 
 def _no_column(ctx: MetricContext, column: str) -> PeriodCells:
     return ctx.na(f"needs tickets.{column}")
+
+
+def unreadable_ends(ctx: MetricContext, column: str) -> PeriodCells | None:
+    """n/a cells when tickets.`column` (resolved_at, first_response_at) is mapped, no ticket of the
+    whole data has a readable one and some of its cells could not be read: "none resolved" would
+    be a 0 read from a column the tool could not read (metrics.md top section). A column blank on
+    every ticket is an export of open tickets, and counts 0. None otherwise."""
+    reason = ctx.unreadable_everywhere("tickets", column, "ticket")
+    return None if reason is None else ctx.na(reason)
+
+
+def _resolved_unknown(ctx: MetricContext) -> PeriodCells | None:
+    """n/a cells without tickets.resolved_at, or with none of it readable (unreadable_ends)."""
+    if "resolved_at" not in ctx.table("tickets"):
+        return _no_column(ctx, "resolved_at")
+    return unreadable_ends(ctx, "resolved_at")
 
 
 def _hours(ctx: MetricContext, tickets: pd.DataFrame, end: str) -> pd.Series:
@@ -53,12 +73,22 @@ def _resolved(ctx: MetricContext) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _resolution_stat(ctx: MetricContext, stat: str) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     resolved, ordinals = _resolved(ctx)
     grouped = resolved["hours"].groupby(ordinals)
     values = grouped.quantile(0.9) if stat == "p90" else grouped.agg(stat)
-    return ctx.per_period(values, None, "no tickets resolved")
+    return _said_uncreated(ctx, ctx.per_period(values, None, "no tickets resolved"))
+
+
+def _said_uncreated(ctx: MetricContext, cells: PeriodCells) -> PeriodCells:
+    """`cells` of a measure over the tickets resolved in P (_resolved) with those left out for an
+    unreadable created_at said: such a ticket has no resolution time, same day or SLA deadline,
+    and dropping it without a word would hide it (metrics.md top section)."""
+    tickets = ctx.table("tickets")
+    in_periods = ctx.in_periods("tickets", "resolved_at")
+    return ctx.left_out(cells, ctx.ordinal("tickets", "resolved_at")[in_periods],
+                        tickets["created_at"][in_periods].isna(), "resolved tickets", "created_at")
 
 
 def resolution_time_hours(ctx: MetricContext) -> PeriodCells:
@@ -86,16 +116,18 @@ def first_responses(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
 def first_response_hours(ctx: MetricContext) -> PeriodCells:
     if "first_response_at" not in ctx.table("tickets"):
         return _no_column(ctx, "first_response_at")
+    if (unknown := unreadable_ends(ctx, "first_response_at")) is not None:
+        return unknown
     hours, ordinals = first_responses(ctx)
     return ctx.per_period(hours.groupby(ordinals).median(), None, "no first responses to tickets created")
 
 
 def same_day_resolution_pct(ctx: MetricContext) -> PeriodCells:
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     same_day, ordinals = same_day_flags(ctx)
-    return ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
-                     "no tickets resolved")
+    return _said_uncreated(ctx, ctx.ratio(same_day.groupby(ordinals).sum(), same_day.groupby(ordinals).count(),
+                                          "no tickets resolved"))
 
 
 def same_day_flags(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
@@ -134,13 +166,13 @@ def _deadlines(ctx: MetricContext, tickets: pd.DataFrame) -> pd.Series:
 def sla_compliance_pct(ctx: MetricContext) -> PeriodCells:
     """Tickets resolved in P that met their SLA / tickets resolved in P that have a verdict
     (metrics.md section 3, sla_compliance_pct), by _sla_verdicts."""
-    if "resolved_at" not in ctx.table("tickets"):
-        return _no_column(ctx, "resolved_at")
+    if (unknown := _resolved_unknown(ctx)) is not None:
+        return unknown
     met, ordinals, source = _sla_verdicts(ctx)
     met = met.astype(int)
-    return ctx.ratio(met.groupby(ordinals).sum(), met.groupby(ordinals).count(),
-                     "no resolved tickets with an SLA verdict" if source == _VERDICT
-                     else "no resolved tickets with an SLA deadline")
+    return _said_uncreated(ctx, ctx.ratio(met.groupby(ordinals).sum(), met.groupby(ordinals).count(),
+                                          "no resolved tickets with an SLA verdict" if source == _VERDICT
+                                          else "no resolved tickets with an SLA deadline"))
 
 
 _VERDICT = "the export's yes/no sla_met"
@@ -177,26 +209,17 @@ def audit_sla_compliance_pct(ctx: MetricContext, period: Period, cell: Cell) -> 
             f"tickets with a verdict, {how} = {value}")
 
 
-def _ratings(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
-    """CSAT answers (1-5) and their period ordinals, from tickets and surveys together."""
-    scores, ordinals = [], []
-    if ctx.has("tickets") and {"csat", "resolved_at"} <= set(ctx.table("tickets").columns):
-        mask = ctx.in_periods("tickets", "resolved_at")
-        scores.append(ctx.table("tickets")["csat"][mask])
-        ordinals.append(ctx.ordinal("tickets", "resolved_at")[mask])
-    if ctx.has("surveys") and "csat" in ctx.table("surveys").columns:
-        mask = ctx.in_periods("surveys", "answered_at")
-        scores.append(ctx.table("surveys")["csat"][mask])
-        ordinals.append(ctx.ordinal("surveys", "answered_at")[mask])
-    if not scores:
-        return pd.Series(dtype="float64"), pd.Series(dtype="Int64")
-    score, ordinal = pd.concat(scores, ignore_index=True), pd.concat(ordinals, ignore_index=True)
-    valid = score.between(1, 5).fillna(False).to_numpy(dtype=bool)
-    return score[valid], ordinal[valid]
-
-
 def csat_pct(ctx: MetricContext) -> PeriodCells:
-    score, ordinals = _ratings(ctx)
-    satisfied = (score >= 4).astype(int)
-    return ctx.ratio(satisfied.groupby(ordinals).sum(), satisfied.groupby(ordinals).count(),
-                     "no satisfaction ratings")
+    """Ratings of 4 or 5 / all ratings 1-5 given in P (tickets by resolved_at, surveys by
+    answered_at; metrics.md section 3). Ratio; ratings off the scale are left out and said."""
+    from crm_metrics.metrics.survey import scores
+
+    found = scores(ctx, "csat", (1, 5))
+    if found is None:
+        return ctx.na("needs surveys.csat or tickets.csat")
+    if isinstance(found, dict):
+        return found
+    satisfied = (found.values >= 4).astype(int)
+    cells = ctx.ratio(satisfied.groupby(found.ordinals).sum(), satisfied.groupby(found.ordinals).count(),
+                      "no satisfaction ratings")
+    return found.said(ctx, cells, "ratings", "csat")
