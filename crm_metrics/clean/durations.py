@@ -121,7 +121,7 @@ def elapsed_seconds(start: pd.Series, end: pd.Series, timezone: str) -> pd.Serie
     Both ends are read as instants(); an `end` in the repeated autumn hour that would lie before
     its start is read as the hour's second occurrence instead."""
     if _without_clock_changes(timezone):
-        return (end - start).dt.total_seconds().astype("float64")
+        return _seconds_between(start, end)
     begun = instants(start, timezone)
     seconds = (instants(end, timezone) - begun).dt.total_seconds().astype("float64")
     backwards = (seconds < 0).to_numpy(dtype=bool)
@@ -134,6 +134,18 @@ def elapsed_seconds(start: pd.Series, end: pd.Series, timezone: str) -> pd.Serie
         second = (later.dt.tz_convert("UTC") - begun).dt.total_seconds().astype("float64")
         seconds = seconds.where(~backwards | ~(second >= 0), second)
     return seconds
+
+
+def _seconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    """end - start in seconds (float64, NaN where either is NaT), on the int64 nanoseconds: pandas'
+    timedelta total_seconds costs a third more on the millions of rows of a sales-cycle column."""
+    begin = pd.Series(start).astype("datetime64[ns]")
+    finish = pd.Series(end).astype("datetime64[ns]").reindex(begin.index)
+    missing = (begin.isna() | finish.isna()).to_numpy(dtype=bool)
+    nanoseconds = finish.to_numpy().view(np.int64) - begin.to_numpy().view(np.int64)
+    seconds = nanoseconds / 1e9
+    seconds[missing] = np.nan
+    return pd.Series(seconds, index=begin.index, dtype="float64")
 
 
 def add_elapsed(start: pd.Series, seconds: pd.Series, timezone: str) -> pd.Series:

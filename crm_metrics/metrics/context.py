@@ -137,7 +137,8 @@ class MetricContext:
         selected = np.asarray(rows, dtype=bool)
         if not selected.any():
             return None
-        if column in frame.columns and frame[column][selected].notna().any():
+        # A mask over the whole column, not a filtered copy of a million dates.
+        if column in frame.columns and (frame[column].notna().to_numpy(dtype=bool) & selected).any():
             return None
         return f"no {what} has a {table}.{column} date (column not found or unreadable)"
 
