@@ -331,8 +331,8 @@ def implausible_distributions(check: SourceCheck, cleaned: pd.DataFrame, rows: F
 # Fewer lost deals than this all at 0 may be chance (a few lost trials); this many is the export's
 # convention (Maven's close_value is what was realised, 0 for every lost deal).
 LOST_WITHOUT_VALUE_MIN = 5
-LOST_WITHOUT_VALUE = ("every lost deal has amount 0 or blank (the export gives lost deals no value), so close "
-                      "rate by value would count won value only and read 100 %")
+LOST_WITHOUT_VALUE = ("every lost deal has amount 0 or blank (the export gives lost deals no value), so a rate "
+                      "by value would count won value only and read 100 %")
 
 
 def lost_without_value(outcome: pd.Series, amount: pd.Series) -> bool:

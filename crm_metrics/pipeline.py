@@ -34,7 +34,7 @@ from crm_metrics.mapping.columns import GUESSED, ColumnMap, select_columns, vend
 from crm_metrics.mapping.presets import Vocabulary, vocabulary_for
 from crm_metrics.metrics.compare import Change
 from crm_metrics.metrics.context import MetricContext
-from crm_metrics.metrics.registry import Cell, MetricDef, get_metric
+from crm_metrics.metrics.registry import Cell, MetricDef, Unit, get_metric
 from crm_metrics.metrics.spec import columns_needed, tables_needed
 from crm_metrics.metrics.targets import Target
 from crm_metrics.periods import Calendar, Period, PeriodKind
@@ -456,6 +456,11 @@ def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:
         note = f"needs: {', '.join(str(m) for m in missing)}"
         cells = {p.label: Cell.na(note) for p in context.periods}
         return MetricResult(metric, cells)
+    if metric.unit is not Unit.COUNT and (empty := _empty_tables(metric, context)):
+        # metrics.md top section: an export with a header and no rows counts 0; every other figure
+        # (an amount, a rate, a time) is n/a, never a $0 read from nothing.
+        note = f"no rows in the {' and '.join(empty)} export (a header and no data rows)"
+        return MetricResult(metric, {p.label: Cell.na(note) for p in context.periods})
     by_ordinal = metric.compute(context)
     cells = {p.label: by_ordinal[p.ordinal] for p in context.periods}
     if metric.always_by is None:
@@ -465,6 +470,14 @@ def compute_metric(metric: MetricDef, context: MetricContext) -> MetricResult:
     split = getattr(importlib.import_module(f"crm_metrics.metrics.{metric.module}"), f"{metric.id}_groups")
     groups = {name: {p.label: group[p.ordinal] for p in context.periods} for name, group in split(context).items()}
     return MetricResult(metric, cells, groups)
+
+
+def _empty_tables(metric: MetricDef, context: MetricContext) -> list[str]:
+    """The metric's tables when every one the config has is empty in the whole data (not only in a
+    --by group), else []."""
+    frames = context.whole.tables
+    present: list[str] = [str(t.value) for t in metric.tables if t.value in frames]
+    return present if present and all(frames[name].empty for name in present) else []
 
 
 __all__ = ["Prepared", "RunOptions", "check_options", "compute", "compute_metric", "prepare", "select_periods"]

@@ -17,6 +17,7 @@ from crm_metrics.config.model import DEFAULT_ADOPTION_FIELDS
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.service import ratio_line
+from crm_metrics.metrics.spend import category_spend_cells, category_spend_in, no_spend_in
 from crm_metrics.periods import Period
 
 _ALL_TYPES = ("new", "renewal", "expansion")
@@ -225,31 +226,6 @@ def audit_expansion_customer_pct(ctx: MetricContext, period: Period, cell: Cell)
 
 # --- support and onboarding cost ----------------------------------------------------------------
 
-def _spend_rows(ctx: MetricContext, categories: list[str] | None) -> tuple[pd.Series, pd.Series]:
-    """The amounts (NaN where unreadable) of the spend rows in `categories` dated in the periods
-    shown, and their period ordinals."""
-    spend = ctx.table("spend")
-    keys = {word_key(c) for c in categories or []}
-    rows = spend["category_key"].isin(keys).to_numpy(dtype=bool) & ctx.in_periods("spend", "date")
-    return spend["amount"][rows], ctx.ordinal("spend", "date")[rows]
-
-
-def _spend_in(ctx: MetricContext, categories: list[str] | None) -> pd.Series:
-    """Readable spend in `categories` per period ordinal (explain's inputs)."""
-    amounts, ordinals = _spend_rows(ctx, categories)
-    return amounts.groupby(ordinals).sum()
-
-
-def _spend_cells(ctx: MetricContext, categories: list[str] | None, kind: str) -> PeriodCells:
-    """Spend in `categories` per period as cells: unreadable amounts left out and said, a period
-    whose rows are all unreadable n/a (context.summed), a period with no rows $0; n/a everywhere
-    when no spend row has a readable date."""
-    if (undated := ctx.undated_table("spend", "date", "spend row")) is not None:
-        return undated
-    amounts, ordinals = _spend_rows(ctx, categories)
-    return ctx.summed(amounts, ordinals, f"{kind} spend rows")
-
-
 def _per_customer(spend: Cell, customers: float, none: str) -> Cell:
     """A spend cell divided by a customer count: n/a with the spend's reason, or `none` when there
     are no customers; the spend's note (rows left out) carried."""
@@ -266,15 +242,18 @@ def _average_active(ctx: MetricContext, period: Period) -> tuple[int, int]:
 def support_cost_per_customer(ctx: MetricContext) -> PeriodCells:
     """Spend in P in support_cost.categories / average of customers active on P's first day and at
     its end. Report currency; n/a when active customers cannot be counted."""
+    categories = ctx.config.support_cost.categories
+    if (reason := no_spend_in(ctx, categories, "support", "support_cost.categories")) is not None:
+        return ctx.na(reason)
     if (reason := ctx.no_active_customers()) is not None:
         return ctx.na(reason)
-    spend = _spend_cells(ctx, ctx.config.support_cost.categories, "support")
+    spend = category_spend_cells(ctx, categories, "support")
     return {period.ordinal: _per_customer(spend[period.ordinal], sum(_average_active(ctx, period)) / 2,
                                           "no active customers") for period in ctx.periods}
 
 
 def audit_support_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    spend = float(_spend_in(ctx, ctx.config.support_cost.categories).get(period.ordinal, 0.0))
+    spend = float(category_spend_in(ctx, ctx.config.support_cost.categories).get(period.ordinal, 0.0))
     start, end = _average_active(ctx, period)
     return ratio_line("Support cost per customer", period, spend, "support spend", (start + end) / 2,
                       f"customers, the mean of {start} active on {period.start} and {end} at the end of "
@@ -283,16 +262,19 @@ def audit_support_cost_per_customer(ctx: MetricContext, period: Period, cell: Ce
 
 def _onboarding_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
     new = _new_customers(ctx)
-    return (_spend_in(ctx, ctx.config.onboarding.categories),
+    return (category_spend_in(ctx, ctx.config.onboarding.categories),
             ctx.calendar.ordinals(new["acquired_at"]).value_counts())
 
 
 def onboarding_cost_per_customer(ctx: MetricContext) -> PeriodCells:
     """Spend in P in onboarding.categories / new customers in P. Report currency; n/a when no
     customer has an acquisition date."""
+    categories = ctx.config.onboarding.categories
+    if (reason := no_spend_in(ctx, categories, "onboarding", "onboarding.categories")) is not None:
+        return ctx.na(reason)
     if (reason := ctx.no_acquisition_date()) is not None:
         return ctx.na(reason)
-    spend = _spend_cells(ctx, ctx.config.onboarding.categories, "onboarding")
+    spend = category_spend_cells(ctx, categories, "onboarding")
     _, new = _onboarding_inputs(ctx)
     return {o: _per_customer(spend[o], float(new.get(o, 0)), "no new customers") for o in ctx.ordinals_shown}
 

@@ -190,14 +190,16 @@ def audit_arpa_annual(ctx: MetricContext, period: Period, cell: Cell) -> str:
 
     window = trailing_won(ctx, period)
     unreadable = int(window["amount"].isna().sum())
-    keys = window.sort_values("closed_at", kind="stable")["account_key"].dropna().astype(str).unique()
+    # As arpa_annual counts them: customers with a won deal of readable amount in the window.
+    readable = window[window["amount"].notna().to_numpy(dtype=bool)]
+    keys = readable.sort_values("closed_at", kind="stable")["account_key"].dropna().astype(str).unique()
     names = _customer_names(ctx)
     customers = [names.get(key, key) for key in keys]
     left_out = f", {unreadable} unreadable left out" if unreadable else ""
     plural = "" if len(customers) == 1 else "s"
     return (f"ARPA (annual) {period.label} = {num(round(float(window['amount'].sum()), 2))} won in the 12 months "
             f"to {period.end} ({len(window)} won deals{left_out}) / {len(customers)} customer{plural} with a "
-            f"won deal ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
+            f"readable won deal ({_names(customers) or 'none'}) = {_cell(ctx, cell)}")
 
 
 def audit_ltv_cac_ratio(ctx: MetricContext, period: Period, cell: Cell) -> str:
@@ -580,14 +582,17 @@ def audit_marketing_sourced_revenue_pct(ctx: MetricContext, period: Period, cell
         return f"{label} = n/a ({cell.note})"
     ledger, ordinals = found
     ledger = ledger[_in_period(ordinals, period)]
-    # As the metric reads it: a first deal without a readable amount adds 0.
-    amount = ledger["first_amount"].astype("float64").fillna(0.0)
+    # As the metric reads it: a first deal without a readable amount is left out of both sides.
+    first = ledger["first_amount"].astype("float64")
+    left = int((first.isna() & ledger["first_new_deal"].notna()).sum())
+    ledger, amount = ledger[first.notna().to_numpy(dtype=bool)], first.dropna()
     marketing = ledger["marketing"].to_numpy(dtype=bool)
     names = customers(ctx, ledger.index[marketing])
     listed = _names([f"{n} {num(float(a))}" for n, a in zip(names, amount[marketing], strict=True)])
+    said = f" ({left} with an unreadable first amount left out)" if left else ""
     return (f"{label} = {num(round(float(amount[marketing].sum()), 2))} first-deal revenue of "
             f"{int(marketing.sum())} marketing-sourced new customers ({listed or 'none'}) / "
-            f"{num(round(float(amount.sum()), 2))} of all {len(ledger)} new customers = {_percent(cell)}")
+            f"{num(round(float(amount.sum()), 2))} of all {len(ledger)} new customers{said} = {_percent(cell)}")
 
 
 def audit_campaign_spend(ctx: MetricContext, period: Period, cell: Cell) -> str:

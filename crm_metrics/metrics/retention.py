@@ -9,7 +9,7 @@ import pandas as pd
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.sales import closed_deals, undated_won, value_ratio, won_deals
-from crm_metrics.metrics.spend import retention_categories, spend_cells
+from crm_metrics.metrics.spend import no_spend_in, spend_cells
 from crm_metrics.periods import Period
 
 
@@ -64,7 +64,7 @@ def renewal_rate_value(ctx: MetricContext) -> PeriodCells:
     if (unseen := _renewals_unseen(ctx)) is not None:
         return unseen
     closed, ordinals = closed_deals(ctx, ("renewal",))
-    return value_ratio(ctx, closed, ordinals, "closed renewals", "no renewal amount closed")
+    return value_ratio(ctx, closed, ordinals, "closed renewals", "no renewal amount closed", ("renewal",))
 
 
 def expansion_revenue(ctx: MetricContext) -> PeriodCells:
@@ -82,13 +82,9 @@ def retention_cost_per_customer(ctx: MetricContext) -> PeriodCells:
     """Retention spend in P / mean of customers active on P's first day and at its end (metrics.md
     section 3). Report currency; n/a without retention spend anywhere, or when active customers
     cannot be counted (context.no_active_customers: no acquisition date or no churn data)."""
-    whole_spend = ctx.whole.table("spend")
-    if not whole_spend["category_key"].isin(retention_categories(ctx)).any():
-        # No row anywhere in a retention category: the export does not say what keeping customers
-        # cost, which is not a cost of 0 (metrics.md, top section).
-        listed = ", ".join(ctx.config.retention.categories or []) or "none"
-        return {o: Cell.na(f"no spend in the retention categories ({listed}): set retention.categories")
-                for o in ctx.ordinals_shown}
+    if (reason := no_spend_in(ctx, ctx.config.retention.categories, "retention",
+                              "retention.categories")) is not None:
+        return ctx.na(reason)
     if (reason := ctx.no_active_customers()) is not None:
         return ctx.na(reason)
     spend = spend_cells(ctx, retention=True, empty=0.0)

@@ -87,17 +87,20 @@ def close_rate_value(ctx: MetricContext) -> PeriodCells:
     (checks.lost_without_value: the ratio would be 100 % by construction)."""
     if (undated := undated_closes(ctx, SALES_TYPES)) is not None:
         return undated
-    deals = ctx.whole.table("deals")
-    if lost_without_value(deals["outcome"], deals["amount"]):
-        return ctx.na(LOST_WITHOUT_VALUE)
     closed, ordinals = closed_deals(ctx, SALES_TYPES)
-    return value_ratio(ctx, closed, ordinals, "closed deals", "no closed deal amount")
+    return value_ratio(ctx, closed, ordinals, "closed deals", "no closed deal amount", SALES_TYPES)
 
 
 def value_ratio(ctx: MetricContext, closed: pd.DataFrame, ordinals: pd.Series, rows: str,
-                zero_note: str) -> PeriodCells:
-    """Won amount / closed amount per period; deals with an unreadable amount are left out of
-    both, and said (context.left_out), never counted as $0 in the denominator."""
+                zero_note: str, types: tuple[str, ...]) -> PeriodCells:
+    """Won amount / closed amount per period of the closed deals of `types`; deals with an
+    unreadable amount are left out of both, and said (context.left_out), never counted as $0 in the
+    denominator. n/a when the whole data's lost deals of `types` all have no value
+    (checks.lost_without_value): the ratio would be 100 % by construction."""
+    deals = ctx.whole.table("deals")
+    of_types = deals["deal_type"].isin(types).to_numpy(dtype=bool)
+    if lost_without_value(deals["outcome"][of_types], deals["amount"][of_types]):
+        return ctx.na(LOST_WITHOUT_VALUE)
     readable = closed["amount"].notna().to_numpy(dtype=bool)
     amount = closed["amount"][readable]
     won_amount = amount.where(closed["outcome"][readable] == "won", 0.0)

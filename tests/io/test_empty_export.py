@@ -49,8 +49,10 @@ def test_header_only_deals_through_report_and_validate(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     values = {m["id"]: m["values"][Q1] for m in out["metrics"]}
-    # No deal at all: nothing closed (close rate n/a), nothing won ($0 new revenue).
-    assert values == {"close_rate": None, "new_revenue": 0.0}
+    # No deal at all: nothing closed (close rate n/a); an amount read from no rows is n/a too, not
+    # $0 (metrics.md top section: an empty export counts 0, the rest n/a).
+    assert values == {"close_rate": None, "new_revenue": None}
+    assert out["metrics"][1]["notes"][Q1] == "no rows in the deals export (a header and no data rows)"
     checked = runner.invoke(app, ["validate", "-c", str(config)])
     assert checked.exit_code == 0, checked.output
     assert f"  empty: {header_only} has a header row and no data rows" in checked.stdout

@@ -46,7 +46,17 @@ def test_arpa_annual_lists_the_trailing_year(tmp_path: Path) -> None:
     # 3,000 / 2 = 1,500.
     assert got[Q1].value == pytest.approx(1500)
     assert lines == ["ARPA (annual) 2025-Q1 = 3,000 won in the 12 months to 2025-03-31 (2 won deals) / "
-                     "2 customers with a won deal (C, B) = 1,500"]
+                     "2 customers with a readable won deal (C, B) = 1,500"]
+
+
+def test_arpa_explain_leaves_the_customer_of_an_unreadable_amount_out(tmp_path: Path) -> None:
+    # As the metric: D4 of C has an unreadable amount, so C is in neither side. Won 2024-04-01 to
+    # 2025-03-31 with a readable amount: D5 2,400 of B; 2,400 / 1 customer = 2,400.
+    deals = [*ECON_DEALS[:3], deal("D4", "Closed Won", "n/a", "2025-01-01", "2025-02-01", "C"), ECON_DEALS[4]]
+    lines, got = explained(tmp_path, {**ECON, "deals": deals}, "arpa_annual")
+    assert got[Q1].value == pytest.approx(2400)
+    assert lines == ["ARPA (annual) 2025-Q1 = 2,400 won in the 12 months to 2025-03-31 (2 won deals, 1 unreadable "
+                     "left out) / 1 customer with a readable won deal (B) = 2,400"]
 
 
 def test_annual_churn_and_lifetime(tmp_path: Path) -> None:

@@ -421,3 +421,17 @@ def test_an_empty_deals_export_counts_zero(tmp_path: Path) -> None:
                          metrics=("referral_customers", "retained_customers", "deals_won"), today=TODAY)
     got = {r.metric.id: r.cells for r in report(config, options).metrics}
     assert [got[m][Q1].value for m in ("referral_customers", "retained_customers", "deals_won")] == [0, 0, 0]
+
+
+def test_an_empty_deals_export_gives_amounts_as_na_not_zero(tmp_path: Path) -> None:
+    # metrics.md top section: an empty export counts 0 and the rest is n/a: deals_won 0 (a count),
+    # new revenue and open pipeline value n/a, never $0.00 read from a header.
+    (tmp_path / "deals.csv").write_text("deal_id,stage,amount,created_at,closed_at,account_id\n", encoding="utf-8")
+    config = make_config(tmp_path, {}, sources={"deals": {"path": str(tmp_path / "deals.csv")}})
+    options = RunOptions(period=PeriodKind("quarter"), date_from=JAN, date_to=MAR,
+                         metrics=("deals_won", "new_revenue", "open_pipeline_value"), today=TODAY)
+    got = {r.metric.id: r.cells[Q1] for r in report(config, options).metrics}
+    assert got["deals_won"].value == 0
+    for metric in ("new_revenue", "open_pipeline_value"):
+        assert got[metric].value is None
+        assert got[metric].note == "no rows in the deals export (a header and no data rows)"
