@@ -411,10 +411,12 @@ def _dates_without_times(check: SourceCheck, cleaned: pd.DataFrame, rows: FileRo
     dated = np.zeros(len(cleaned), dtype=bool)
     for name in dateless:
         dated |= cleaned[name].notna().to_numpy(dtype=bool)
+    timed = [name for name in ("created_at", *ends) if name not in dateless]
+    meaning = (f"{times} hours are whole calendar days x 24" if not timed else
+               f"{times} hours count from or to midnight of those days ({' and '.join(timed)} have times)")
     check.add("dates_without_times", dated,
-              f"tickets whose {' and '.join(dateless)} are dates without times (no time in any row): {times} "
-              "hours are whole calendar days x 24, not response times; export the timestamps with their time",
-              rows, dateless[0])
+              f"tickets whose {' and '.join(dateless)} are dates without times (no time in any row): {meaning}, "
+              "not response times; export the timestamps with their time", rows, dateless[0])
 
 
 def _no_time_of_day(values: pd.Series) -> bool:

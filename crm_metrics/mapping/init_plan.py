@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from crm_metrics.clean.durations import is_seconds_field
@@ -260,11 +261,13 @@ def _plan_file(path: Path) -> TablePlan:
         read = {**columns, **found_by_values.fields}
     plan = TablePlan(table, [path], sheet, preset, columns, notes, headers=sorted(headers),
                      guessed=found_by_values.fields, missing=found_by_values.missing)
-    # The date and amount columns under their fields: the range is dated once the table's files are
+    # The date and amount columns under their fields, and the stage and status that tell an open
+    # deal's expected close date from a real one: the range is dated once the table's files are
     # known, with the layout the report decides from all of them (_date_range).
     plan.frames = [pd.DataFrame({name: raw[header] for name, header in read.items()
                                  if not header.startswith("=") and header in raw.columns
-                                 and TABLES[table].kind(name) in (FieldKind.DATE, FieldKind.AMOUNT)},
+                                 and (TABLES[table].kind(name) in (FieldKind.DATE, FieldKind.AMOUNT)
+                                      or name in ("stage", "status"))},
                                 index=raw.index)]
     plan.given = _given(table, read, preset, headers)
     plan.unread = {name: f"no column found; {why}; map it under sources.{table}.columns.{name}"
@@ -473,15 +476,38 @@ def _date_range(plan: TablePlan) -> None:
     config = parse_config({"sources": {plan.table: {"path": str(path)}}}, origin="init", base_dir=path.parent)
     dayfirst = source_layout(plan.table, plan.frames, config).dayfirst
     ahead: dict[str, int] = {}
+    expected = 0
     for frame in plan.frames:
         for name in frame.columns:
             if TABLES[plan.table].kind(name) is FieldKind.DATE and (plan.table, name) not in _NOT_PERIOD_DATES:
-                dates, later = _dates(frame[name], dayfirst)
+                values = frame[name]
+                if (plan.table, name) == ("deals", "closed_at") and (closed := _closed_deals(frame)) is not None:
+                    # An open deal's close date is its expected one: no period the data has yet.
+                    expected += int(values[~closed].notna().sum())
+                    values = values[closed]
+                dates, later = _dates(values, dayfirst)
                 plan.dates += dates
                 ahead[name] = ahead.get(name, 0) + later
     plan.notes += [f"{later:,} {name} dates after today (expected, not happened) left out of the range"
                    for name, later in ahead.items() if later]
+    if expected:
+        plan.notes.append(f"{expected:,} open deals' closed_at (expected close dates) left out of the range")
     plan.frames = []
+
+
+def _closed_deals(frame: pd.DataFrame) -> np.ndarray | None:
+    """Mask of a mapped deals frame's won or lost rows by the usual stage words (clean.normalise
+    WON_STAGES / LOST_STAGES) or a won/lost status; None when the frame has no stage or no row reads
+    as closed (the user's own stage words: then every close date counts)."""
+    from crm_metrics.clean.normalise import LOST_STAGES, WON_STAGES, word_keys
+
+    if "stage" not in frame.columns:
+        return None
+    stages = word_keys(frame["stage"].astype("string").fillna(""))
+    closed = np.array(stages.isin(WON_STAGES | LOST_STAGES), dtype=bool)
+    if "status" in frame.columns:
+        closed |= word_keys(frame["status"].astype("string").fillna("")).isin({"won", "lost"}).to_numpy(dtype=bool)
+    return closed if closed.any() else None
 
 
 def _dates(values: pd.Series, dayfirst: bool | None = None) -> tuple[list[Any], int]:

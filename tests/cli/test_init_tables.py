@@ -188,7 +188,16 @@ def test_the_range_is_the_dates_the_data_has_not_open_deals_expected_closes(tmp_
     out, _ = _init(tmp_path, {"deals.csv": deals})
     text = out.read_text(encoding="utf-8")
     assert yaml.safe_load(text)["range"] == {"from": date(2024, 1, 10), "to": date(2025, 6, 1)}
-    assert "# 1 closed_at dates after today (expected, not happened) left out of the range" in text
+    assert "# 1 open deals' closed_at (expected close dates) left out of the range" in text
+
+
+def test_an_open_deals_expected_close_before_today_is_not_in_the_range_either(tmp_path: Path) -> None:
+    # D8 open with an expected close of 2025-09-30, before today but after every real date: the range
+    # still ends at D8's creation (2025-06-01), the last date the data has.
+    deals = DEALS.replace("D8,Fife,Proposal,5000,2025-06-01,,New", "D8,Fife,Proposal,5000,2025-06-01,2025-09-30,New")
+    out, _ = _init(tmp_path, {"deals.csv": deals})
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["range"] == {"from": date(2024, 1, 10),
+                                                                         "to": date(2025, 6, 1)}
 
 
 def test_a_sources_values_key_maps_the_exports_own_words(tmp_path: Path) -> None:

@@ -43,3 +43,17 @@ def test_one_time_of_day_is_a_timestamp_column(tmp_path: Path) -> None:
     with_times = [{**t, "created_at": t["created_at"] + " 08:15", "resolved_at": t["resolved_at"] + " 17:00"}
                   for t in TICKETS]
     assert validate(make_config(tmp_path, {"tickets": with_times}), today=TODAY).ok
+
+
+def test_a_date_only_start_with_timed_ends_says_hours_count_from_midnight(tmp_path: Path) -> None:
+    # created_at is a date alone (Kaggle's "Date of Purchase" read as one), resolved_at has times:
+    # the hours are not whole days, they run from midnight; the message must not say "days x 24".
+    tickets = [
+        {"ticket_id": "T1", "created_at": "2025-01-10", "resolved_at": "2025-01-10 09:30"},
+        {"ticket_id": "T2", "created_at": "2025-01-11", "resolved_at": "2025-01-12 06:00"},
+    ]
+    checked = validate(make_config(tmp_path, {"tickets": tickets}), today=TODAY)
+    messages = [p.message for p in checked.problems if p.check == "dates_without_times"]
+    assert messages == ["tickets whose created_at are dates without times (no time in any row): resolution hours "
+                        "count from or to midnight of those days (resolved_at have times), not response times; "
+                        "export the timestamps with their time"]
