@@ -69,4 +69,6 @@ def guess_lines(plan: TablePlan) -> list[str]:
              for name, header in plan.guessed.items()]
     lines += [f"NOT FOUND: {name}: {why} ({where}.columns.{name})" for name, why in plan.missing.items()]
     lines += [f"NOT READ: {name}: {why}" for name, why in plan.unread.items()]
+    if plan.unused:
+        lines.append(f"columns not read: {', '.join(plan.unused)} (map one under {where}.columns if it is a field)")
     return lines

@@ -62,6 +62,7 @@ class TablePlan:
     # Every field the file gives (mapped, guessed, or from the preset's durations), and those the
     # joins add: what decides the metrics list (config.init_writer._init_metrics).
     given: set[str] = field(default_factory=set)
+    unused: list[str] = field(default_factory=list)  # headers no field reads
     joins: list[JoinPlan] = field(default_factory=list)  # files joined on this table's id (sources.X.join)
 
 
@@ -270,9 +271,17 @@ def _plan_file(path: Path) -> TablePlan:
                                       or name in ("stage", "status"))},
                                 index=raw.index)]
     plan.given = _given(table, read, preset, headers)
+    # account_id gives what account_name would: either one is the customer key.
+    given = plan.given | ({"account_name"} if "account_id" in plan.given else set())
     plan.unread = {name: f"no column found; {why}; map it under sources.{table}.columns.{name}"
-                   for name, why in _IMPORTANT.get(table, {}).items() if name not in plan.given}
+                   for name, why in _IMPORTANT.get(table, {}).items() if name not in given}
     notes += [f"NOT READ: {name}: {why}" for name, why in plan.unread.items()]
+    # Headers no field took: said, so a column the user meant as one (a "Client" or "Kind") is not
+    # dropped without a word.
+    taken = {header_key(h) for h in read.values()}
+    plan.unused = [h for h in headers if header_key(h) not in taken]
+    if plan.unused:
+        notes.append(f"columns not read: {', '.join(plan.unused)}")
     plan.currencies = _currencies(raw, read)
     if table == "spend" and "category" in read and read["category"] in raw.columns:
         plan.categories = _categories(raw[read["category"]])
@@ -289,7 +298,11 @@ _NOT_PERIOD_DATES = {("tickets", "first_response_at"), ("tickets", "sla_due_at")
 # won or lost in the period of its closed_at (close rate, new revenue, new customers, sales cycle),
 # a ticket resolved in that of its resolved_at (every resolution metric and the backlog).
 _IMPORTANT = {"deals": {"closed_at": "a deal is won or lost in the period of its close date, so close rate, "
-                                    "new revenue, new customers and sales cycle read n/a"},
+                                    "new revenue, new customers and sales cycle read n/a",
+                        "deal_type": "every deal reads as new: a won renewal counts as a new customer and new "
+                                     "revenue, and renewal and expansion metrics read n/a",
+                        "account_name": "without an account (account_id or account_name) each deal is a customer "
+                                        "of its own"},
               "tickets": {"resolved_at": "a ticket is resolved in the period of its resolved date, so "
                                          "resolution times, tickets resolved and the backlog read n/a"}}
 

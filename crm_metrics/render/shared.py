@@ -42,7 +42,7 @@ def quality_lines(report: Report) -> list[str]:
     """The data-quality footer: rows read, duplicates dropped, rows left out and why."""
     lines = []
     for name, q in report.quality.items():
-        parts = [f"{q.rows:,} rows read"]
+        parts = [f"{q.rows:,} row{'' if q.rows == 1 else 's'} read"]
         if q.duplicates_dropped:
             parts.append(f"{q.duplicates_dropped:,} duplicate{'' if q.duplicates_dropped == 1 else 's'} dropped")
         parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]

@@ -210,3 +210,17 @@ def test_the_layout_is_decided_from_all_files_of_a_table(tmp_path: Path) -> None
     # The report reads the source day-first from a.csv's 20-6 and 17-7, so b.csv's 3-5-2018 is 3 May:
     # the range runs from 2018-05-03 to a.csv's close, 2018-07-17.
     assert yaml.safe_load(text)["range"] == {"from": date(2018, 5, 3), "to": date(2018, 7, 17)}
+
+
+def test_init_says_which_columns_and_which_needed_fields_it_did_not_read(tmp_path: Path) -> None:
+    # "Client" and "Kind" are the user's words for the account and the deal type: no synonym reads
+    # them, so init names them and what their absence costs instead of dropping them silently.
+    (tmp_path / "deals.csv").write_text("Ref,Client,Phase,Value,Opened,Closed,Kind\n"
+                                        "1,Acme,Won,1000,2025-01-01,2025-01-10,New\n"
+                                        "4,Acme,Won,1200,2025-10-01,2026-01-10,Renewal\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "deals.csv"), "-o", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "  NOT READ: deal_type: no column found; every deal reads as new" in result.output
+    assert "  NOT READ: account_name: no column found; without an account" in result.output
+    assert "  columns not read: Client, Kind (map one under sources.deals.columns if it is a field)" in result.output
+    assert "# columns not read: Client, Kind" in (tmp_path / "c.yaml").read_text(encoding="utf-8")
