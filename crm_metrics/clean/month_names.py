@@ -21,11 +21,12 @@ import pandas as pd
 _ENGLISH = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December")
 
-# Month number -> the words of every language above (lower case, trailing dots dropped).
+# Month number -> the words of every language above (lower case, trailing dots dropped); "mrz" is
+# not CLDR's but DIN 5008's German abbreviation, common in German exports.
 _CLDR_WORDS = {
     1: "januar jan janvier janv enero ene janeiro januari gennaio gen",
     2: "februar feb février févr febrero fevereiro fev februari febbraio",
-    3: "märz mär mars marzo mar março maart mrt",
+    3: "märz mär mrz mars marzo mar março maart mrt",
     4: "april apr avril avr abril abr aprile",
     5: "mai mayo may maio mei maggio mag",
     6: "juni jun juin junio junho giugno giu",

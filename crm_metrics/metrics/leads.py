@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_metrics.clean.durations import elapsed_seconds
 from crm_metrics.clean.normalise import word_key, word_keys
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
@@ -87,11 +88,22 @@ def audit_lead_conversion_rate(ctx: MetricContext, period: Period, cell: Cell) -
 
 
 def _conversion_days(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
+    """Elapsed days (metrics.md section 1: instants, not wall-clock readings) from created_at to
+    converted_at of the leads converted in the periods shown, and their conversion ordinals."""
+    days, ordinals, _ = _conversion_days_and_backwards(ctx)
+    return days, ordinals
+
+
+def _conversion_days_and_backwards(ctx: MetricContext) -> tuple[pd.Series, pd.Series, pd.Series]:
     leads = ctx.table("leads")
-    days = (leads["converted_at"] - leads["created_at"]).dt.total_seconds() / _DAY
-    # A lead converted before it was created is a bad cell, left out like a negative duration.
-    mask = ctx.in_periods("leads", "converted_at") & (days >= 0).fillna(False).to_numpy(dtype=bool)
-    return days[mask], ctx.ordinal("leads", "converted_at")[mask]
+    days = elapsed_seconds(leads["created_at"], leads["converted_at"], ctx.config.timezone) / _DAY
+    in_periods = ctx.in_periods("leads", "converted_at")
+    ordinals = ctx.ordinal("leads", "converted_at")
+    # A lead converted before it was created is a bad row, left out like any negative duration and
+    # counted per period (metrics.md section 1).
+    backwards = in_periods & (days < 0).fillna(False).to_numpy(dtype=bool)
+    mask = in_periods & (days >= 0).fillna(False).to_numpy(dtype=bool)
+    return days[mask], ordinals[mask], ordinals[backwards].value_counts()
 
 
 def lead_to_customer_days(ctx: MetricContext) -> PeriodCells:
@@ -101,8 +113,16 @@ def lead_to_customer_days(ctx: MetricContext) -> PeriodCells:
         return ctx.na("needs leads.converted_at")
     if (reason := ctx.unreadable_everywhere("leads", "converted_at", "lead")) is not None:
         return ctx.na(reason)
-    days, ordinals = _conversion_days(ctx)
-    return ctx.per_period(days.groupby(ordinals).median(), None, "no leads converted")
+    days, ordinals, backwards = _conversion_days_and_backwards(ctx)
+    cells = ctx.per_period(days.groupby(ordinals).median(), None, "no leads converted")
+    for ordinal, count in backwards.items():
+        if ordinal in cells:
+            leads = "lead" if count == 1 else "leads"
+            note = f"{count} {leads} converted before {'it was' if count == 1 else 'they were'} created left out"
+            cell = cells[ordinal]
+            joined = "; ".join(n for n in (cell.note, note) if n)
+            cells[ordinal] = Cell.na(joined) if cell.value is None else Cell(cell.value, joined)
+    return cells
 
 
 def audit_lead_to_customer_days(ctx: MetricContext, period: Period, cell: Cell) -> str:

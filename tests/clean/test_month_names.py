@@ -16,6 +16,7 @@ from tests.fixtures.build import values
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("15. März 2024", "2024-03-15"),             # German, the day with its dot
+    ("5 Mrz 2025", "2025-03-05"),                # German DIN 5008 abbreviation
     ("15. Mär. 2024", "2024-03-15"),
     ("1. Okt. 2024 14:30", "2024-10-01 14:30"),
     ("15 mars 2024", "2024-03-15"),              # French

@@ -105,3 +105,22 @@ def test_the_configs_metrics_list_takes_a_group(tmp_path: Path) -> None:
     config = make_config(tmp_path, {"leads": LEADS}, metrics=["crm_use", "leads_created"])
     assert config.metrics == ["sales_calls", "meetings_held", "activities_logged", "meetings_per_opportunity",
                               "deal_data_completeness_pct", "leads_created"]
+
+
+def test_a_lead_converted_before_it_was_created_is_left_out_and_said(tmp_path: Path) -> None:
+    # L2 converted on 2025-01-05, before its creation on 2025-01-08 (Olist has such a row): out of
+    # the median, which is L1's 10 days alone, and said on the period.
+    rows = [lead("L1", "2025-01-10", "Web", "2025-01-20"), lead("L2", "2025-01-08", "Web", "2025-01-05")]
+    got = values(tmp_path, {"leads": rows}, ["lead_to_customer_days"], date(2025, 1, 1), date(2025, 3, 31))
+    cell = got["lead_to_customer_days"][Q1]
+    assert cell.value == pytest.approx(10)
+    assert cell.note == "1 lead converted before it was created left out"
+
+
+def test_lead_to_customer_days_are_elapsed_across_a_clock_change(tmp_path: Path) -> None:
+    # Berlin, spring forward on 2025-03-30 at 02:00: created 01:00, converted 04:00 the same night is
+    # 2 elapsed hours (01:00 CET = 00:00 UTC, 04:00 CEST = 02:00 UTC) = 2/24 day, not 3/24.
+    rows = [lead("L1", "2025-03-30 01:00", "Web", "2025-03-30 04:00")]
+    got = values(tmp_path, {"leads": rows}, ["lead_to_customer_days"], date(2025, 1, 1), date(2025, 3, 31),
+                 timezone="Europe/Berlin")
+    assert got["lead_to_customer_days"][Q1].value == pytest.approx(2 / 24)
