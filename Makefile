@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-min test-browsers lint bench sample-data clean
+.PHONY: demo test test-min test-browsers lint bench docs sample-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# docs/metrics.md's metric rows from metrics/spec.py and metrics/reference.py (a test checks them).
+docs: $(STAMP)
+	$(BIN)/python -m crm_metrics.metrics.reference docs/metrics.md
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py

@@ -96,3 +96,13 @@ def test_readme_names_only_real_commands_and_the_real_json_keys() -> None:
     config = str(ROOT / "sample_data" / "sample-config.yaml")
     out = CliRunner().invoke(app, ["report", "-c", config, "-f", "json", "-q", "--metrics", "close_rate"]).stdout
     assert [k.split()[0] for k in keys] == list(json.loads(out))
+
+
+def test_the_docs_metric_rows_are_generated_from_the_spec() -> None:
+    # docs/metrics.md's rows are spec.py's ids and units with metrics/reference.py's text: after an
+    # edit of either, `make docs` writes them again; this fails until it has.
+    from crm_metrics.metrics.reference import REFERENCE, render
+
+    assert set(REFERENCE) == {m.id for m in SPECS}
+    text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert render(text) == text, "docs/metrics.md is out of date: run `make docs`"
