@@ -147,9 +147,10 @@ def audit_clv(ctx: MetricContext, period: Period, cell: Cell) -> str:
 def _churn_line(ctx: MetricContext, label: str, first: pd.Timestamp, after: pd.Timestamp, within: str,
                 cell: Cell) -> str:
     """The churned and active customers retention.churn_share divides, for the window [first, after)."""
+    from crm_metrics.metrics.retention import churned_within
+
     churned_at = ctx.customers["churned_at"]
-    active = ctx.active_on(first)
-    churned = active & (churned_at >= first) & (churned_at < after)
+    active, churned = churned_within(ctx, first, after)
     names = _customer_names(ctx)
     churned_names = [names.get(str(k), str(k)) for k in churned_at[churned].sort_values(kind="stable").index]
     listed = f" ({_names(churned_names)})" if churned_names else ""
@@ -214,7 +215,7 @@ def audit_ltv_cac_ratio(ctx: MetricContext, period: Period, cell: Cell) -> str:
 
 
 def audit_cac_payback_months(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.economics import cac, first_deal_amounts
+    from crm_metrics.metrics.economics import cac, first_deal_amounts, monthly_gross_revenue
 
     label = f"CAC payback {period.label}"
     value = f"n/a ({cell.note})" if cell.value is None else f"{cell.value:,.2f} mo"
@@ -226,7 +227,7 @@ def audit_cac_payback_months(ctx: MetricContext, period: Period, cell: Cell) -> 
     listed = _names([f"{names.get(str(k), str(k))} {num(round(float(a), 2))}" for k, a in amounts.items()])
     months, margin = ctx.config.revenue.months_per_deal, ctx.config.gross_margin_value
     mean = float(amounts.mean()) if len(amounts) else 0.0
-    per_month = mean / months * margin
+    per_month = float(monthly_gross_revenue(ctx).get(period.ordinal, 0.0))
     plural = "" if len(amounts) == 1 else "s"
     return (f"{label} = CAC {_cell(ctx, cac(ctx)[period.ordinal])} / (mean first-deal amount "
             f"{num(round(mean, 2))} of {len(amounts)} new customer{plural} ({listed or 'none'}) / {months:g} "

@@ -159,22 +159,29 @@ def first_deal_amounts(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
     return acquired["first_amount"].astype("float64"), ctx.calendar.ordinals(acquired["acquired_at"])
 
 
+def monthly_gross_revenue(ctx: MetricContext) -> pd.Series:
+    """Per acquisition period ordinal, the mean first-deal amount of the customers acquired in it /
+    revenue.months_per_deal x gross_margin: the monthly gross revenue a new customer brings, which
+    cac_payback_months divides CAC by (metrics.md section 3). Report currency a month."""
+    amounts, ordinals = first_deal_amounts(ctx)
+    average_monthly = (amounts / ctx.config.revenue.months_per_deal).groupby(ordinals).mean()
+    return average_monthly * ctx.config.gross_margin_value
+
+
 def cac_payback_months(ctx: MetricContext) -> PeriodCells:
     revenue = ctx.config.revenue
     if not revenue.recurring:
         return {o: Cell.na("revenue.recurring is false: one-off sales have no payback")
                 for o in ctx.ordinals_shown}
-    first_amounts, ordinals = first_deal_amounts(ctx)
-    average_monthly = (first_amounts / revenue.months_per_deal).groupby(ordinals).mean()
+    per_month_by_period = monthly_gross_revenue(ctx)
     # A new customer whose first amount is unreadable is left out of the average, and said; one
     # known only from the customers table (no won deal) has no amount to read, and is not said.
     acquired = ctx.customers[ctx.customers["acquired_at"].notna()]
     unreadable = ~acquired["first_amount"].notna() & acquired["first_new_deal"].notna()
     acquired_in = ctx.calendar.ordinals(acquired["acquired_at"])
-    margin = ctx.config.gross_margin_value
     cells: PeriodCells = {}
     for ordinal, c in cac(ctx).items():
-        per_month = float(average_monthly.get(ordinal, 0.0)) * margin
+        per_month = float(per_month_by_period.get(ordinal, 0.0))
         if c.value is None:
             cells[ordinal] = Cell.na(f"CAC: {c.note}")
         elif not per_month:

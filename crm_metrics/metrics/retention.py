@@ -32,15 +32,20 @@ def churn_share(ctx: MetricContext, window: Callable[[Period], tuple[pd.Timestam
                               note="no churn date: map customers.churned_at or add a deals export")
     if (reason := ctx.no_active_customers()) is not None:
         return ctx.na(reason)
-    churned_at = ctx.customers["churned_at"]
     cells: PeriodCells = {}
     for period in ctx.periods:
-        first, after = window(period)
-        active = ctx.active_on(first)
-        churned = active & (churned_at >= first) & (churned_at < after)
+        active, churned = churned_within(ctx, *window(period))
         cells[period.ordinal] = (Cell(float(churned.sum()) / float(active.sum())) if active.sum()
                                  else Cell.na(nobody_active))
     return cells
+
+
+def churned_within(ctx: MetricContext, first: pd.Timestamp, after: pd.Timestamp) -> tuple[pd.Series, pd.Series]:
+    """Masks over the customer ledger (bool, by customer key): active on `first`, and of those, churned
+    on or after `first` and before `after`: the two counts churn_share divides (explain lists them)."""
+    churned_at = ctx.customers["churned_at"]
+    active = ctx.active_on(first)
+    return active, active & (churned_at >= first) & (churned_at < after)
 
 
 def _renewals_unseen(ctx: MetricContext) -> PeriodCells | None:
