@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from crm_metrics.config.model import parse_config
 from crm_metrics.mapping.init_plan import RETENTION_WORDS, TablePlan, propose_spend_split
-
-if TYPE_CHECKING:
-    from crm_metrics.metrics.spec import Column, MetricDef
 
 
 def render_config(plans: list[TablePlan], base: Path, skipped: list[str] | None = None) -> str:
@@ -168,39 +165,12 @@ def check_runs(text: str, output: Path) -> None:
 
 def _init_metrics(given: dict[str, set[str]]) -> list[str]:
     """The metrics init writes for tables whose fields `given` (table -> the fields init maps, guessed
-    ones and those the preset's durations give included; TablePlan.given): every metric one of whose
-    alternatives per requirement (metrics/spec.py) those columns meet, the headline six of metrics.md
-    section 3 (config.model.DEFAULT_METRICS) first, then the rest in the spec's order. A metric
-    that could only read n/a ("needs tickets.nps") is left out, so the list promises no number.
-
-    An alternative (the columns of one table a metric reads) is met when its table is given and so
-    is one of its own columns: those not in a smaller column set of the spec that it contains
-    (TICKETS_REOPENED's own is reopens; TICKETS_RESOLVED's resolved_at or a resolution duration),
-    and the same holds for each of those smaller sets. Own columns that metrics reading the set
-    split by (`breakdowns`: the ledger's source) are read when present, not needed, by a metric
-    with no splits (cac) or with other splits too (new_customers); a metric split by other fields
-    only (marketing_sourced_pct) or by those alone (campaign_won_deals) needs one of them."""
+    ones and those the preset's durations give included; TablePlan.given): those the mapped columns
+    allow (metrics.spec.allowed_by), the headline six of metrics.md section 3
+    (config.model.DEFAULT_METRICS) first, then the rest in the spec's order. A metric that could
+    only read n/a ("needs tickets.nps") is left out, so the list promises no number."""
     from crm_metrics.config.model import DEFAULT_METRICS
-    from crm_metrics.metrics.spec import SPECS
+    from crm_metrics.metrics.spec import allowed_by
 
-    sets = {columns for metric in SPECS for columns in metric.column_sets}
-    # The fields any metric reading a column set splits by: read when present by all of them.
-    splits: dict[frozenset[Column], set[str]] = {}
-    for metric in SPECS:
-        for columns in metric.column_sets:
-            splits.setdefault(columns, set()).update(metric.breakdowns)
-
-    def met(alternative: frozenset[Column], metric: MetricDef) -> bool:
-        table = next(iter(alternative)).table
-        if table not in given:
-            return False
-        split = set(metric.breakdowns)
-        for columns in [alternative, *(c for c in sets if c < alternative)]:
-            own = {c.name for c in columns} - {c.name for smaller in sets if smaller < columns for c in smaller}
-            optional = own <= splits[columns] and (not split or (own <= split and own != split))
-            if own and not optional and not own & given[table]:
-                return False
-        return True
-
-    allowed = [m.id for m in SPECS if all(any(met(alt, m) for alt in need.any_of) for need in m.needs)]
+    allowed = [m.id for m in allowed_by(given)]
     return [m for m in DEFAULT_METRICS if m in allowed] + [m for m in allowed if m not in DEFAULT_METRICS]

@@ -11,7 +11,7 @@ when used.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -791,6 +791,34 @@ def expand_selection(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def allowed_by(tables: Collection[str]) -> list[MetricDef]:
-    """The metrics every requirement of which one of `tables` meets, in the order of SPECS."""
-    return [m for m in SPECS if all(need.met_by(tables.__contains__) for need in m.needs)]
+def allowed_by(given: Mapping[str, Collection[str]]) -> list[MetricDef]:
+    """The metrics, in the order of SPECS, that tables with the fields `given` (table -> fields a
+    config maps) can compute: one alternative of each requirement is met. What `init` writes.
+
+    An alternative (the columns of one table a metric reads) is met when its table is given and so
+    is one of its own columns: those not in a smaller column set of the spec that it contains
+    (TICKETS_REOPENED's own is reopens; TICKETS_RESOLVED's resolved_at or a resolution duration),
+    and the same holds for each of those smaller sets. Own columns that metrics reading the set
+    split by (`breakdowns`: the ledger's source) are read when present, not needed, by a metric
+    with no splits (cac) or with other splits too (new_customers); a metric split by other fields
+    only (marketing_sourced_pct) or by those alone (campaign_won_deals) needs one of them."""
+    sets = {columns for metric in SPECS for columns in metric.column_sets}
+    # The fields any metric reading a column set splits by: read when present by all of them.
+    splits: dict[frozenset[Column], set[str]] = {}
+    for metric in SPECS:
+        for columns in metric.column_sets:
+            splits.setdefault(columns, set()).update(metric.breakdowns)
+
+    def met(alternative: frozenset[Column], metric: MetricDef) -> bool:
+        table = next(iter(alternative)).table
+        if table not in given:
+            return False
+        split = set(metric.breakdowns)
+        for columns in [alternative, *(c for c in sets if c < alternative)]:
+            own = {c.name for c in columns} - {c.name for smaller in sets if smaller < columns for c in smaller}
+            optional = own <= splits[columns] and (not split or (own <= split and own != split))
+            if own and not optional and not own & set(given[table]):
+                return False
+        return True
+
+    return [m for m in SPECS if all(any(met(alt, m) for alt in need.any_of) for need in m.needs)]
