@@ -17,7 +17,7 @@ from crm_metrics.config.model import DEFAULT_ADOPTION_FIELDS
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.service import ratio_line
-from crm_metrics.metrics.spend import category_spend_cells, category_spend_in, no_spend_in
+from crm_metrics.metrics.spend import category_mask, no_spend_in, spend_cells, spend_in
 from crm_metrics.periods import Period
 
 _ALL_TYPES = ("new", "renewal", "expansion")
@@ -247,13 +247,13 @@ def support_cost_per_customer(ctx: MetricContext) -> PeriodCells:
         return ctx.na(reason)
     if (reason := ctx.no_active_customers()) is not None:
         return ctx.na(reason)
-    spend = category_spend_cells(ctx, categories, "support")
+    spend = spend_cells(ctx, category_mask(ctx, categories), "support")
     return {period.ordinal: _per_customer(spend[period.ordinal], sum(_average_active(ctx, period)) / 2,
                                           "no active customers") for period in ctx.periods}
 
 
 def audit_support_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    spend = float(category_spend_in(ctx, ctx.config.support_cost.categories).get(period.ordinal, 0.0))
+    spend = float(spend_in(ctx, category_mask(ctx, ctx.config.support_cost.categories)).get(period.ordinal, 0.0))
     start, end = _average_active(ctx, period)
     return ratio_line("Support cost per customer", period, spend, "support spend", (start + end) / 2,
                       f"customers, the mean of {start} active on {period.start} and {end} at the end of "
@@ -262,7 +262,7 @@ def audit_support_cost_per_customer(ctx: MetricContext, period: Period, cell: Ce
 
 def _onboarding_inputs(ctx: MetricContext) -> tuple[pd.Series, pd.Series]:
     new = _new_customers(ctx)
-    return (category_spend_in(ctx, ctx.config.onboarding.categories),
+    return (spend_in(ctx, category_mask(ctx, ctx.config.onboarding.categories)),
             ctx.calendar.ordinals(new["acquired_at"]).value_counts())
 
 
@@ -274,7 +274,7 @@ def onboarding_cost_per_customer(ctx: MetricContext) -> PeriodCells:
         return ctx.na(reason)
     if (reason := ctx.no_acquisition_date()) is not None:
         return ctx.na(reason)
-    spend = category_spend_cells(ctx, categories, "onboarding")
+    spend = spend_cells(ctx, category_mask(ctx, categories), "onboarding")
     _, new = _onboarding_inputs(ctx)
     return {o: _per_customer(spend[o], float(new.get(o, 0)), "no new customers") for o in ctx.ordinals_shown}
 

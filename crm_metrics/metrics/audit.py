@@ -77,7 +77,7 @@ def audit_cac(ctx: MetricContext, period: Period, cell: Cell) -> str:
     from crm_metrics.metrics.spend import acquisition_mask
 
     spend = ctx.table("spend")
-    mask = acquisition_mask(ctx).to_numpy(dtype=bool) & _in_period(ctx.ordinal("spend", "date"), period)
+    mask = acquisition_mask(ctx) & _in_period(ctx.ordinal("spend", "date"), period)
     rows = spend[mask].sort_values("date", kind="stable")
     # As the metric reads them: unreadable amounts left out and counted, not added as 0. The
     # category is text first: a categorical column cannot take the new word "uncategorised".
@@ -243,9 +243,9 @@ def _years(cell: Cell) -> str:
 
 
 def audit_retention_cost_per_customer(ctx: MetricContext, period: Period, cell: Cell) -> str:
-    from crm_metrics.metrics.spend import spend_in
+    from crm_metrics.metrics.spend import category_mask, spend_in
 
-    spend = float(spend_in(ctx, retention=True).get(period.ordinal, 0.0))
+    spend = float(spend_in(ctx, category_mask(ctx, ctx.config.retention.categories)).get(period.ordinal, 0.0))
     start = int(ctx.active_on(pd.Timestamp(period.start)).sum())
     end = int(ctx.active_at_end(pd.Timestamp(period.end)).sum())
     return (f"Retention cost per customer {period.label} = {num(round(spend, 2))} retention spend / "

@@ -14,7 +14,7 @@ from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.retention import churn_share
 from crm_metrics.metrics.sales import new_customers
-from crm_metrics.metrics.spend import spend_cells
+from crm_metrics.metrics.spend import acquisition_mask, spend_cells
 from crm_metrics.periods import Period
 
 
@@ -25,7 +25,7 @@ def _trailing_year(end: date) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def cac(ctx: MetricContext) -> PeriodCells:
-    spend = spend_cells(ctx, retention=False, empty=None, note="no acquisition spend recorded")
+    spend = spend_cells(ctx, acquisition_mask(ctx), "acquisition", empty=None, note="no acquisition spend recorded")
     customers = new_customers(ctx)
     cells: PeriodCells = {}
     for ordinal in ctx.ordinals_shown:

@@ -9,7 +9,7 @@ import pandas as pd
 from crm_metrics.metrics.context import MetricContext
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.metrics.sales import closed_deals, undated_won, value_ratio, won_deals
-from crm_metrics.metrics.spend import no_spend_in, spend_cells
+from crm_metrics.metrics.spend import category_mask, no_spend_in, spend_cells
 from crm_metrics.periods import Period
 
 
@@ -92,7 +92,7 @@ def retention_cost_per_customer(ctx: MetricContext) -> PeriodCells:
         return ctx.na(reason)
     if (reason := ctx.no_active_customers()) is not None:
         return ctx.na(reason)
-    spend = spend_cells(ctx, retention=True, empty=0.0)
+    spend = spend_cells(ctx, category_mask(ctx, ctx.config.retention.categories), "retention")
     cells: PeriodCells = {}
     for period in ctx.periods:
         start_count = float(ctx.active_on(pd.Timestamp(period.start)).sum())
