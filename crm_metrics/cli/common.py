@@ -147,11 +147,6 @@ def parse_metrics(metrics: str | None) -> tuple[str, ...] | None:
     return tuple(m.id for m in SPECS) if ids == ("all",) else expand_selection(ids)
 
 
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """`1 kind`, `2 kinds`: the count with its thousands separator and the word that fits it."""
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
 def find_config(path: Path | None) -> Path | None:
     """--config when given, else ./crm-metrics.yaml when it exists, else None."""
     from crm_metrics.config.model import DEFAULT_CONFIG_NAME

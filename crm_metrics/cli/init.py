@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_metrics.cli.common import plural, user_errors
+from crm_metrics.cli.common import user_errors
+from crm_metrics.wording import plural
 
 if TYPE_CHECKING:
     from crm_metrics.mapping.init_plan import TablePlan

@@ -14,11 +14,11 @@ from crm_metrics.cli.common import (
     load_config_or_sample,
     parse_date,
     parse_metrics,
-    plural,
     user_errors,
 )
 from crm_metrics.cli.history import HistoryOption
 from crm_metrics.errors import ConfigError, DataProblemsError, ExitCode
+from crm_metrics.wording import plural
 
 if TYPE_CHECKING:
     from crm_metrics.report import TableQuality

@@ -15,10 +15,10 @@ from crm_metrics.cli.common import (
     MetricsOption,
     load_config_or_sample,
     parse_metrics,
-    plural,
     user_errors,
 )
 from crm_metrics.errors import ConfigError, ExitCode
+from crm_metrics.wording import plural
 
 if TYPE_CHECKING:
     from crm_metrics.checks import Validation

@@ -22,6 +22,7 @@ import pandas as pd
 from crm_metrics.config.model import Config
 from crm_metrics.metrics.registry import Cell, PeriodCells
 from crm_metrics.periods import Calendar, Period
+from crm_metrics.wording import plural
 
 if TYPE_CHECKING:
     from crm_metrics.business_hours import BusinessHours
@@ -128,6 +129,21 @@ class MetricContext:
         sums = amounts[readable].groupby(ordinals[readable]).sum()
         cells = self.per_period(sums, empty, note)
         return self.left_out(cells, ordinals, amounts.isna(), rows, field)
+
+    def said_backwards(self, cells: PeriodCells, backwards: pd.Series, one: str, many: str,
+                       event: str) -> PeriodCells:
+        """`cells` with the rows left out for ending before they began said on their period
+        (`backwards`: period ordinal -> count), e.g. "2 won deals closed before they were created left
+        out" (metrics.md section 1: a negative duration is left out and counted). The note replaces
+        an empty period's own ("no deals won" would be false: one was, backwards)."""
+        result = dict(cells)
+        for ordinal, count in backwards.items():
+            if ordinal in result:
+                count = int(count)
+                subject = "it was" if count == 1 else "they were"
+                note = f"{plural(count, one, many)} {event} before {subject} created left out"
+                result[ordinal] = Cell(result[ordinal].value, note)
+        return result
 
     def dated(self, table: str, column: str, rows: pd.Series | npt.NDArray[np.bool_], what: str) -> str | None:
         """None when some of the `rows` (a mask over the table) have a `column` date; else the reason

@@ -115,14 +115,7 @@ def lead_to_customer_days(ctx: MetricContext) -> PeriodCells:
         return ctx.na(reason)
     days, ordinals, backwards = _conversion_days_and_backwards(ctx)
     cells = ctx.per_period(days.groupby(ordinals).median(), None, "no leads converted")
-    for ordinal, count in backwards.items():
-        if ordinal in cells:
-            leads = "lead" if count == 1 else "leads"
-            note = f"{count} {leads} converted before {'it was' if count == 1 else 'they were'} created left out"
-            cell = cells[ordinal]
-            joined = "; ".join(n for n in (cell.note, note) if n)
-            cells[ordinal] = Cell.na(joined) if cell.value is None else Cell(cell.value, joined)
-    return cells
+    return ctx.said_backwards(cells, backwards, "lead", "leads", "converted")
 
 
 def audit_lead_to_customer_days(ctx: MetricContext, period: Period, cell: Cell) -> str:

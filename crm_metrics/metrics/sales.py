@@ -137,11 +137,7 @@ def _cycle_cells(ctx: MetricContext, stat: str) -> PeriodCells:
         return ctx.na(reason)
     days, ordinals, backwards = _cycle_days(ctx)
     cells = ctx.per_period(days.groupby(ordinals).agg(stat), None, "no deals won")
-    for ordinal, count in backwards.items():
-        if ordinal in cells:
-            deals = "won deal" if count == 1 else "won deals"
-            note = f"{count} {deals} closed before {'it was' if count == 1 else 'they were'} created left out"
-            cells[ordinal] = Cell(cells[ordinal].value, note)  # type: ignore[index]
+    cells = ctx.said_backwards(cells, backwards, "won deal", "won deals", "closed")
     return ctx.left_out(cells, *_undated_starts(ctx), "won deals", "created_at")
 
 

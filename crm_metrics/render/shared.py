@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crm_metrics.report import Report
+from crm_metrics.wording import plural
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR, as a
 # field break that can smuggle one in); an owner or campaign name in an export may start with any.
@@ -42,9 +43,9 @@ def quality_lines(report: Report) -> list[str]:
     """The data-quality footer: rows read, duplicates dropped, rows left out and why."""
     lines = []
     for name, q in report.quality.items():
-        parts = [f"{q.rows:,} row{'' if q.rows == 1 else 's'} read"]
+        parts = [f"{plural(q.rows, 'row')} read"]
         if q.duplicates_dropped:
-            parts.append(f"{q.duplicates_dropped:,} duplicate{'' if q.duplicates_dropped == 1 else 's'} dropped")
+            parts.append(f"{plural(q.duplicates_dropped, 'duplicate')} dropped")
         parts += [f"{count:,} unparseable {column}" for column, count in q.unparseable.items() if count]
         parts += [f"{count:,} {reason}" for reason, count in q.left_out.items()]
         lines.append(f"Data quality, {name}: " + "; ".join(parts))
